@@ -1,0 +1,201 @@
+//! The finding model: what a checker reports about one place in one file.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checker::CheckerKind;
+
+/// How bad a finding is if it is real. Ordered, so thresholds are comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// How sure the rule is that the finding is real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// An unknown level name; the message lists the accepted names.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("unknown level `{0}`: expected low, medium, high{1}")]
+pub struct LevelParseError(String, &'static str);
+
+impl FromStr for Severity {
+    type Err = LevelParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(LevelParseError(s.to_string(), " or critical")),
+        }
+    }
+}
+
+impl FromStr for Confidence {
+    type Err = LevelParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Ok(Confidence::Low),
+            "medium" => Ok(Confidence::Medium),
+            "high" => Ok(Confidence::High),
+            _ => Err(LevelParseError(s.to_string(), "")),
+        }
+    }
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A region of a file. Lines are 1-based; columns are 1-based character columns;
+/// `end_col` is exclusive, as SARIF wants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start_line: u32,
+    pub start_col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+impl Span {
+    pub fn line(line: u32) -> Self {
+        Span {
+            start_line: line,
+            start_col: 1,
+            end_line: line,
+            end_col: 1,
+        }
+    }
+}
+
+/// One problem a rule found. Findings are data: a checker never fails because it found one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub checker: CheckerKind,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cwe: Option<u32>,
+    /// Display path: relative to the scan root, forward slashes.
+    pub path: String,
+    pub span: Span,
+    pub message: String,
+    /// The source line(s), already redacted by the checker where it holds a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+    /// What identifies this finding apart from where it sits: the checker chooses it
+    /// (a secret's hash, the normalised source line). Combined with rule and path into
+    /// [`Finding::fingerprint`].
+    #[serde(skip)]
+    pub identity: String,
+    /// Stable hash of rule, path and identity; line numbers never enter it.
+    pub fingerprint: String,
+    /// Extra remarks added by the pipeline, e.g. an expired risk acceptance.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub notes: Vec<String>,
+}
+
+impl Finding {
+    /// A finding whose identity is the trimmed text of the line it sits on, the right default
+    /// for code rules: moving code around keeps the fingerprint, editing the line changes it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        rule_id: impl Into<String>,
+        checker: CheckerKind,
+        severity: Severity,
+        confidence: Confidence,
+        cwe: Option<u32>,
+        path: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            rule_id: rule_id.into(),
+            checker,
+            severity,
+            confidence,
+            cwe,
+            path: path.into(),
+            span,
+            message: message.into(),
+            snippet: None,
+            identity: String::new(),
+            fingerprint: String::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn with_snippet(mut self, snippet: impl Into<String>) -> Self {
+        self.snippet = Some(snippet.into());
+        self
+    }
+
+    pub fn with_identity(mut self, identity: impl Into<String>) -> Self {
+        self.identity = identity.into();
+        self
+    }
+
+    /// Fills `fingerprint` from rule, path and identity (falling back to the snippet).
+    pub fn seal(&mut self) {
+        let identity = if self.identity.is_empty() {
+            self.snippet.as_deref().map(str::trim).unwrap_or("")
+        } else {
+            self.identity.as_str()
+        };
+        self.fingerprint = crate::fingerprint::fingerprint(&[&self.rule_id, &self.path, identity]);
+    }
+
+    /// Deterministic report order: path, then position, then rule.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (
+            &self.path,
+            self.span.start_line,
+            self.span.start_col,
+            &self.rule_id,
+            &self.message,
+        )
+    }
+}

@@ -1,0 +1,20 @@
+//! palisade-core: the vocabulary every palisade checker and the dispatcher share.
+//!
+//! A checker turns the bytes of one file into [`Finding`]s (data, never errors) and
+//! [`Diagnostic`]s (what it could not check). The dispatcher filters findings through the
+//! suppression layers in [`suppress`] and hands the survivors to one emitter in [`report`].
+
+pub mod checker;
+pub mod finding;
+pub mod fingerprint;
+pub mod lines;
+pub mod report;
+pub mod rule;
+pub mod suppress;
+
+pub use checker::{
+    Checker, CheckerKind, Diagnostic, DiagnosticLevel, FileReport, ScanContext, SourceFile,
+};
+pub use finding::{Confidence, Finding, Severity, Span};
+pub use lines::{ChangedLines, LineIndex};
+pub use rule::RuleMeta;

@@ -1,0 +1,56 @@
+//! GitHub Actions workflow commands: one annotation per finding and per error.
+
+use std::io::{self, Write};
+
+use super::Report;
+use crate::checker::DiagnosticLevel;
+use crate::finding::Severity;
+
+/// Escaping per the workflow-command spec: data escapes `%`, CR, LF; properties also `:` and `,`.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn prop(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for f in report.findings {
+        let level = match f.severity {
+            Severity::Critical | Severity::High => "error",
+            Severity::Medium => "warning",
+            Severity::Low => "notice",
+        };
+        let mut message = format!("{} [{}/{}]", f.message, f.severity, f.confidence);
+        for note in &f.notes {
+            message.push_str(&format!("\n{note}"));
+        }
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},title={}::{}",
+            prop(&f.path),
+            f.span.start_line,
+            f.span.start_col,
+            f.span.end_line.max(f.span.start_line),
+            prop(&format!("palisade {}", f.rule_id)),
+            data(&message)
+        )?;
+    }
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+    {
+        let loc = if d.path.is_empty() {
+            String::new()
+        } else {
+            format!(" file={}", prop(&d.path))
+        };
+        let line = d.line.map(|l| format!(",line={l}")).unwrap_or_default();
+        writeln!(out, "::error{loc}{line}::{}", data(&d.message))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! One stable JSON document per run.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Report, Summary};
+use crate::checker::Diagnostic;
+use crate::finding::Finding;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool<'a>,
+    summary: &'a Summary,
+    findings: &'a [Finding],
+    diagnostics: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let doc = Document {
+        version: 1,
+        tool: Tool {
+            name: "palisade",
+            version: report.tool_version,
+        },
+        summary: report.summary,
+        findings: report.findings,
+        diagnostics: report.diagnostics,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,89 @@
+//! Report emitters: one per output format, all reading the same [`Report`].
+//!
+//! Findings arrive sorted and filtered; emitters only render. Machine formats never carry
+//! colour, and secrets are already redacted in the findings.
+
+mod github;
+mod json;
+mod junit;
+mod sarif;
+mod text;
+
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::checker::Diagnostic;
+use crate::finding::Finding;
+use crate::rule::RuleMeta;
+
+pub use text::TextOptions;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            "sarif" => Ok(Format::Sarif),
+            "github" => Ok(Format::Github),
+            "junit" => Ok(Format::Junit),
+            other => Err(format!(
+                "unknown format `{other}`: expected text, json, sarif, github or junit"
+            )),
+        }
+    }
+}
+
+/// Counts for the summary line and the machine formats.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub files_checked: usize,
+    pub files_skipped: usize,
+    /// Removed by inline comments (`# palisade: ignore`, `# nosec`, `pragma: allowlist secret`).
+    pub suppressed_inline: usize,
+    /// Matched by the baseline.
+    pub suppressed_baseline: usize,
+    /// Covered by an `[[accept]]` entry in force.
+    pub accepted: usize,
+    /// Dropped because they are on lines the change does not touch (diff modes).
+    pub outside_change: usize,
+    /// Errors that make the run exit 2.
+    pub errors: usize,
+}
+
+/// Everything an emitter needs.
+pub struct Report<'a> {
+    pub tool_version: &'a str,
+    pub findings: &'a [Finding],
+    pub diagnostics: &'a [Diagnostic],
+    /// Every enabled rule, sorted by id (SARIF lists them; findings point into it).
+    pub rules: &'a [&'a RuleMeta],
+    pub summary: &'a Summary,
+}
+
+/// Renders `report` in `format`. `text` options apply to the text format only.
+pub fn emit(
+    format: Format,
+    report: &Report<'_>,
+    text: &TextOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(report, text, out),
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Junit => junit::write(report, out),
+    }
+}

@@ -1,0 +1,163 @@
+//! SARIF 2.1.0 as GitHub code scanning accepts it: rules with descriptions and help,
+//! `security-severity`, `partialFingerprints`, 1-based regions with exclusive end columns.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::Report;
+use crate::checker::DiagnosticLevel;
+use crate::finding::{Confidence, Severity};
+
+/// GitHub maps > 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "2.0",
+    }
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+fn precision(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    }
+}
+
+/// SARIF caps descriptions at 1024 characters.
+fn cap(s: &str) -> String {
+    if s.chars().count() <= 1024 {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(1020).collect();
+        t.push_str(" ...");
+        t
+    }
+}
+
+pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let index: HashMap<&str, usize> = report
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_ref(), i))
+        .collect();
+    let rules: Vec<Value> = report
+        .rules
+        .iter()
+        .map(|r| {
+            let doc = r.doc_text();
+            let mut tags = vec!["security".to_string(), r.checker.to_string()];
+            if let Some(cwe) = r.cwe {
+                tags.push(format!("external/cwe/cwe-{cwe}"));
+            }
+            let mut rule = json!({
+                "id": r.id,
+                "name": r.name,
+                "shortDescription": { "text": cap(&r.summary) },
+                "fullDescription": { "text": cap(if doc.is_empty() { &r.summary } else { &doc }) },
+                "help": { "text": if doc.is_empty() { r.summary.to_string() } else { doc.clone() }, "markdown": if doc.is_empty() { r.summary.to_string() } else { doc } },
+                "defaultConfiguration": { "level": level(r.severity) },
+                "properties": {
+                    "security-severity": security_severity(r.severity),
+                    "precision": precision(r.confidence),
+                    "tags": tags,
+                },
+            });
+            if let Some(uri) = r.help_uri() {
+                rule["helpUri"] = json!(uri);
+            }
+            rule
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut region = json!({
+                "startLine": f.span.start_line,
+                "startColumn": f.span.start_col,
+                "endLine": f.span.end_line.max(f.span.start_line),
+            });
+            if f.span.end_col > 0
+                && (f.span.end_line > f.span.start_line || f.span.end_col > f.span.start_col)
+            {
+                region["endColumn"] = json!(f.span.end_col);
+            }
+            if let Some(s) = &f.snippet {
+                region["snippet"] = json!({ "text": s });
+            }
+            let mut message = f.message.clone();
+            for note in &f.notes {
+                message.push_str(&format!(" ({note})"));
+            }
+            let mut result = json!({
+                "ruleId": f.rule_id,
+                "level": level(f.severity),
+                "message": { "text": message },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": f.path, "uriBaseId": "%SRCROOT%" },
+                    "region": region,
+                }}],
+                "partialFingerprints": { "palisade/v1": f.fingerprint },
+                "properties": { "severity": f.severity, "confidence": f.confidence },
+            });
+            if let Some(&i) = index.get(f.rule_id.as_str()) {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+    let notifications: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level >= DiagnosticLevel::Warning)
+        .map(|d| {
+            let mut n = json!({
+                "level": if d.level == DiagnosticLevel::Error { "error" } else { "warning" },
+                "message": { "text": d.message },
+            });
+            if !d.path.is_empty() {
+                let mut loc = json!({ "physicalLocation": { "artifactLocation": { "uri": d.path, "uriBaseId": "%SRCROOT%" } } });
+                if let Some(l) = d.line {
+                    loc["physicalLocation"]["region"] = json!({ "startLine": l });
+                }
+                n["locations"] = json!([loc]);
+            }
+            n
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "palisade",
+                "semanticVersion": report.tool_version,
+                "version": report.tool_version,
+                "informationUri": "https://github.com/palisade-dev/palisade",
+                "rules": rules,
+            }},
+            "automationDetails": { "id": "palisade/" },
+            "invocations": [{
+                "executionSuccessful": report.summary.errors == 0,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

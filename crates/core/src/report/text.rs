@@ -1,0 +1,119 @@
+//! Human output: `path:line:col: ID severity/confidence message`, a snippet, a summary.
+
+use std::io::{self, Write};
+
+use super::Report;
+use crate::finding::Severity;
+
+#[derive(Debug, Clone, Default)]
+pub struct TextOptions {
+    pub color: bool,
+    pub show_snippets: bool,
+    /// No summary line (`-q`).
+    pub quiet: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+
+fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "\x1b[31m",
+        Severity::Medium => "\x1b[33m",
+        Severity::Low => "\x1b[36m",
+    }
+}
+
+pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io::Result<()> {
+    let paint = |code: &'static str| if opts.color { code } else { "" };
+    for f in report.findings {
+        writeln!(
+            out,
+            "{b}{}:{}:{}:{r} {c}{}{r} {}/{} {}",
+            f.path,
+            f.span.start_line,
+            f.span.start_col,
+            f.rule_id,
+            f.severity,
+            f.confidence,
+            f.message,
+            b = paint(BOLD),
+            c = paint(severity_color(f.severity)),
+            r = paint(RESET),
+        )?;
+        for note in &f.notes {
+            writeln!(out, "    note: {note}")?;
+        }
+        if opts.show_snippets {
+            if let Some(snippet) = &f.snippet {
+                for line in snippet.lines() {
+                    writeln!(out, "    {}{line}{}", paint(DIM), paint(RESET))?;
+                }
+            }
+        }
+    }
+    if opts.quiet {
+        return Ok(());
+    }
+    let s = report.summary;
+    let n = report.findings.len();
+    let count = |sev: Severity| report.findings.iter().filter(|f| f.severity == sev).count();
+    let mut line = if n == 0 {
+        "no findings".to_string()
+    } else {
+        let mut parts = Vec::new();
+        for sev in [
+            Severity::Critical,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+        ] {
+            let c = count(sev);
+            if c > 0 {
+                parts.push(format!("{c} {sev}"));
+            }
+        }
+        format!(
+            "{n} finding{} ({})",
+            if n == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
+    };
+    line.push_str(&format!(
+        " in {} file{}",
+        s.files_checked,
+        if s.files_checked == 1 { "" } else { "s" }
+    ));
+    let mut extra = Vec::new();
+    if s.suppressed_inline > 0 {
+        extra.push(format!("{} suppressed inline", s.suppressed_inline));
+    }
+    if s.suppressed_baseline > 0 {
+        extra.push(format!("{} in baseline", s.suppressed_baseline));
+    }
+    if s.accepted > 0 {
+        extra.push(format!("{} accepted", s.accepted));
+    }
+    if s.outside_change > 0 {
+        extra.push(format!("{} on unchanged lines", s.outside_change));
+    }
+    if s.files_skipped > 0 {
+        extra.push(format!(
+            "{} file{} skipped",
+            s.files_skipped,
+            if s.files_skipped == 1 { "" } else { "s" }
+        ));
+    }
+    if s.errors > 0 {
+        extra.push(format!(
+            "{} error{}",
+            s.errors,
+            if s.errors == 1 { "" } else { "s" }
+        ));
+    }
+    if !extra.is_empty() {
+        line.push_str(&format!("; {}", extra.join(", ")));
+    }
+    writeln!(out, "{line}")
+}

@@ -1,0 +1,1 @@
+//! palisade-git: reads what a commit will contain from git, and which lines it changes.
