@@ -1,20 +1,93 @@
-//! palisade-deps: see the crate README.
+//! palisade-deps: checks that a Python project pins what it installs (requirements and
+//! constraints files, pyproject/Pipfile/setup.cfg, lock files, CI workflows, Dockerfiles,
+//! pre-commit configs) and audits every exact pin against an offline OSV advisory database.
+//! See the crate README for the rules, the configuration and the fail-closed audit semantics.
 
-use palisade_core::{Checker, CheckerKind, FileReport, RuleMeta, ScanContext, SourceFile};
-use serde::Deserialize;
+pub mod config;
+pub mod files;
+pub mod manifest;
+pub mod rules;
 
-/// The `[deps]` section of palisade's configuration.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {}
+mod checks;
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use palisade_core::{
+    Checker, CheckerKind, Diagnostic, FileReport, Finding, RuleMeta, ScanContext, SourceFile,
+};
+
+pub use config::Config;
+pub use files::ManifestKind;
+
+/// Looks up `${VAR}` values for requirements files.
+pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// What checking one file found about other files (an included requirements file), kept
+/// until [`Checker::finish`] so a file reached from two roots is reported once.
+#[derive(Default)]
+struct Deferred {
+    /// (rule, path, line) of findings already reported by a file's own check.
+    direct: HashSet<(String, String, u32)>,
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The deps checker.
 pub struct DepsChecker {
+    config: Config,
     rules: Vec<RuleMeta>,
+    env: EnvLookup,
+    deferred: Mutex<Deferred>,
 }
 
 impl DepsChecker {
-    pub fn new(_config: &Config) -> Self {
-        DepsChecker { rules: Vec::new() }
+    pub fn new(config: &Config) -> Self {
+        DepsChecker {
+            config: config.clone(),
+            rules: rules::ALL.iter().map(|r| (*r).clone()).collect(),
+            env: Box::new(|k| std::env::var(k).ok()),
+            deferred: Mutex::new(Deferred::default()),
+        }
+    }
+
+    /// Replaces the environment used for `${VAR}` expansion (tests, reproducible runs).
+    pub fn with_env(mut self, env: EnvLookup) -> Self {
+        self.env = env;
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Splits a file's results: what belongs to the checked file goes to `out` now, what
+    /// belongs to other files waits for `finish`.
+    fn report(
+        &self,
+        path: &str,
+        findings: Vec<Finding>,
+        diagnostics: Vec<Diagnostic>,
+        out: &mut FileReport,
+    ) {
+        let mut deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
+        for f in findings {
+            if f.path == path {
+                deferred
+                    .direct
+                    .insert((f.rule_id.clone(), f.path.clone(), f.span.start_line));
+                out.push(f);
+            } else {
+                deferred.findings.push(f);
+            }
+        }
+        for d in diagnostics {
+            if d.path == path || d.path.is_empty() {
+                out.diagnose(d);
+            } else {
+                deferred.diagnostics.push(d);
+            }
+        }
     }
 }
 
@@ -22,11 +95,53 @@ impl Checker for DepsChecker {
     fn kind(&self) -> CheckerKind {
         CheckerKind::Deps
     }
+
     fn rules(&self) -> &[RuleMeta] {
         &self.rules
     }
-    fn applies_to(&self, _path: &str) -> bool {
-        false
+
+    fn applies_to(&self, path: &str) -> bool {
+        ManifestKind::of(path).is_some()
     }
-    fn check(&self, _file: &SourceFile<'_>, _ctx: &ScanContext<'_>, _out: &mut FileReport) {}
+
+    fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
+        let Some(kind) = ManifestKind::of(file.path) else {
+            return;
+        };
+        let mut findings = Vec::new();
+        let mut diagnostics = Vec::new();
+        if file.is_lossy() {
+            diagnostics.push(Diagnostic::warning(
+                file.path,
+                "not valid UTF-8; invalid bytes were replaced",
+            ));
+        }
+        match kind {
+            ManifestKind::Requirements => {
+                checks::requirements::check(self, file, ctx, &mut findings, &mut diagnostics)
+            }
+        }
+        self.report(file.path, findings, diagnostics, out);
+    }
+
+    fn finish(&self, _ctx: &ScanContext<'_>, out: &mut FileReport) {
+        let mut deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
+        let Deferred {
+            direct,
+            findings,
+            diagnostics,
+        } = std::mem::take(&mut *deferred);
+        let mut seen = direct;
+        for f in findings {
+            if seen.insert((f.rule_id.clone(), f.path.clone(), f.span.start_line)) {
+                out.push(f);
+            }
+        }
+        let mut seen_diag = HashSet::new();
+        for d in diagnostics {
+            if seen_diag.insert((d.path.clone(), d.line, d.message.clone())) {
+                out.diagnose(d);
+            }
+        }
+    }
 }

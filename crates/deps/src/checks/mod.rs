@@ -1,0 +1,3 @@
+//! Per-format checks: each parses one kind of file and runs the rules that apply to it.
+
+pub mod requirements;

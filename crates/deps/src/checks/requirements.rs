@@ -1,0 +1,45 @@
+//! Requirements and constraints files: parse the file and everything it includes, then run the
+//! pin rules over the whole install they describe.
+
+use std::collections::HashSet;
+
+use palisade_core::{Diagnostic, Finding, ScanContext, SourceFile};
+
+use crate::manifest::requirements::{load_tree, RequirementsTree};
+use crate::manifest::Pinning;
+use crate::rules;
+use crate::DepsChecker;
+
+pub fn check(
+    checker: &DepsChecker,
+    file: &SourceFile<'_>,
+    ctx: &ScanContext<'_>,
+    findings: &mut Vec<Finding>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let tree = load_tree(file.path, &file.text, ctx.reader, &*checker.env);
+    for (f, _) in &tree.files {
+        diagnostics.extend(f.diagnostics.iter().cloned());
+    }
+    diagnostics.extend(tree.diagnostics.iter().cloned());
+    let pinned = pinned_names(&tree);
+    for (f, _) in &tree.files {
+        for dep in &f.requirements {
+            rules::dep001_unpinned_requirement::check(&f.path, dep, &pinned, findings);
+        }
+    }
+}
+
+/// Normalised names that some entry of the install pins exactly (or to a URL/VCS artifact),
+/// so a bare `requests[socks]` next to `requests==2.32.3` is not reported.
+fn pinned_names(tree: &RequirementsTree) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for (f, _) in &tree.files {
+        for dep in &f.requirements {
+            if matches!(dep.pinning(), Pinning::Exact(_) | Pinning::ExactOpaque(_)) {
+                names.extend(dep.normalized_name());
+            }
+        }
+    }
+    names
+}
