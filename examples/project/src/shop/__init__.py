@@ -1,0 +1,1 @@
+"""A small shop service with the mistakes palisade is built to catch."""
