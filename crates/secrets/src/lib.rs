@@ -1,32 +1,392 @@
-//! palisade-secrets: see the crate README.
+//! palisade-secrets: finds hard-coded credentials in any text file.
+//!
+//! Rules are data (`rules/*.yaml`, one file per provider family), turned into static tables at
+//! build time. A scan runs one Aho-Corasick pass over every rule's keywords, then each hit
+//! rule's regex (compiled on first need) on the lines around its keywords, then filters:
+//! entropy, placeholders, offline checksums, allow comments, config allowlists. See README.md.
 
-use palisade_core::{Checker, CheckerKind, FileReport, RuleMeta, ScanContext, SourceFile};
-use serde::Deserialize;
+pub mod allow;
+pub mod check_rules;
+pub mod config;
+pub mod engine;
+pub mod migrate;
+pub mod noise;
+pub mod rules;
+pub mod spec;
+pub mod validate;
 
-/// The `[secrets]` section of palisade's configuration.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {}
+use std::cell::RefCell;
+use std::path::Path;
+
+use palisade_core::{
+    Checker, CheckerKind, Confidence, Diagnostic, FileReport, Finding, LineIndex, RuleMeta,
+    ScanContext, SourceFile, Span,
+};
+
+pub use config::{AllowEntry, Config};
+use engine::{Engine, RawMatch};
+use rules::{Rule, BUILTIN};
+
+/// Problems loading the configuration: a custom rules file or an allowlist regex.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error("{0}")]
+    Config(String),
+}
 
 pub struct SecretsChecker {
-    rules: Vec<RuleMeta>,
+    engine: Engine,
+    meta: Vec<RuleMeta>,
+    allow: config::CompiledAllow,
+}
+
+thread_local! {
+    /// Per-thread scratch reused across files: prefilter windows and raw matches.
+    static SCRATCH: RefCell<(engine::Windows, Vec<RawMatch>)> =
+        const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
 impl SecretsChecker {
+    /// The built-in rules only, no allowlists.
     pub fn new(_config: &Config) -> Self {
-        SecretsChecker { rules: Vec::new() }
+        Self::with_parts(Vec::new(), config::CompiledAllow::default())
     }
+
+    /// Built-in rules plus the config's custom rules (files resolved against `root`), with its
+    /// allowlists and imported baselines. Custom rules extend the built-ins; an id that clashes
+    /// with a built-in one is an error rather than a silent replacement.
+    pub fn from_config(config: &Config, root: &Path) -> Result<Self, Error> {
+        let mut custom = Vec::new();
+        for file in &config.rules_files {
+            let path = root.join(file);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::File {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let parsed: spec::RuleFile = serde_yaml::from_str(&text).map_err(|e| Error::File {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            custom.extend(parsed.rules);
+        }
+        custom.extend(config.rules.iter().cloned());
+        let allow = config::CompiledAllow::new(config, root)?;
+        let mut user = Vec::new();
+        for s in &custom {
+            if BUILTIN.iter().any(|b| b.id == s.id)
+                || user
+                    .iter()
+                    .any(|(u, _): &(spec::RuleSpec, Rule)| u.id == s.id)
+            {
+                return Err(Error::Config(format!(
+                    "custom secret rule id `{}` is already used; pick a new id",
+                    s.id
+                )));
+            }
+            let rule = Rule::from_spec(s).map_err(Error::Config)?;
+            user.push((s.clone(), rule));
+        }
+        Ok(Self::with_parts(user, allow))
+    }
+
+    fn with_parts(user: Vec<(spec::RuleSpec, Rule)>, allow: config::CompiledAllow) -> Self {
+        let mut rules: Vec<Rule> = BUILTIN.iter().map(Rule::from_static).collect();
+        let mut meta: Vec<RuleMeta> = BUILTIN.iter().map(rules::static_meta).collect();
+        for (s, rule) in user {
+            meta.push(rules::spec_meta(&s, &rule));
+            rules.push(rule);
+        }
+        SecretsChecker {
+            engine: Engine::new(rules),
+            meta,
+            allow,
+        }
+    }
+
+    /// The rules this checker scans with.
+    pub fn rule_set(&self) -> &[Rule] {
+        &self.engine.rules
+    }
+
+    /// Every secret found in `text` as (rule id, secret), after all filters but before allow
+    /// comments and config allowlists: what a rule's examples are checked against.
+    pub fn find_secrets<'t>(&self, text: &'t str) -> Vec<(&str, &'t str)> {
+        let mut windows = Vec::new();
+        let mut raw = Vec::new();
+        let mut errors = Vec::new();
+        self.engine.scan(text, &mut windows, &mut raw, &mut errors);
+        let kept = resolve_overlaps(&self.engine.rules, raw);
+        kept.into_iter()
+            .map(|m| (self.engine.rules[m.rule].id.as_ref(), &text[m.secret]))
+            .collect()
+    }
+}
+
+/// Lock files hold integrity hashes and checksums, which look random: only provider formats
+/// (never generic rules) are reported there.
+fn is_lock_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(
+        name,
+        "package-lock.json"
+            | "npm-shrinkwrap.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "Cargo.lock"
+            | "poetry.lock"
+            | "Pipfile.lock"
+            | "uv.lock"
+            | "pdm.lock"
+            | "go.sum"
+            | "composer.lock"
+            | "Gemfile.lock"
+            | "packages.lock.json"
+            | "flake.lock"
+            | "pixi.lock"
+            | "conda-lock.yml"
+    ) || name.ends_with(".lock")
+}
+
+/// Where several rules matched overlapping text, keeps the most specific: a provider rule
+/// beats a generic one; the longer secret beats a shorter one inside it.
+fn resolve_overlaps(rules: &[Rule], mut raw: Vec<RawMatch>) -> Vec<RawMatch> {
+    raw.sort_by_key(|m| (m.secret.start, std::cmp::Reverse(m.secret.end), m.rule));
+    raw.dedup_by(|b, a| a.secret == b.secret && a.rule == b.rule);
+    let mut keep = vec![true; raw.len()];
+    for i in 0..raw.len() {
+        for j in (i + 1)..raw.len() {
+            if raw[j].secret.start >= raw[i].secret.end {
+                break;
+            }
+            let (a, b) = (&raw[i], &raw[j]);
+            let (ga, gb) = (rules[a.rule].generic, rules[b.rule].generic);
+            // Overlap: drop the generic one if only one is generic, else the one inside.
+            let drop_b = match (ga, gb) {
+                (false, true) => true,
+                (true, false) => false,
+                _ => b.secret.end <= a.secret.end,
+            };
+            if drop_b {
+                keep[j] = false;
+            } else if ga && !gb {
+                keep[i] = false;
+            }
+        }
+    }
+    raw.into_iter()
+        .zip(keep)
+        .filter_map(|(m, k)| k.then_some(m))
+        .collect()
+}
+
+/// The secret with all but a few leading characters masked. PEM armour lines are not secret
+/// and are shown whole.
+pub fn redact(secret: &str) -> String {
+    let first = secret.lines().next().unwrap_or("");
+    if first.starts_with("-----BEGIN") || first.starts_with("PuTTY-User-Key-File") {
+        return format!("{}****", first.trim_end());
+    }
+    let n = secret.chars().count();
+    let show = (n / 4).min(6);
+    let head: String = secret.chars().take(show).collect();
+    format!("{head}****")
+}
+
+/// The source line with the part of the secret on it masked, cut to a readable length.
+fn snippet(
+    line: &str,
+    line_start: usize,
+    secret: &std::ops::Range<usize>,
+    text: &str,
+    no_redact: bool,
+) -> String {
+    let line_end = line_start + line.len();
+    let s = secret.start.max(line_start);
+    let e = secret.end.min(line_end);
+    let mut out = if no_redact || s >= e {
+        line.to_string()
+    } else {
+        let shown = redact(&text[secret.clone()]);
+        // Show the mask once, where the secret starts.
+        format!(
+            "{}{}{}",
+            &line[..s - line_start],
+            if secret.start >= line_start {
+                shown.as_str()
+            } else {
+                "****"
+            },
+            &line[e - line_start..]
+        )
+    };
+    const MAX: usize = 200;
+    if out.len() > MAX {
+        let mut cut = MAX;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
+    }
+    out.trim().to_string()
 }
 
 impl Checker for SecretsChecker {
     fn kind(&self) -> CheckerKind {
         CheckerKind::Secrets
     }
+
     fn rules(&self) -> &[RuleMeta] {
-        &self.rules
+        &self.meta
     }
-    fn applies_to(&self, _path: &str) -> bool {
-        false
+
+    fn applies_to(&self, path: &str) -> bool {
+        !self.allow.path_excluded(path)
     }
-    fn check(&self, _file: &SourceFile<'_>, _ctx: &ScanContext<'_>, _out: &mut FileReport) {}
+
+    fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
+        let text: &str = &file.text;
+        let (raw, errors) = SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let (windows, raw) = &mut *s;
+            raw.clear();
+            let mut errors = Vec::new();
+            self.engine.scan(text, windows, raw, &mut errors);
+            (std::mem::take(raw), errors)
+        });
+        for e in errors {
+            out.diagnose(Diagnostic::error(
+                file.path,
+                format!(
+                    "secret rule {} could not be compiled: {}",
+                    self.engine.rules[e.rule].id, e.message
+                ),
+            ));
+        }
+        if raw.is_empty() {
+            return;
+        }
+        let rules = &self.engine.rules;
+        let lock = is_lock_file(file.path);
+        let fixture = self.allow.is_fixture(file.path);
+        let matches = resolve_overlaps(rules, raw);
+        let index = LineIndex::new(text);
+
+        struct Hit {
+            rule: usize,
+            secret: std::ops::Range<usize>,
+            line: u32,
+            confidence: Confidence,
+            paired: Option<(String, u32)>,
+            absorbed: bool,
+        }
+        let mut hits: Vec<Hit> = Vec::with_capacity(matches.len());
+        for m in matches {
+            let rule = &rules[m.rule];
+            if lock && rule.generic {
+                continue;
+            }
+            let secret = &text[m.secret.clone()];
+            let line = index.line_of(m.secret.start);
+            let this = index.line_text(line);
+            let before = if line > 1 {
+                index.line_text(line - 1)
+            } else {
+                ""
+            };
+            if allow::allows_same_line(this) || allow::allows_next_line(before) {
+                out.suppressed += 1;
+                continue;
+            }
+            if self.allow.allows(&rule.id, file.path, secret) {
+                out.suppressed += 1;
+                continue;
+            }
+            hits.push(Hit {
+                rule: m.rule,
+                secret: m.secret,
+                line,
+                confidence: if fixture {
+                    Confidence::Low
+                } else {
+                    rule.confidence
+                },
+                paired: None,
+                absorbed: false,
+            });
+        }
+
+        // Pairs: a secret with its id nearby is one finding, of high confidence.
+        for i in 0..hits.len() {
+            let Some((with, within)) = &rules[hits[i].rule].pair else {
+                continue;
+            };
+            let line = hits[i].line;
+            let partner = hits.iter().position(|h| {
+                !h.absorbed && rules[h.rule].id == *with && h.line.abs_diff(line) <= *within
+            });
+            if let Some(j) = partner {
+                let pl = hits[j].line;
+                hits[j].absorbed = true;
+                let id = rules[hits[j].rule].id.to_string();
+                hits[i].paired = Some((id, pl));
+                if !fixture {
+                    hits[i].confidence = Confidence::High;
+                }
+            }
+        }
+
+        for h in hits.into_iter().filter(|h| !h.absorbed) {
+            let rule = &rules[h.rule];
+            let secret = &text[h.secret.clone()];
+            if self
+                .allow
+                .baseline_accepts(file.path, secret, h.line, &rule.id)
+            {
+                out.suppressed += 1;
+                continue;
+            }
+            let (sl, sc) = index.position(h.secret.start);
+            let (el, ec) = index.position(h.secret.end);
+            let shown = if ctx.no_redact {
+                secret.to_string()
+            } else {
+                redact(secret)
+            };
+            let mut message = format!("{} ({}): {}", rule.name, rule.provider, shown);
+            if let Some((id, line)) = &h.paired {
+                message.push_str(&format!(", paired with its {id} on line {line}"));
+            }
+            let line_text = index.line_text(sl);
+            let line_start = text_offset(text, line_text);
+            let snip = snippet(line_text, line_start, &h.secret, text, ctx.no_redact);
+            let identity = palisade_core::fingerprint::fingerprint(&["secret", secret]);
+            out.push(
+                Finding::new(
+                    rule.id.as_ref(),
+                    CheckerKind::Secrets,
+                    rule.severity,
+                    h.confidence,
+                    Some(rule.cwe),
+                    file.path,
+                    Span {
+                        start_line: sl,
+                        start_col: sc,
+                        end_line: el,
+                        end_col: ec,
+                    },
+                    message,
+                )
+                .with_snippet(snip)
+                .with_identity(identity),
+            );
+        }
+    }
+}
+
+/// Byte offset of `part`, a slice of `text`, within `text`.
+fn text_offset(text: &str, part: &str) -> usize {
+    part.as_ptr() as usize - text.as_ptr() as usize
 }

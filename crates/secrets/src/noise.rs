@@ -1,0 +1,333 @@
+//! Filters for values that look like a secret's format but are not secrets: placeholders,
+//! documented examples, templates, variable references, repeated or sequential characters.
+//! Each filter works on the captured value (and for references, its line) without allocating.
+
+/// Shannon entropy of the bytes of `s`, in bits per character.
+pub fn shannon_entropy(s: &str) -> f64 {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in bytes {
+        counts[b as usize] += 1;
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Words that mark a value as a stand-in. Matched case-insensitively as substrings of the
+/// secret, so only words that essentially never occur inside random tokens belong here.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "xxxxx",
+    "*****",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yoursecret",
+    "yourpassword",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "replace_me",
+    "replaceme",
+    "replace-me",
+    "insert_",
+    "insert-",
+    "redacted",
+    "dummy",
+    "notreal",
+    "not_real",
+    "not-a-real",
+    "fake_",
+    "fakekey",
+    "faketoken",
+    "sample",
+    "0000000000",
+    "123456789",
+    "abcdefgh",
+    "qwerty",
+    "...",
+    "…",
+];
+
+/// Whole values that are never secrets (for generic assignment rules).
+const STOP_VALUES: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "changeme",
+    "admin",
+    "root",
+    "test",
+    "testing",
+    "default",
+    "none",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+    "empty",
+    "required",
+    "optional",
+    "string",
+    "str",
+    "bytes",
+    "text",
+    "value",
+    "hidden",
+    "masked",
+    "secretkey",
+    "secret_key",
+    "mysecret",
+    "mypassword",
+    "letmein",
+    "welcome",
+    "example",
+    "password123",
+    "secret123",
+    "pass",
+    "pwd",
+    "foobar",
+    "foo",
+    "bar",
+    "baz",
+    "todo",
+    "tbd",
+];
+
+/// Whether `secret` is a placeholder, template or otherwise not a real value.
+pub fn is_placeholder(secret: &str) -> bool {
+    let bytes = secret.as_bytes();
+    if bytes.is_empty() {
+        return true;
+    }
+    // Templates and references: ${X}, {{ x }}, <x>, %(x)s, %X%, $X, [x].
+    if secret.contains("${")
+        || secret.contains("{{")
+        || secret.contains("}}")
+        || secret.contains("%(")
+        || (bytes[0] == b'<' && bytes[bytes.len() - 1] == b'>')
+        || (bytes[0] == b'%' && bytes[bytes.len() - 1] == b'%' && bytes.len() > 2)
+        || (bytes[0] == b'$'
+            && bytes.len() > 1
+            && (bytes[1].is_ascii_alphabetic() || bytes[1] == b'_'))
+    {
+        return true;
+    }
+    if contains_ignore_case(secret, PLACEHOLDER_WORDS) {
+        return true;
+    }
+    long_run(bytes) || low_variety(bytes)
+}
+
+/// Stricter checks for generic rules, whose values come from assignments of any kind.
+pub fn is_generic_noise(secret: &str, line: &str) -> bool {
+    if is_placeholder(secret) {
+        return true;
+    }
+    let lower_is_stop = STOP_VALUES
+        .iter()
+        .any(|w| secret.len() == w.len() && secret.eq_ignore_ascii_case(w));
+    if lower_is_stop {
+        return true;
+    }
+    // References to where the secret really lives.
+    if contains_ignore_case(
+        line,
+        &[
+            "os.environ",
+            "getenv",
+            "environ.get",
+            "process.env",
+            "env(",
+            "env[",
+            "config.get",
+            "settings.",
+            "secrets.",
+            "vault(",
+            "keyring.",
+            "input(",
+            "getpass",
+            "sha256:",
+            "sha512-",
+            "sha1-",
+            "integrity",
+        ],
+    ) {
+        return true;
+    }
+    is_uuid(secret) || looks_like_path_or_url(secret) || is_identifier_like(secret)
+}
+
+/// Case-insensitive substring search for any of `needles` (all lower-case ASCII).
+fn contains_ignore_case(hay: &str, needles: &[&str]) -> bool {
+    let h = hay.as_bytes();
+    needles.iter().any(|n| {
+        let n = n.as_bytes();
+        n.len() <= h.len()
+            && h.windows(n.len())
+                .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    })
+}
+
+/// Six or more of the same character, or an ascending/descending run of eight.
+fn long_run(bytes: &[u8]) -> bool {
+    let (mut same, mut up, mut down) = (1, 1, 1);
+    for w in bytes.windows(2) {
+        same = if w[1] == w[0] { same + 1 } else { 1 };
+        up = if w[1] == w[0].wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if w[1] == w[0].wrapping_sub(1) {
+            down + 1
+        } else {
+            1
+        };
+        if same >= 6 || up >= 8 || down >= 8 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Long values made of very few distinct characters (`abababab...`, `a1a1a1...`).
+fn low_variety(bytes: &[u8]) -> bool {
+    if bytes.len() < 16 {
+        return false;
+    }
+    let mut seen = [false; 256];
+    let mut distinct = 0;
+    for &b in bytes {
+        if !seen[b as usize] {
+            seen[b as usize] = true;
+            distinct += 1;
+        }
+    }
+    distinct <= 4
+}
+
+pub fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+fn looks_like_path_or_url(s: &str) -> bool {
+    s.starts_with('/')
+        || s.starts_with("./")
+        || s.starts_with("../")
+        || s.starts_with("~/")
+        || s.contains("://")
+        || (s.contains('/')
+            && s.contains('.')
+            && !s.contains('+')
+            && s.len() < 64
+            && !has_digit_and_letter_mix(s))
+}
+
+fn has_digit_and_letter_mix(s: &str) -> bool {
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    let upper = s.bytes().filter(u8::is_ascii_uppercase).count();
+    let lower = s.bytes().filter(u8::is_ascii_lowercase).count();
+    digits >= 2 && upper >= 2 && lower >= 2
+}
+
+/// Values that read as code: `self.password`, `get_token()`, `settings.SECRET`, `my_var`,
+/// `CamelCaseName`, type annotations. A secret mixes character classes without structure.
+fn is_identifier_like(s: &str) -> bool {
+    let b = s.as_bytes();
+    if s.ends_with("()") || s.ends_with(')') || s.contains("()") {
+        return true;
+    }
+    // snake_case or dotted.path of lower-case words.
+    let words_only = b
+        .iter()
+        .all(|&c| c.is_ascii_lowercase() || c == b'_' || c == b'.' || c == b'-');
+    if words_only {
+        return true;
+    }
+    // SCREAMING_CASE constants.
+    let upper_words = b
+        .iter()
+        .all(|&c| c.is_ascii_uppercase() || c == b'_' || c == b'.' || c.is_ascii_digit());
+    if upper_words && b.contains(&b'_') {
+        return true;
+    }
+    // CamelCase words with no digits: `SomeClassName`.
+    b.iter().all(u8::is_ascii_alphabetic) && s.len() < 24 && b[0].is_ascii_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy() {
+        assert_eq!(shannon_entropy("aaaa"), 0.0);
+        assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "YOUR_API_KEY",
+            "AKIAIOSFODNN7EXAMPLE",
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "${DB_PASSWORD}",
+            "<your-secret-key-here>",
+            "{{ api_key }}",
+            "%API_KEY%",
+            "$SECRET",
+            "aaaaaaaaaaaaaaaa",
+            "abababababababab",
+            "sk_live_0123456789abcdef",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for s in [
+            "Vq7#rT2!pL9@wK4zNm",
+            "wJ9rX2kLm8PqT4vZ1bN7cY3hG6",
+            "ghp_Zq8vK2mN4pR7tW1xY3bC6dF9gH0jL5aaB3c",
+        ] {
+            assert!(!is_placeholder(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn generic_noise() {
+        assert!(is_generic_noise("password", "password = 'password'"));
+        assert!(is_generic_noise(
+            "get_password()",
+            "password = get_password()"
+        ));
+        assert!(is_generic_noise(
+            "self.password",
+            "password = self.password"
+        ));
+        assert!(is_generic_noise("abc", "password = os.environ['abc']"));
+        assert!(!is_generic_noise(
+            "Vq7#rT2!pL9@wK4zNm",
+            "password: \"Vq7#rT2!pL9@wK4zNm\""
+        ));
+    }
+}

@@ -1,0 +1,206 @@
+//! Rules at run time: the built-in table generated from `rules/*.yaml` by `build.rs`, user
+//! rules parsed from YAML, and each rule's regex compiled on first need.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use palisade_core::{CheckerKind, Confidence, RuleMeta, Severity};
+use regex::Regex;
+
+use crate::spec::{self, RuleSpec};
+use crate::validate::Validator;
+
+/// A built-in rule as `build.rs` emits it: all borrowed, so loading costs nothing.
+pub(crate) struct StaticRule {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub provider: &'static str,
+    pub regex: &'static str,
+    pub keywords: &'static [&'static str],
+    pub min_entropy: Option<f64>,
+    pub validator: Option<&'static str>,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub cwe: u32,
+    pub description: &'static str,
+    pub references: &'static [&'static str],
+    pub multiline: bool,
+    pub generic: bool,
+    pub skip_noise_filter: bool,
+    pub pair: Option<(&'static str, u32)>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// Upper bound on a compiled rule regex, so a user rule cannot take unbounded memory.
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+/// One rule ready to scan with.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: Cow<'static, str>,
+    pub name: Cow<'static, str>,
+    pub provider: Cow<'static, str>,
+    /// Regex source with macros expanded.
+    pub regex: Cow<'static, str>,
+    /// Lower-case keywords.
+    pub keywords: Vec<Cow<'static, str>>,
+    pub min_entropy: Option<f64>,
+    pub validator: Option<Validator>,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub cwe: u32,
+    pub multiline: bool,
+    pub generic: bool,
+    pub skip_noise_filter: bool,
+    pub pair: Option<(Cow<'static, str>, u32)>,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl Rule {
+    /// The compiled regex, compiled now if this is the first use.
+    pub fn regex(&self) -> Result<&Regex, &str> {
+        self.compiled
+            .get_or_init(|| compile(&self.regex))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    pub(crate) fn from_static(s: &'static StaticRule) -> Self {
+        Rule {
+            id: Cow::Borrowed(s.id),
+            name: Cow::Borrowed(s.name),
+            provider: Cow::Borrowed(s.provider),
+            regex: Cow::Borrowed(s.regex),
+            keywords: s.keywords.iter().map(|k| Cow::Borrowed(*k)).collect(),
+            min_entropy: s.min_entropy,
+            validator: s.validator.and_then(Validator::from_name),
+            severity: s.severity,
+            confidence: s.confidence,
+            cwe: s.cwe,
+            multiline: s.multiline,
+            generic: s.generic,
+            skip_noise_filter: s.skip_noise_filter,
+            pair: s.pair.map(|(id, n)| (Cow::Borrowed(id), n)),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// A user rule; checks everything the build checks for built-ins, and compiles the regex
+    /// now so a broken rule is reported at start rather than silently never matching.
+    pub fn from_spec(s: &RuleSpec) -> Result<Self, String> {
+        spec::lint(s)?;
+        let regex = spec::expand_macros(&s.regex);
+        let compiled = compile(&regex).map_err(|e| format!("{}: {e}", s.id))?;
+        let cell = OnceLock::new();
+        let _ = cell.set(Ok(compiled));
+        Ok(Rule {
+            id: Cow::Owned(s.id.clone()),
+            name: Cow::Owned(s.name.clone()),
+            provider: Cow::Owned(s.provider.clone()),
+            regex: Cow::Owned(regex),
+            keywords: s
+                .keywords
+                .iter()
+                .map(|k| Cow::Owned(k.to_ascii_lowercase()))
+                .collect(),
+            min_entropy: s.min_entropy,
+            validator: s.validator.as_deref().and_then(Validator::from_name),
+            severity: s.severity.parse().map_err(|e| format!("{}: {e}", s.id))?,
+            confidence: s.confidence.parse().map_err(|e| format!("{}: {e}", s.id))?,
+            cwe: s.cwe.unwrap_or(798),
+            multiline: s.multiline,
+            generic: s.generic,
+            skip_noise_filter: s.skip_noise_filter,
+            pair: s
+                .pair
+                .as_ref()
+                .map(|p| (Cow::Owned(p.with.clone()), p.within_lines)),
+            compiled: cell,
+        })
+    }
+}
+
+fn compile(src: &str) -> Result<Regex, String> {
+    regex::RegexBuilder::new(src)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Metadata of a built-in rule, with its documentation assembled from the data.
+pub(crate) fn static_meta(s: &'static StaticRule) -> RuleMeta {
+    let mut doc = format!(
+        "## What it does\nFinds {} credentials: {}.",
+        s.provider, s.name
+    );
+    if !s.description.is_empty() {
+        doc.push(' ');
+        doc.push_str(s.description);
+    }
+    doc.push_str(
+        "\n\n## Why is this bad?\nA credential committed to a repository is readable by everyone \
+         who can read the repository or any of its clones and forks, for ever: removing it in a \
+         later commit does not remove it from history. Revoke and rotate it, then load it from \
+         the environment or a secret manager.",
+    );
+    if s.generic {
+        doc.push_str(
+            " This rule looks for a secret-like name and a random-looking value, not a provider \
+             format, so its confidence is lower.",
+        );
+    }
+    if let Some(v) = s.validator {
+        doc.push_str(&format!(
+            "\n\nA match is reported only if it passes the offline `{v}` check of the format."
+        ));
+    }
+    doc.push_str("\n\n## Example\n```text\n");
+    doc.push_str(&format!("SECRET = \"<{}>\"\n```", s.name));
+    if !s.references.is_empty() {
+        doc.push_str("\n\n## References\n");
+        for r in s.references {
+            doc.push_str(&format!("- {r}\n"));
+        }
+    }
+    RuleMeta {
+        id: Cow::Borrowed(s.id),
+        name: Cow::Borrowed(s.id),
+        checker: CheckerKind::Secrets,
+        severity: s.severity,
+        confidence: s.confidence,
+        cwe: Some(s.cwe),
+        summary: Cow::Owned(format!("{} ({})", s.name, s.provider)),
+        doc: Cow::Owned(doc),
+        default_enabled: true,
+    }
+}
+
+/// Metadata of a user rule.
+pub(crate) fn spec_meta(s: &RuleSpec, rule: &Rule) -> RuleMeta {
+    let mut doc = format!(
+        "## What it does\nFinds {} credentials: {} (a rule from the project's configuration).",
+        s.provider, s.name
+    );
+    if let Some(d) = &s.description {
+        doc.push(' ');
+        doc.push_str(d);
+    }
+    if !s.references.is_empty() {
+        doc.push_str("\n\n## References\n");
+        for r in &s.references {
+            doc.push_str(&format!("- {r}\n"));
+        }
+    }
+    RuleMeta {
+        id: Cow::Owned(s.id.clone()),
+        name: Cow::Owned(s.id.clone()),
+        checker: CheckerKind::Secrets,
+        severity: rule.severity,
+        confidence: rule.confidence,
+        cwe: Some(rule.cwe),
+        summary: Cow::Owned(format!("{} ({})", s.name, s.provider)),
+        doc: Cow::Owned(doc),
+        default_enabled: true,
+    }
+}

@@ -1,0 +1,164 @@
+//! The rule-data format: what a rules YAML file (built-in or user-supplied) holds.
+//!
+//! This file is also compiled into `build.rs` (via `#[path]`), which turns the built-in YAML
+//! into static Rust data at build time, so it depends on nothing but serde.
+
+use serde::Deserialize;
+
+/// One rules file: a provider family's rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub rules: Vec<RuleSpec>,
+}
+
+/// One rule as written in data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable kebab-case id, never reused.
+    pub id: String,
+    /// Human name: "GitHub personal access token (classic)".
+    pub name: String,
+    /// Who issues the credential: "GitHub".
+    pub provider: String,
+    /// Regex (Rust `regex` syntax, linear time) whose first capture group is the secret (the
+    /// whole match when it has no group). `{{assign}}`, `{{end}}` and `{{start}}` expand to
+    /// the shared context fragments in [`expand_macros`].
+    pub regex: String,
+    /// Literals (matched ASCII-case-insensitively) of which one must occur near a match; the
+    /// prefilter runs the regex only on lines holding one.
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy (bits per character) of the secret.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// Offline structural or checksum check of the secret (see `validate.rs`).
+    #[serde(default)]
+    pub validator: Option<String>,
+    #[serde(default = "default_severity")]
+    pub severity: String,
+    #[serde(default = "default_confidence")]
+    pub confidence: String,
+    /// CWE number; 798 (hard-coded credentials) unless set.
+    #[serde(default)]
+    pub cwe: Option<u32>,
+    /// One or two sentences: what leaks and what an attacker can do with it.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// The match may span lines (PEM blocks, JSON documents): the regex runs on a window
+    /// starting at the keyword's line instead of on that line alone.
+    #[serde(default)]
+    pub multiline: bool,
+    /// A keyword-and-entropy rule rather than a provider format: a provider rule matching the
+    /// same secret wins, and placeholder filtering is stricter.
+    #[serde(default)]
+    pub generic: bool,
+    /// Skip the placeholder/noise filters (formats whose structure already proves them).
+    #[serde(default)]
+    pub skip_noise_filter: bool,
+    /// A companion rule (an id for this secret) found within some lines: the two become one
+    /// finding of high confidence.
+    #[serde(default)]
+    pub pair: Option<PairSpec>,
+    /// Strings (a line or a few) that must produce a finding of this rule.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Strings that must not.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairSpec {
+    /// Id of the companion rule.
+    pub with: String,
+    /// How many lines apart the two may be.
+    #[serde(default = "default_within")]
+    pub within_lines: u32,
+}
+
+fn default_severity() -> String {
+    "high".into()
+}
+fn default_confidence() -> String {
+    "medium".into()
+}
+fn default_within() -> u32 {
+    5
+}
+
+/// Context fragments shared by many rules, so the common "name = value" shapes are written once.
+///
+/// - `{{assign}}`: the rest of an identifier, optional closing quote, and an assignment
+///   operator (`=`, `:`, `:=`, `=>`, `->`), then an optional opening quote.
+/// - `{{start}}`: the secret starts at a token boundary (not inside a longer word).
+/// - `{{end}}`: the secret ends at a token boundary (quote, space, punctuation or line end).
+pub fn expand_macros(regex: &str) -> String {
+    regex
+        .replace(
+            "{{assign}}",
+            r#"[\w.\-]{0,40}?['"\]]?\s{0,3}(?:=|:=|:|=>|->|\?\?=)\s{0,3}[@"'`]?\s{0,2}"#,
+        )
+        .replace("{{start}}", r#"(?:^|[^0-9A-Za-z_\-+/=])"#)
+        .replace("{{end}}", r#"(?:[^0-9A-Za-z_\-+/=]|$)"#)
+}
+
+/// Validators a rule may name.
+pub const VALIDATORS: &[&str] = &[
+    "crc32-base62",
+    "pypi-macaroon",
+    "jwt",
+    "pem-body",
+    "base64-64-bytes",
+    "openai-key",
+];
+
+/// Checks what serde cannot: id shape, levels, validator names, regex macros.
+pub fn lint(spec: &RuleSpec) -> Result<(), String> {
+    let id_ok = !spec.id.is_empty()
+        && spec
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !spec.id.starts_with('-')
+        && !spec.id.ends_with('-');
+    if !id_ok {
+        return Err(format!("rule id `{}` is not kebab-case", spec.id));
+    }
+    if !matches!(
+        spec.severity.as_str(),
+        "low" | "medium" | "high" | "critical"
+    ) {
+        return Err(format!("{}: unknown severity `{}`", spec.id, spec.severity));
+    }
+    if !matches!(spec.confidence.as_str(), "low" | "medium" | "high") {
+        return Err(format!(
+            "{}: unknown confidence `{}`",
+            spec.id, spec.confidence
+        ));
+    }
+    if let Some(v) = &spec.validator {
+        if !VALIDATORS.contains(&v.as_str()) {
+            return Err(format!(
+                "{}: unknown validator `{v}` (known: {})",
+                spec.id,
+                VALIDATORS.join(", ")
+            ));
+        }
+    }
+    if spec.keywords.is_empty() || spec.keywords.iter().any(|k| k.len() < 2) {
+        return Err(format!(
+            "{}: needs at least one keyword of two or more characters",
+            spec.id
+        ));
+    }
+    if let Some(e) = spec.min_entropy {
+        if !(0.0..=8.0).contains(&e) {
+            return Err(format!("{}: min_entropy {e} is outside 0..8", spec.id));
+        }
+    }
+    Ok(())
+}

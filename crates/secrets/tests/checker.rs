@@ -1,0 +1,262 @@
+//! The checker as the dispatcher drives it: findings, redaction, identity, allow comments,
+//! config allowlists and imported peer baselines.
+
+use palisade_core::{Checker, FileReport, FsReader, ScanContext, SourceFile};
+use palisade_secrets::check_rules::expand_example;
+use palisade_secrets::{Config, SecretsChecker};
+
+fn scan_with(checker: &SecretsChecker, path: &str, text: &str, no_redact: bool) -> FileReport {
+    let files = vec![path.to_string()];
+    let reader = FsReader(".".into());
+    let ctx = ScanContext {
+        files: &files,
+        reader: &reader,
+        no_redact,
+    };
+    let mut out = FileReport::default();
+    checker.check(&SourceFile::new(path, text.as_bytes()), &ctx, &mut out);
+    out
+}
+
+fn scan(path: &str, text: &str) -> FileReport {
+    scan_with(&SecretsChecker::new(&Config::default()), path, text, false)
+}
+
+fn pem() -> String {
+    expand_example(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n{{pem-body}}\n-----END OPENSSH PRIVATE KEY-----\n",
+        "pem",
+    )
+}
+
+#[test]
+fn private_key_is_found_and_redacted() {
+    let text = format!("# deploy key\n{}", pem());
+    let out = scan("keys/id_ed25519", &text);
+    assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+    let f = &out.findings[0];
+    assert_eq!(f.rule_id, "private-key");
+    assert_eq!(f.span.start_line, 2);
+    assert_eq!(f.span.end_line, 12);
+    let body_line = text.lines().nth(2).unwrap();
+    assert!(!f.message.contains(body_line));
+    assert!(!f.snippet.as_deref().unwrap().contains(body_line));
+    assert!(f
+        .message
+        .contains("-----BEGIN OPENSSH PRIVATE KEY-----****"));
+}
+
+#[test]
+fn identity_follows_the_secret_not_the_line() {
+    let a = scan("k.pem", &pem());
+    let b = scan("k.pem", &format!("\n\n\n{}", pem()));
+    assert_eq!(a.findings[0].identity, b.findings[0].identity);
+    assert!(!a.findings[0].identity.is_empty());
+    let other = expand_example(
+        "-----BEGIN RSA PRIVATE KEY-----\n{{pem-body}}\n-----END RSA PRIVATE KEY-----\n",
+        "other",
+    );
+    let c = scan("k.pem", &other);
+    assert_ne!(a.findings[0].identity, c.findings[0].identity);
+}
+
+#[test]
+fn no_redact_shows_the_whole_secret() {
+    let checker = SecretsChecker::new(&Config::default());
+    let out = scan_with(&checker, "k.pem", &pem(), true);
+    let body_line = pem().lines().nth(1).unwrap().to_string();
+    assert!(out.findings[0].message.contains(&body_line));
+}
+
+#[test]
+fn peer_allow_comments() {
+    let key = expand_example(
+        "KEY = \"-----BEGIN PRIVATE KEY-----\\n{{base64:64}}\\n{{base64:64}}\\n-----END PRIVATE KEY-----\\n\"",
+        "k",
+    );
+    for marker in [
+        "# pragma: allowlist secret",
+        "# gitleaks:allow",
+        "# kingfisher:ignore",
+        "# trufflehog:ignore",
+    ] {
+        let out = scan("settings.py", &format!("{key}  {marker}\n"));
+        assert!(out.findings.is_empty(), "{marker}");
+        assert_eq!(out.suppressed, 1);
+    }
+    let out = scan(
+        "settings.py",
+        &format!("# pragma: allowlist nextline secret\n{key}\n"),
+    );
+    assert!(out.findings.is_empty());
+    let out = scan(
+        "settings.py",
+        &format!("{key}\n# pragma: allowlist nextline secret\n"),
+    );
+    assert_eq!(out.findings.len(), 1);
+}
+
+#[test]
+fn config_allowlists_and_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let config: Config = toml_like(&[("paths", r"^vendor/")]);
+    let checker = SecretsChecker::from_config(&config, dir.path()).unwrap();
+    assert!(!checker.applies_to("vendor/lib/key.pem"));
+    assert!(checker.applies_to("src/key.pem"));
+
+    let mut config = Config::default();
+    config.allow.push(palisade_secrets::AllowEntry {
+        rules: vec!["private-key".into()],
+        paths: vec![r"^tests/".into()],
+        ..Default::default()
+    });
+    config.fixture_paths.push(r"^fixtures/".into());
+    let checker = SecretsChecker::from_config(&config, dir.path()).unwrap();
+    assert!(scan_with(&checker, "tests/k.pem", &pem(), false)
+        .findings
+        .is_empty());
+    assert_eq!(
+        scan_with(&checker, "src/k.pem", &pem(), false)
+            .findings
+            .len(),
+        1
+    );
+    let fx = scan_with(&checker, "fixtures/k.pem", &pem(), false);
+    assert_eq!(fx.findings[0].confidence, palisade_core::Confidence::Low);
+
+    // An entry that would allow everything is refused.
+    let mut bad = Config::default();
+    bad.allow.push(palisade_secrets::AllowEntry {
+        rules: vec!["private-key".into()],
+        ..Default::default()
+    });
+    assert!(SecretsChecker::from_config(&bad, dir.path()).is_err());
+}
+
+fn toml_like(paths: &[(&str, &str)]) -> Config {
+    let mut c = Config::default();
+    for (_, p) in paths {
+        c.allow.push(palisade_secrets::AllowEntry {
+            paths: vec![p.to_string()],
+            ..Default::default()
+        });
+    }
+    c
+}
+
+#[test]
+fn imported_peer_baselines() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = pem();
+    let secret = key.trim_end();
+    let hash = palisade_secrets::migrate::sha1_hex(secret.as_bytes());
+    std::fs::write(
+        dir.path().join(".secrets.baseline"),
+        format!(r#"{{"results": {{"keys/a.pem": [{{"type": "Private Key", "hashed_secret": "{hash}", "line_number": 40}}]}}}}"#),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".gitleaksignore"),
+        "keys/b.pem:private-key:2\n",
+    )
+    .unwrap();
+    let checker = SecretsChecker::from_config(&Config::default(), dir.path()).unwrap();
+    assert!(scan_with(&checker, "keys/a.pem", &key, false)
+        .findings
+        .is_empty());
+    assert!(
+        scan_with(&checker, "keys/b.pem", &format!("\n{key}"), false)
+            .findings
+            .is_empty()
+    );
+    assert_eq!(
+        scan_with(&checker, "keys/b.pem", &key, false)
+            .findings
+            .len(),
+        1
+    );
+    assert_eq!(
+        scan_with(&checker, "keys/c.pem", &key, false)
+            .findings
+            .len(),
+        1
+    );
+
+    let no_import = Config {
+        import_peer_baselines: false,
+        ..Default::default()
+    };
+    let checker = SecretsChecker::from_config(&no_import, dir.path()).unwrap();
+    assert_eq!(
+        scan_with(&checker, "keys/a.pem", &key, false)
+            .findings
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn custom_rules_extend_and_never_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        r#"
+rules:
+  - id: acme-internal-token
+    name: ACME internal token
+    provider: ACME
+    regex: '\b(acme_[a-z0-9]{24})\b'
+    keywords: [acme_]
+    examples: ["t = 'acme_{{alnum:24}}'"]
+    negative_examples: ["t = 'acme_short'"]
+"#,
+    )
+    .unwrap();
+    let config = Config {
+        rules_files: vec!["rules.yaml".into()],
+        ..Default::default()
+    };
+    let checker = SecretsChecker::from_config(&config, dir.path()).unwrap();
+    let token = expand_example("acme_{{alnum:24}}", "t");
+    let out = scan_with(
+        &checker,
+        "a.py",
+        &format!("TOKEN = '{token}'\n{}", pem()),
+        false,
+    );
+    let ids: Vec<_> = out.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert_eq!(ids, ["acme-internal-token", "private-key"]);
+
+    std::fs::write(
+        dir.path().join("clash.yaml"),
+        "rules:\n  - {id: private-key, name: x, provider: x, regex: 'x(y)', keywords: [xy]}\n",
+    )
+    .unwrap();
+    let config = Config {
+        rules_files: vec!["clash.yaml".into()],
+        ..Default::default()
+    };
+    assert!(SecretsChecker::from_config(&config, dir.path()).is_err());
+}
+
+#[test]
+fn bad_input_never_panics() {
+    let checker = SecretsChecker::new(&Config::default());
+    for bytes in [
+        &b"\xff\xfe-----BEGIN RSA PRIVATE KEY-----\xc3\x28"[..],
+        b"",
+        b"-----BEGIN PRIVATE KEY-----",
+        b"PuTTY-User-Key-File-2: ssh-rsa\nPrivate-Lines: 99999999999999999999\n",
+    ] {
+        let files = vec!["x".to_string()];
+        let reader = FsReader(".".into());
+        let ctx = ScanContext {
+            files: &files,
+            reader: &reader,
+            no_redact: false,
+        };
+        let mut out = FileReport::default();
+        checker.check(&SourceFile::new("x", bytes), &ctx, &mut out);
+        assert!(out.findings.is_empty());
+    }
+}
