@@ -1,20 +1,61 @@
-//! palisade-python: see the crate README.
+//! palisade-python: Bandit's security checks for Python, over one tree-sitter parse and one
+//! walk per file. See the crate README.
+//!
+//! [`PythonChecker`] implements palisade's [`Checker`]: it decodes a file (BOM, PEP 263),
+//! parses it, walks the tree once while the rules in [`rules`] look at the node kinds they
+//! care about, applies `# nosec`, and turns what the rules reported into [`Finding`]s with
+//! Bandit's IDs, severities, confidences, CWEs and messages.
 
-use palisade_core::{Checker, CheckerKind, FileReport, RuleMeta, ScanContext, SourceFile};
-use serde::Deserialize;
+// The shared machinery lands before the rules that use all of it.
+#![allow(dead_code)]
 
-/// The `[python]` section of palisade's configuration.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {}
+mod config;
+mod nosec;
+pub mod rules;
+mod source;
+mod syntax;
+mod walk;
 
+use palisade_core::{
+    Checker, CheckerKind, Diagnostic, FileReport, Finding, RuleMeta, ScanContext, SourceFile, Span,
+};
+
+pub use config::{BanditConfig, Config, ConfigError};
+
+use config::{fnmatch, Settings};
+use source::Decoded;
+
+/// The python checker.
 pub struct PythonChecker {
+    settings: Settings,
     rules: Vec<RuleMeta>,
 }
 
 impl PythonChecker {
-    pub fn new(_config: &Config) -> Self {
-        PythonChecker { rules: Vec::new() }
+    /// A checker with Bandit's defaults and palisade's `[python]` options.
+    pub fn new(config: &Config) -> Self {
+        Self::with_bandit_config(config, None).expect("the default configuration is valid")
+    }
+
+    /// A checker configured by a Bandit configuration as well (tests, skips, excludes and
+    /// plugin options).
+    pub fn with_bandit_config(
+        config: &Config,
+        bandit: Option<&BanditConfig>,
+    ) -> Result<Self, ConfigError> {
+        Ok(PythonChecker {
+            settings: Settings::new(config, bandit)?,
+            rules: rules::ALL.iter().map(|m| (*m).clone()).collect(),
+        })
+    }
+
+    /// Whether Bandit's `exclude_dirs` excludes a display path: a glob match, or the entry is
+    /// a substring of the path (Bandit's rule), with a leading `./` ignored.
+    fn excluded(&self, path: &str) -> bool {
+        self.settings.exclude_dirs.iter().any(|e| {
+            let e = e.strip_prefix("./").unwrap_or(e);
+            !e.is_empty() && (fnmatch(path, e) || path.contains(e))
+        })
     }
 }
 
@@ -22,11 +63,94 @@ impl Checker for PythonChecker {
     fn kind(&self) -> CheckerKind {
         CheckerKind::Python
     }
+
     fn rules(&self) -> &[RuleMeta] {
         &self.rules
     }
-    fn applies_to(&self, _path: &str) -> bool {
-        false
+
+    fn applies_to(&self, path: &str) -> bool {
+        let wanted = if self.settings.include.is_empty() {
+            path.ends_with(".py") || path.ends_with(".pyi")
+        } else {
+            let base = path.rsplit('/').next().unwrap_or(path);
+            self.settings
+                .include
+                .iter()
+                .any(|g| fnmatch(path, g) || fnmatch(base, g))
+        };
+        wanted && !self.excluded(path)
     }
-    fn check(&self, _file: &SourceFile<'_>, _ctx: &ScanContext<'_>, _out: &mut FileReport) {}
+
+    fn check(&self, file: &SourceFile<'_>, _ctx: &ScanContext<'_>, out: &mut FileReport) {
+        let text = match source::decode(file.bytes, &file.text) {
+            Decoded::Text(t) => t,
+            Decoded::UnknownEncoding(enc) => {
+                out.diagnose(Diagnostic::error(
+                    file.path,
+                    format!("unknown source encoding `{enc}` in the coding declaration; file not checked"),
+                ));
+                return;
+            }
+        };
+        if file.is_lossy() && matches!(text, std::borrow::Cow::Borrowed(_)) {
+            out.diagnose(Diagnostic::warning(
+                file.path,
+                "not valid UTF-8 and no coding declaration: invalid bytes were replaced before checking",
+            ));
+        }
+        let Some(outcome) = walk::check_source(&text, file.path, &self.settings) else {
+            out.diagnose(Diagnostic::error(
+                file.path,
+                "the Python parser gave up; file not checked",
+            ));
+            return;
+        };
+        if let Some((line, col)) = outcome.syntax_error {
+            out.diagnose(
+                Diagnostic::error(
+                    file.path,
+                    format!("syntax error at line {line}, column {col}: only the parts that parsed were checked"),
+                )
+                .at_line(line),
+            );
+        }
+        out.suppressed += outcome.suppressed;
+        let lines = palisade_core::LineIndex::new(&text);
+        for issue in outcome.issues {
+            out.push(to_finding(&issue, file.path, &lines));
+        }
+    }
+}
+
+fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<'_>) -> Finding {
+    let meta = issue.rule.meta();
+    let char_col = |line: u32, byte_col: u32| -> u32 {
+        let t = lines.line_text(line);
+        let b = (byte_col as usize).min(t.len());
+        let prefix = t.get(..b).map_or(b, |p| p.chars().count());
+        prefix as u32 + 1
+    };
+    let start_col = char_col(issue.node_line, issue.col);
+    let (end_line, end_col) = if issue.end_line >= issue.line {
+        (issue.end_line, char_col(issue.end_line, issue.end_col))
+    } else {
+        (issue.line, start_col)
+    };
+    let span = Span {
+        start_line: issue.line,
+        start_col,
+        end_line,
+        end_col,
+    };
+    Finding::new(
+        meta.id.as_ref(),
+        CheckerKind::Python,
+        issue.severity,
+        issue.confidence,
+        meta.cwe,
+        path,
+        span,
+        issue.message.clone(),
+    )
+    .with_snippet(lines.line_text(issue.line))
 }

@@ -1,0 +1,425 @@
+//! One parse and one pre-order walk per file; each node kind is handed to the rules that
+//! look at it (Bandit's `Call`, `Import`, `ImportFrom`, `FunctionDef`, `Assert`,
+//! `ExceptHandler` and `Str` tests), then `# nosec` is applied to what they reported.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::config::Settings;
+use crate::nosec;
+use crate::rules::{self, Rule, RuleSet};
+use crate::syntax::{self, Args, Imports};
+
+thread_local! {
+    // A tree-sitter parser is not Sync: one per rayon worker thread, reused for every file.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses Python source with this thread's parser.
+pub(crate) fn parse(src: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(src, None)
+    })
+}
+
+/// One reported problem before it becomes a `Finding`.
+#[derive(Debug, Clone)]
+pub(crate) struct Issue {
+    pub rule: Rule,
+    pub severity: palisade_core::Severity,
+    pub confidence: palisade_core::Confidence,
+    pub message: String,
+    /// 1-based line Bandit reports (may be a keyword's line rather than the node's).
+    pub line: u32,
+    /// 1-based line where the node starts (`col` is on this line).
+    pub node_line: u32,
+    /// 0-based byte column of the node's start, like Bandit's `col_offset`.
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+    /// Lines whose `# nosec` applies (Bandit's `linerange`), 1-based inclusive.
+    pub range: (u32, u32),
+}
+
+/// A call as the call rules see it.
+pub(crate) struct Call<'t> {
+    pub node: Node<'t>,
+    /// Qualified name through the import aliases (`subprocess.Popen`).
+    pub qualname: String,
+    pub args: Args<'t>,
+}
+
+impl Call<'_> {
+    /// The last dotted part of the qualified name (Bandit's `call_function_name`).
+    pub fn name(&self) -> &str {
+        self.qualname.rsplit('.').next().unwrap_or("")
+    }
+}
+
+/// A string constant as the `Str` rules see it.
+pub(crate) struct Str<'t> {
+    /// The literal (or f-string) node, for the location.
+    pub node: Node<'t>,
+    pub value: String,
+    /// The constant's parent in Python's AST (parentheses skipped; an f-string part's parent is
+    /// the f-string itself).
+    pub parent: Node<'t>,
+}
+
+/// Per-file state shared by the rules during the walk.
+pub(crate) struct FileCx<'t, 's> {
+    pub src: &'s str,
+    pub path: &'s str,
+    pub settings: &'s Settings,
+    pub imports: Imports,
+    pub issues: Vec<Issue>,
+    /// Ancestors of the node being visited, root first.
+    pub stack: Vec<Node<'t>>,
+    nosec: HashMap<u32, RuleSet>,
+}
+
+impl<'t, 's> FileCx<'t, 's> {
+    pub fn on(&self, rule: Rule) -> bool {
+        self.settings.enabled.contains(rule)
+    }
+
+    /// Reports an issue located at `node`, with the rule's own levels.
+    pub fn report(&mut self, rule: Rule, node: Node<'_>, message: impl Into<String>) -> &mut Issue {
+        let meta = rule.meta();
+        self.report_with(rule, node, meta.severity, meta.confidence, message)
+    }
+
+    pub fn report_with(
+        &mut self,
+        rule: Rule,
+        node: Node<'_>,
+        severity: palisade_core::Severity,
+        confidence: palisade_core::Confidence,
+        message: impl Into<String>,
+    ) -> &mut Issue {
+        let start = node.start_position();
+        let end = node.end_position();
+        self.issues.push(Issue {
+            rule,
+            severity,
+            confidence,
+            message: message.into(),
+            line: start.row as u32 + 1,
+            node_line: start.row as u32 + 1,
+            col: start.column as u32,
+            end_line: end.row as u32 + 1,
+            end_col: end.column as u32,
+            range: (start.row as u32 + 1, end.row as u32 + 1),
+        });
+        self.issues.last_mut().expect("just pushed")
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'s str {
+        syntax::text(node, self.src)
+    }
+
+    /// The nearest enclosing node of one of `kinds`, from the ancestor stack.
+    pub fn enclosing(&self, kinds: &[&str]) -> Option<Node<'t>> {
+        self.stack
+            .iter()
+            .rev()
+            .find(|n| kinds.contains(&n.kind()))
+            .copied()
+    }
+
+    /// Whether an issue survives `# nosec`, Bandit's way: the IDs on the reported line plus
+    /// those of the first line with a nosec comment within the node's line range; an empty
+    /// union suppresses everything.
+    fn suppressed(&self, issue: &Issue) -> bool {
+        if self.nosec.is_empty() {
+            return false;
+        }
+        let base = self.nosec.get(&issue.line);
+        let ranged = (issue.range.0..=issue.range.1).find_map(|l| self.nosec.get(&l));
+        if base.is_none() && ranged.is_none() {
+            return false;
+        }
+        let mut set = RuleSet::EMPTY;
+        for s in base.into_iter().chain(ranged) {
+            set = set.union(*s);
+        }
+        set.is_empty() || set.contains(issue.rule)
+    }
+}
+
+/// What checking one file produced.
+pub(crate) struct Outcome {
+    pub issues: Vec<Issue>,
+    pub suppressed: usize,
+    /// First syntax error (1-based line, column) if the file did not parse cleanly.
+    pub syntax_error: Option<(u32, u32)>,
+}
+
+/// Checks decoded Python source.
+pub(crate) fn check_source(src: &str, path: &str, settings: &Settings) -> Option<Outcome> {
+    let tree = parse(src)?;
+    let root = tree.root_node();
+    let mut cx = FileCx {
+        src,
+        path,
+        settings,
+        imports: Imports::default(),
+        issues: Vec::new(),
+        stack: Vec::new(),
+        nosec: HashMap::new(),
+    };
+    walk(root, &mut cx);
+    rules::on_file(&mut cx);
+    let syntax_error = root.has_error().then(|| first_error(root)).flatten();
+
+    let issues = std::mem::take(&mut cx.issues);
+    let before = issues.len();
+    let issues: Vec<Issue> = if settings.ignore_nosec {
+        issues
+    } else {
+        issues.into_iter().filter(|i| !cx.suppressed(i)).collect()
+    };
+    Some(Outcome {
+        suppressed: before - issues.len(),
+        issues,
+        syntax_error,
+    })
+}
+
+fn walk<'t>(root: Node<'t>, cx: &mut FileCx<'t, '_>) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        visit(node, cx);
+        if cursor.goto_first_child() {
+            cx.stack.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            cx.stack.pop();
+        }
+    }
+}
+
+fn visit<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
+    match node.kind() {
+        "call" => {
+            let Some(func) = node.child_by_field_name("function") else {
+                return;
+            };
+            let call = Call {
+                node,
+                qualname: syntax::qualname(func, cx.src, &cx.imports.aliases),
+                args: Args::of(node, cx.src),
+            };
+            rules::on_call(cx, &call);
+        }
+        "import_statement" => {
+            for name in node.children_by_field_name("name", &mut node.walk()) {
+                let (module, asname) = import_name(name, cx.src);
+                cx.imports.add_import(&module, asname.as_deref());
+            }
+            rules::on_import(cx, node);
+        }
+        "import_from_statement" | "future_import_statement" => {
+            let module = import_from_module(node, cx.src);
+            for name in node.children_by_field_name("name", &mut node.walk()) {
+                let (n, asname) = import_name(name, cx.src);
+                match &module {
+                    Some(m) => cx.imports.add_from(m, &n, asname.as_deref()),
+                    None => cx.imports.add_import(&n, asname.as_deref()),
+                }
+            }
+            rules::on_import(cx, node);
+        }
+        "function_definition" => {
+            // Bandit registers FunctionDef only: `async def` is never checked.
+            if node.child(0).is_some_and(|c| c.kind() == "async") {
+                return;
+            }
+            rules::on_function_def(cx, node);
+        }
+        "except_clause" => rules::on_except(cx, node),
+        "assert_statement" => rules::on_assert(cx, node),
+        "string" | "concatenated_string" => visit_string(node, cx),
+        "comment" => {
+            if cx.settings.ignore_nosec {
+                return;
+            }
+            let text = cx.text(node);
+            if text.contains("nosec") {
+                if let Some(set) = nosec::parse(text) {
+                    cx.nosec.insert(node.start_position().row as u32 + 1, set);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `(dotted name, alias)` of an import's `name` field.
+fn import_name(name: Node<'_>, src: &str) -> (String, Option<String>) {
+    if name.kind() == "aliased_import" {
+        let n = name
+            .child_by_field_name("name")
+            .map(|n| syntax::text(n, src))
+            .unwrap_or("");
+        let a = name
+            .child_by_field_name("alias")
+            .map(|a| syntax::text(a, src).to_string());
+        (strip_ws(n), a)
+    } else {
+        (strip_ws(syntax::text(name, src)), None)
+    }
+}
+
+fn strip_ws(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The module of `from M import ...`: the dotted name without leading dots (Bandit ignores
+/// the level), or `None` for `from . import x`.
+pub(crate) fn import_from_module(node: Node<'_>, src: &str) -> Option<String> {
+    if node.kind() == "future_import_statement" {
+        return Some("__future__".into());
+    }
+    let m = node.child_by_field_name("module_name")?;
+    if m.kind() == "relative_import" {
+        let d = syntax::named_children(m).find(|c| c.kind() == "dotted_name")?;
+        Some(strip_ws(syntax::text(d, src)))
+    } else {
+        Some(strip_ws(syntax::text(m, src)))
+    }
+}
+
+fn visit_string<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
+    let parent = cx.stack.last().copied();
+    // The parts of an implicit concatenation are handled with the whole.
+    if node.kind() == "string" && parent.is_some_and(|p| p.kind() == "concatenated_string") {
+        return;
+    }
+    let parts: Vec<Node<'t>> = if node.kind() == "concatenated_string" {
+        syntax::named_children(node).collect()
+    } else {
+        vec![node]
+    };
+    let has_f = parts.iter().any(|p| syntax::prefix(*p, cx.src).f);
+    if has_f {
+        // A `JoinedStr`: each literal part is a constant whose parent is the f-string, so
+        // even an f-string statement is checked.
+        for value in joined_parts(&parts, cx.src) {
+            let s = Str {
+                node,
+                value,
+                parent: node,
+            };
+            rules::on_str(cx, &s);
+        }
+        return;
+    }
+    let Some(syntax::StrLit::Str(value)) = syntax::string_literal(node, cx.src) else {
+        return;
+    };
+    let Some(parent) = ast_parent(&cx.stack) else {
+        return;
+    };
+    // A docstring or any bare string statement is not a `Str` for Bandit.
+    if parent.kind() == "expression_statement" {
+        return;
+    }
+    let s = Str {
+        node,
+        value,
+        parent,
+    };
+    rules::on_str(cx, &s);
+}
+
+/// The literal parts of a `JoinedStr` built from implicitly concatenated strings, merged
+/// across part boundaries as CPython does.
+fn joined_parts(parts: &[Node<'_>], src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for part in parts {
+        let p = syntax::prefix(*part, src);
+        if !p.f {
+            if let Some(syntax::StrLit::Str(s)) = syntax::string_literal(*part, src) {
+                cur.push_str(&s);
+            }
+            continue;
+        }
+        let mut cursor = part.walk();
+        for child in part.children(&mut cursor) {
+            match child.kind() {
+                "string_content" => {
+                    cur.push_str(&syntax::unescape(syntax::text(child, src), p.raw, true))
+                }
+                "interpolation" if !cur.is_empty() => {
+                    out.push(std::mem::take(&mut cur));
+                }
+                _ => {}
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The node that is the parent in Python's AST of the current node: parentheses are skipped,
+/// and tree-sitter's grouping nodes map to their Python owner (an argument's parent is the
+/// call, a dict entry's the dict).
+pub(crate) fn ast_parent<'t>(stack: &[Node<'t>]) -> Option<Node<'t>> {
+    let mut i = stack.len();
+    while i > 0 {
+        i -= 1;
+        let n = stack[i];
+        match n.kind() {
+            "parenthesized_expression" => continue,
+            "argument_list" | "pair" => {
+                return stack.get(i.wrapping_sub(1)).copied().or(Some(n));
+            }
+            _ => return Some(n),
+        }
+    }
+    None
+}
+
+fn first_error(root: Node<'_>) -> Option<(u32, u32)> {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            let p = node.start_position();
+            return Some((p.row as u32 + 1, p.column as u32 + 1));
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return None;
+            }
+        }
+    }
+}
