@@ -19,3 +19,74 @@ fn dep001_unpinned_requirement() {
     );
     assert_eq!(f.identity, "requests");
 }
+
+#[test]
+fn dep002_vcs_not_at_commit() {
+    assert_fixture(&checker(), "dep002");
+}
+
+#[test]
+fn dep003_url_without_hash() {
+    assert_fixture(&checker(), "dep003");
+}
+
+#[test]
+fn dep004_missing_hash() {
+    assert_fixture(&checker(), "dep004");
+}
+
+#[test]
+fn dep005_conflicting_pins() {
+    let run = assert_fixture(&checker(), "dep005");
+    let f = run
+        .findings
+        .iter()
+        .find(|f| f.path == "requirements.txt")
+        .unwrap();
+    assert_eq!(
+        f.message,
+        "`requests` is pinned to 2.32.3 here but to 2.31.0 at base.txt:1"
+    );
+}
+
+#[test]
+fn dep006_extra_index_url() {
+    assert_fixture(&checker(), "dep006");
+}
+
+#[test]
+fn dep007_insecure_index() {
+    assert_fixture(&checker(), "dep007");
+}
+
+#[test]
+fn dep008_credentials_are_reported_redacted() {
+    let run = assert_fixture(&checker(), "dep008");
+    for f in &run.findings {
+        let text = format!("{} {}", f.message, f.snippet.as_deref().unwrap_or(""));
+        assert!(!text.contains("s3cr3t") && !text.contains("ghp_"), "{text}");
+        assert!(text.contains("https://****@"), "{text}");
+    }
+}
+
+#[test]
+fn includes_cycles_and_missing_files_are_diagnostics() {
+    let dir = fixture_dir("includes");
+    let run = run_dir(&checker(), &dir);
+    let mut msgs: Vec<String> = run.diagnostics.iter().map(|d| d.to_string()).collect();
+    msgs.sort();
+    assert_eq!(
+        msgs,
+        vec![
+            "error: requirements.txt:4: cannot read included file `missing.txt`: No such file or directory (os error 2)".to_string(),
+            "error: requirements.txt:5: include `../../outside.txt` points outside the scanned tree; it was not checked".to_string(),
+            "error: requirements.txt:6: `https://****@example.com/r.txt` is a remote include: it cannot be read offline, so its requirements were not checked".to_string(),
+            "warning: sub/b.txt:1: include cycle: requirements.txt -> sub/a.txt -> sub/b.txt -> requirements.txt".to_string(),
+        ]
+    );
+    // The file reached twice is checked once, and the nested include is followed.
+    assert_eq!(
+        actual(&run).into_iter().collect::<Vec<_>>(),
+        vec![("DEP001".to_string(), "sub/b.txt".to_string(), 2)]
+    );
+}

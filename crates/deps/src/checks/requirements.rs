@@ -23,11 +23,24 @@ pub fn check(
     }
     diagnostics.extend(tree.diagnostics.iter().cloned());
     let pinned = pinned_names(&tree);
-    for (f, _) in &tree.files {
+    let hash_mode = tree.hash_mode();
+    for (f, constraint) in &tree.files {
         for dep in &f.requirements {
             rules::dep001_unpinned_requirement::check(&f.path, dep, &pinned, findings);
+            rules::dep002_vcs_not_at_commit::check(&f.path, dep, findings);
+            rules::dep003_url_without_hash::check(&f.path, dep, findings);
+            // Constraints install nothing, so pip does not ask them for hashes.
+            if hash_mode && !constraint {
+                rules::dep004_missing_hash::check(&f.path, dep, findings);
+            }
+        }
+        for opt in &f.options {
+            rules::dep006_extra_index_url::check(&f.path, opt, findings);
+            rules::dep007_insecure_index::check(&f.path, opt, findings);
+            rules::dep008_index_credentials::check(&f.path, opt, findings);
         }
     }
+    rules::dep005_conflicting_pins::check(&tree, findings);
 }
 
 /// Normalised names that some entry of the install pins exactly (or to a URL/VCS artifact),

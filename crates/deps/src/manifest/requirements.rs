@@ -538,6 +538,38 @@ pub struct RequirementsTree {
 }
 
 impl RequirementsTree {
+    /// Every requirement in the order pip reads them: an included file's lines come where
+    /// its `-r`/`-c` line is. Returns (file index, requirement).
+    pub fn ordered(&self) -> Vec<(usize, &Dependency)> {
+        let mut out = Vec::new();
+        let mut done = vec![false; self.files.len()];
+        if !self.files.is_empty() {
+            self.walk(0, &mut done, &mut out);
+        }
+        out
+    }
+
+    fn walk<'a>(&'a self, i: usize, done: &mut [bool], out: &mut Vec<(usize, &'a Dependency)>) {
+        done[i] = true;
+        let file = &self.files[i].0;
+        let mut reqs = file.requirements.iter().peekable();
+        for inc in &file.includes {
+            while let Some(r) = reqs.next_if(|r| r.loc.line < inc.loc.line) {
+                out.push((i, r));
+            }
+            let target = inc.target.strip_prefix("file://").unwrap_or(&inc.target);
+            let Some(resolved) = resolve_include(&file.path, target) else {
+                continue;
+            };
+            if let Some(j) = self.files.iter().position(|(f, _)| f.path == resolved) {
+                if !done[j] {
+                    self.walk(j, done, out);
+                }
+            }
+        }
+        out.extend(reqs.map(|r| (i, r)));
+    }
+
     /// Whether the install this tree describes runs in hash-checking mode.
     pub fn hash_mode(&self) -> bool {
         self.files.iter().any(|(f, _)| f.hash_mode())

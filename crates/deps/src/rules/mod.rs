@@ -6,12 +6,34 @@ use palisade_core::{Finding, RuleMeta, Span};
 use crate::manifest::Loc;
 
 pub mod dep001_unpinned_requirement;
+pub mod dep002_vcs_not_at_commit;
+pub mod dep003_url_without_hash;
+pub mod dep004_missing_hash;
+pub mod dep005_conflicting_pins;
+pub mod dep006_extra_index_url;
+pub mod dep007_insecure_index;
+pub mod dep008_index_credentials;
 
 pub use dep001_unpinned_requirement::UNPINNED_REQUIREMENT;
+pub use dep002_vcs_not_at_commit::VCS_NOT_AT_COMMIT;
+pub use dep003_url_without_hash::URL_WITHOUT_HASH;
+pub use dep004_missing_hash::MISSING_HASH;
+pub use dep005_conflicting_pins::CONFLICTING_PINS;
+pub use dep006_extra_index_url::EXTRA_INDEX_URL;
+pub use dep007_insecure_index::INSECURE_INDEX;
+pub use dep008_index_credentials::INDEX_CREDENTIALS;
 
 /// Every rule of the deps checker, in ID order.
-pub static ALL: &[&RuleMeta] = &[&UNPINNED_REQUIREMENT];
-
+pub static ALL: &[&RuleMeta] = &[
+    &UNPINNED_REQUIREMENT,
+    &VCS_NOT_AT_COMMIT,
+    &URL_WITHOUT_HASH,
+    &MISSING_HASH,
+    &CONFLICTING_PINS,
+    &EXTRA_INDEX_URL,
+    &INSECURE_INDEX,
+    &INDEX_CREDENTIALS,
+];
 /// A finding of `rule` at `loc`. `identity` is what the fingerprint keeps across line moves
 /// and version bumps (usually the package name).
 pub fn finding(
