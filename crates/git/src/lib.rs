@@ -1,1 +1,100 @@
 //! palisade-git: reads what a commit will contain from git, and which lines it changes.
+//!
+//! Three ways to name a change, one result type, [`ChangedFile`]:
+//!
+//! - [`staged`]: the index against `HEAD` (or against nothing before the first commit). The
+//!   content is the staged blob, so a partially staged file is checked exactly as it will be
+//!   committed, whatever the working tree holds.
+//! - [`diff`]: `A..B` (tree against tree), `A...B` (merge base of A and B against B), or `REV`
+//!   (REV against the working tree, tracked files only, like `git diff REV`).
+//! - [`patch`]: a unified diff read from a file or stdin (`git diff` or `diff -u` output).
+//!
+//! Changed lines come from libgit2's diff with zero context lines, so they are exactly the lines
+//! a change adds or modifies on its new side. [`IndexReader`] and [`TreeReader`] let checkers
+//! that follow includes read other files from the same snapshot.
+//!
+//! What is left out, on purpose: deleted files (nothing to check), submodules (gitlinks: their
+//! content is another repository), symbolic links (their blob is a target path, not a file of
+//! the commit), and conflicted index entries (git refuses to commit them).
+
+mod changes;
+mod error;
+mod patch;
+mod paths;
+mod reader;
+
+#[cfg(test)]
+mod testutil;
+
+use std::path::{Path, PathBuf};
+
+use git2::Repository;
+use palisade_core::ChangedLines;
+
+pub use changes::{diff, staged};
+pub use error::GitError;
+pub use patch::{patch, patch_with_skipped, PatchFiles, SkipReason, SkippedFile};
+pub use reader::{diff_reader, IndexReader, TreeReader};
+
+/// One file as the commit (or diff) will contain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedFile {
+    /// Repo-relative path, forward slashes. Non-UTF-8 bytes are shown as U+FFFD; the content
+    /// was still read from the exact path.
+    pub path: String,
+    /// The new content (index blob for `--staged`, new-side blob or working-tree file for
+    /// `--diff`, reconstructed new side for `--patch`).
+    pub content: Vec<u8>,
+    /// Lines added or modified by the change; every line for a new file and for a file git
+    /// diffs as binary (no line diff exists). Empty for a pure rename or mode change.
+    pub changed: ChangedLines,
+}
+
+/// The root of the work tree that contains `start` (a file or folder inside it).
+pub fn discover_root(start: &Path) -> Result<PathBuf, GitError> {
+    let repo = Repository::discover(start).map_err(|e| GitError::NotARepository {
+        path: start.to_path_buf(),
+        message: error::message(&e),
+    })?;
+    match repo.workdir() {
+        // libgit2 returns the folder with a trailing slash; components() drops it.
+        Some(dir) => Ok(dir.components().collect()),
+        None => Err(GitError::BareRepository {
+            path: repo.path().components().collect(),
+        }),
+    }
+}
+
+/// Opens the repository whose work tree root is `repo_root`.
+pub(crate) fn open(repo_root: &Path) -> Result<Repository, GitError> {
+    let repo = Repository::open(repo_root).map_err(|e| GitError::NotARepository {
+        path: repo_root.to_path_buf(),
+        message: error::message(&e),
+    })?;
+    if repo.is_bare() {
+        return Err(GitError::BareRepository {
+            path: repo_root.to_path_buf(),
+        });
+    }
+    Ok(repo)
+}
+
+/// Every line of `content` as changed (1..=last line; one line for an empty file).
+pub(crate) fn all_lines(content: &[u8]) -> ChangedLines {
+    let newlines = content.iter().filter(|&&b| b == b'\n').count();
+    let trailing = usize::from(!content.is_empty() && !content.ends_with(b"\n"));
+    let lines = (newlines + trailing).max(1);
+    ChangedLines::from_ranges(vec![(1, u32::try_from(lines).unwrap_or(u32::MAX))])
+}
+
+/// Ranges of consecutive line numbers from a sorted list.
+pub(crate) fn runs(lines: impl IntoIterator<Item = u32>) -> ChangedLines {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for n in lines {
+        match ranges.last_mut() {
+            Some(last) if n == last.1 + 1 => last.1 = n,
+            _ => ranges.push((n, n)),
+        }
+    }
+    ChangedLines::from_ranges(ranges)
+}

@@ -1,0 +1,586 @@
+//! `--patch`: a small parser for unified diffs (`git diff`, `git format-patch`, `diff -u`).
+//!
+//! For every file the patch leaves behind, the new side is either the working-tree file (when
+//! it agrees with every new-side line the patch shows) or a reconstruction from the hunks,
+//! with lines the patch does not show left blank so that line numbers stay right.
+
+use std::path::Path;
+
+use palisade_core::Diagnostic;
+
+use crate::{paths, runs, ChangedFile, GitError};
+
+/// What [`patch`] found: the files to check, and the files it could not check.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PatchFiles {
+    pub files: Vec<ChangedFile>,
+    /// Files the patch changes whose new side is not in the patch. The CLI reports each one
+    /// with [`SkippedFile::diagnostic`] and goes on.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// A file of a patch that was not checked, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// Display path, as in [`ChangedFile::path`].
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// `Binary files a/x and b/x differ` or a `GIT binary patch`: no lines to check. Binary
+    /// files are skipped in every mode, so this is a note, not an error.
+    Binary,
+}
+
+impl SkippedFile {
+    /// The diagnostic the CLI shows for this file.
+    pub fn diagnostic(&self) -> Diagnostic {
+        match self.reason {
+            SkipReason::Binary => Diagnostic::note(
+                self.path.clone(),
+                "binary change in the patch: skipped (no lines to check)",
+            ),
+        }
+    }
+}
+
+/// Parses a unified diff and returns each new-side file with its added lines.
+///
+/// `repo_root` is the folder the patch's paths are relative to (the work tree root for `git
+/// diff` output; the current folder for `diff -u` output outside a repository). Prefixes such
+/// as `a/` and `b/` are removed as `git apply` would; for plain `diff -u` output the choice is
+/// made by which path exists under `repo_root`. Deleted files are left out; so are binary
+/// changes, which [`patch_with_skipped`] lists. When a path appears twice, the last section
+/// wins.
+///
+/// Errors: input that is not empty but holds no file section, a hunk before any file header,
+/// a malformed hunk header, a hunk whose lines do not match its header.
+pub fn patch(patch_text: &[u8], repo_root: &Path) -> Result<Vec<ChangedFile>, GitError> {
+    Ok(patch_with_skipped(patch_text, repo_root)?.files)
+}
+
+/// [`patch`], plus the files it had to skip (binary changes), so the CLI can report each with
+/// [`SkippedFile::diagnostic`] instead of dropping it silently.
+pub fn patch_with_skipped(patch_text: &[u8], repo_root: &Path) -> Result<PatchFiles, GitError> {
+    let sections = parse(patch_text)?;
+    if sections.is_empty() && !patch_text.iter().all(u8::is_ascii_whitespace) {
+        return Err(GitError::Patch {
+            line: 1,
+            message:
+                "no file header (`diff --git`, or `---`/`+++` lines) found: not a unified diff"
+                    .to_owned(),
+        });
+    }
+    let mut out = PatchFiles::default();
+    for section in &sections {
+        let Some(raw_path) = section.new_path(repo_root) else {
+            continue; // deleted
+        };
+        let path = paths::display(&raw_path);
+        // A later section for the same path replaces an earlier one.
+        out.files.retain(|f| f.path != path);
+        out.skipped.retain(|f| f.path != path);
+        if section.binary {
+            out.skipped.push(SkippedFile {
+                path,
+                reason: SkipReason::Binary,
+            });
+            continue;
+        }
+        let on_disk = read_work_tree(repo_root, &raw_path);
+        if section.hunks.is_empty() {
+            // A rename, copy or mode change without content change: nothing was added, but
+            // `--whole-files` may still want the file if it is there.
+            if let Some(content) = on_disk {
+                out.files.push(ChangedFile {
+                    path,
+                    content,
+                    changed: runs([]),
+                });
+            }
+            continue;
+        }
+        let content = match on_disk {
+            Some(content) if section.agrees_with(&content) => content,
+            _ => section.reconstruct(),
+        };
+        let changed = runs(
+            section
+                .hunks
+                .iter()
+                .flat_map(|h| h.lines.iter())
+                .filter(|l| l.added)
+                .map(|l| l.number),
+        );
+        out.files.push(ChangedFile {
+            path,
+            content,
+            changed,
+        });
+    }
+    Ok(out)
+}
+
+fn read_work_tree(root: &Path, raw_path: &[u8]) -> Option<Vec<u8>> {
+    if !paths::is_safe_relative(raw_path) {
+        return None;
+    }
+    let full = root.join(paths::to_fs(raw_path));
+    if !full.is_file() {
+        return None;
+    }
+    std::fs::read(full).ok()
+}
+
+/// One file's part of a patch.
+#[derive(Debug, Default)]
+struct Section<'a> {
+    /// Started by `diff --git` / `diff --cc`: paths carry git's prefixes (unless
+    /// `--no-prefix`), and extended headers may follow.
+    git: bool,
+    /// The two paths of a `diff --git A B` line, when they could be told apart.
+    header: Option<(Vec<u8>, Vec<u8>)>,
+    /// `---` path; `Some(None)` is `/dev/null`.
+    old: Option<Option<Vec<u8>>>,
+    /// `+++` path; `Some(None)` is `/dev/null`.
+    new: Option<Option<Vec<u8>>>,
+    /// The new path exactly, without prefix: `rename to`, `copy to`, `diff --cc PATH`.
+    exact_new_path: Option<Vec<u8>>,
+    deleted: bool,
+    binary: bool,
+    hunks: Vec<Hunk<'a>>,
+    /// The new side's last line has no final newline (`\ No newline at end of file`).
+    no_final_newline: bool,
+}
+
+#[derive(Debug)]
+struct Hunk<'a> {
+    /// New-side lines the hunk shows (context and added), in order.
+    lines: Vec<NewLine<'a>>,
+}
+
+#[derive(Debug)]
+struct NewLine<'a> {
+    number: u32,
+    /// Without the prefix column(s) and the `\n`; a `\r` of a CRLF file stays.
+    text: &'a [u8],
+    added: bool,
+}
+
+impl Section<'_> {
+    /// The new side's path, without git's prefix; `None` when the file is deleted.
+    fn new_path(&self, root: &Path) -> Option<Vec<u8>> {
+        if self.deleted || matches!(self.new, Some(None)) {
+            return None;
+        }
+        if let Some(to) = &self.exact_new_path {
+            return Some(normalize(to));
+        }
+        let (raw, old) = match (&self.new, &self.header) {
+            (Some(Some(new)), _) => (new.clone(), self.old.clone().flatten()),
+            (_, Some((a, b))) => (b.clone(), Some(a.clone())),
+            _ => return None,
+        };
+        let raw = normalize(&raw);
+        let stripped = strip_component(&raw);
+        let strip = if self.git {
+            // git prefixes both sides (`a/`, `b/`, or `i/`, `w/`, ...) unless `--no-prefix`,
+            // which shows as identical header paths.
+            match &self.header {
+                Some((a, b)) => a != b,
+                None => true,
+            }
+        } else {
+            match old.map(|o| normalize(&o)) {
+                Some(o) if o == raw => false,
+                Some(o) if strip_component(&o).is_some() && strip_component(&o) == stripped => true,
+                _ => {
+                    // `diff -u old new` or a new file: go by what exists.
+                    let exists = |p: &[u8]| {
+                        paths::is_safe_relative(p) && root.join(paths::to_fs(p)).exists()
+                    };
+                    match &stripped {
+                        _ if exists(&raw) => false,
+                        Some(s) if exists(s) => true,
+                        _ => raw.starts_with(b"b/"),
+                    }
+                }
+            }
+        };
+        match stripped {
+            Some(s) if strip => Some(s),
+            _ => Some(raw),
+        }
+    }
+
+    /// Whether `content` has every new-side line of the patch at its line number.
+    fn agrees_with(&self, content: &[u8]) -> bool {
+        let mut lines: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
+        if content.ends_with(b"\n") {
+            lines.pop();
+        }
+        self.hunks.iter().flat_map(|h| h.lines.iter()).all(|l| {
+            lines
+                .get(l.number as usize - 1)
+                .is_some_and(|have| trim_cr(have) == trim_cr(l.text))
+        })
+    }
+
+    /// The new side as far as the patch shows it; unknown lines are blank.
+    fn reconstruct(&self) -> Vec<u8> {
+        let last = self
+            .hunks
+            .iter()
+            .flat_map(|h| h.lines.iter())
+            .map(|l| l.number)
+            .max()
+            .unwrap_or(0) as usize;
+        let mut lines: Vec<&[u8]> = vec![b""; last];
+        for l in self.hunks.iter().flat_map(|h| h.lines.iter()) {
+            lines[l.number as usize - 1] = l.text;
+        }
+        let mut out = lines.join(&b'\n');
+        if last > 0 && !self.no_final_newline {
+            out.push(b'\n');
+        }
+        out
+    }
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Drops leading `./` parts.
+fn normalize(path: &[u8]) -> Vec<u8> {
+    let mut p = path;
+    while let Some(rest) = p.strip_prefix(b"./") {
+        p = rest;
+    }
+    p.to_vec()
+}
+
+/// The path without its first component (`b/src/x.py` -> `src/x.py`), if it has one.
+fn strip_component(path: &[u8]) -> Option<Vec<u8>> {
+    let slash = path.iter().position(|&b| b == b'/')?;
+    let rest = &path[slash + 1..];
+    (!rest.is_empty()).then(|| rest.to_vec())
+}
+
+fn parse(text: &[u8]) -> Result<Vec<Section<'_>>, GitError> {
+    let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+    if text.ends_with(b"\n") || text.is_empty() {
+        lines.pop();
+    }
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = trim_cr(lines[i]);
+        if let Some(rest) = line.strip_prefix(b"diff --git ") {
+            sections.push(Section {
+                git: true,
+                header: split_git_header(rest),
+                ..Section::default()
+            });
+        } else if let Some(rest) = line
+            .strip_prefix(b"diff --cc ")
+            .or_else(|| line.strip_prefix(b"diff --combined "))
+        {
+            sections.push(Section {
+                git: true,
+                // A combined diff names the path once, without prefix.
+                exact_new_path: Some(header_path(rest)),
+                ..Section::default()
+            });
+        } else if line.starts_with(b"--- ")
+            && lines.get(i + 1).is_some_and(|l| l.starts_with(b"+++ "))
+        {
+            let old = header_path(&line[4..]);
+            let new = header_path(&trim_cr(lines[i + 1])[4..]);
+            let dev_null = |p: Vec<u8>| (p != b"/dev/null").then_some(p);
+            let continues_git = sections
+                .last()
+                .is_some_and(|s| s.git && s.hunks.is_empty() && s.new.is_none() && !s.binary);
+            if !continues_git {
+                sections.push(Section::default());
+            }
+            let section = sections.last_mut().expect("pushed above");
+            section.old = Some(dev_null(old));
+            section.new = Some(dev_null(new));
+            i += 2;
+            continue;
+        } else if line.starts_with(b"@@") {
+            let Some(section) = sections.last_mut() else {
+                return Err(GitError::Patch {
+                    line: i + 1,
+                    message: "hunk before any file header".to_owned(),
+                });
+            };
+            i = parse_hunk(&lines, i, section)?;
+            continue;
+        } else if let Some(section) = sections.last_mut().filter(|s| s.hunks.is_empty()) {
+            // Extended headers of the current file (git), or `diff -r`'s binary notice.
+            if let Some(to) = line
+                .strip_prefix(b"rename to ")
+                .or_else(|| line.strip_prefix(b"copy to "))
+            {
+                section.exact_new_path = Some(header_path(to));
+            } else if line.starts_with(b"deleted file mode ") {
+                section.deleted = true;
+            } else if line.starts_with(b"GIT binary patch") || is_binary_notice(line) {
+                section.binary = true;
+            }
+        } else if is_binary_notice(line) {
+            // `diff -r` prints only this line for a binary file: `Binary files A and B differ`.
+            if let Some(new) = binary_notice_path(line) {
+                sections.push(Section {
+                    new: Some(Some(new)),
+                    binary: true,
+                    ..Section::default()
+                });
+            }
+        }
+        i += 1;
+    }
+    Ok(sections)
+}
+
+fn is_binary_notice(line: &[u8]) -> bool {
+    line.starts_with(b"Binary files ") && line.ends_with(b" differ")
+}
+
+/// `B` of `Binary files A and B differ`.
+fn binary_notice_path(line: &[u8]) -> Option<Vec<u8>> {
+    let inner = &line[b"Binary files ".len()..line.len() - b" differ".len()];
+    let at = inner.windows(5).rposition(|w| w == b" and ")?;
+    Some(header_path(&inner[at + 5..]))
+}
+
+/// Parses the hunk whose header is `lines[start]`; returns the index of the line after it.
+fn parse_hunk<'a>(
+    lines: &[&'a [u8]],
+    start: usize,
+    section: &mut Section<'a>,
+) -> Result<usize, GitError> {
+    let header = trim_cr(lines[start]);
+    let err = |line: usize, message: String| GitError::Patch { line, message };
+    let (old_counts, new_start, new_count) = parse_hunk_header(header).ok_or_else(|| {
+        err(
+            start + 1,
+            format!("bad hunk header `{}`", paths::display(header)),
+        )
+    })?;
+    // One prefix column per parent: 1 in a unified diff, 2+ in a combined diff.
+    let columns = old_counts.len();
+    let mut old_left = old_counts;
+    let mut new_left = new_count;
+    let mut number = new_start;
+    let mut hunk = Hunk { lines: Vec::new() };
+    let mut last_was_new = false;
+    let mut i = start + 1;
+    while new_left > 0 || old_left.iter().any(|&n| n > 0) {
+        let Some(&line) = lines.get(i) else {
+            return Err(err(
+                start + 1,
+                "the patch ends inside this hunk: fewer lines than its header says".to_owned(),
+            ));
+        };
+        if line.starts_with(b"\\") {
+            section.no_final_newline = last_was_new;
+            i += 1;
+            continue;
+        }
+        // Some tools strip the single space of an empty context line.
+        let (marks, text): (&[u8], &[u8]) = if trim_cr(line).is_empty() {
+            (&[], b"")
+        } else if line.len() >= columns {
+            line.split_at(columns)
+        } else {
+            (line, b"")
+        };
+        let valid = trim_cr(line).is_empty()
+            || (marks.len() == columns && marks.iter().all(|m| matches!(m, b' ' | b'+' | b'-')));
+        if !valid {
+            return Err(err(
+                i + 1,
+                format!(
+                    "unexpected line inside the hunk that starts at line {}; \
+                     the hunk header promises more lines",
+                    start + 1
+                ),
+            ));
+        }
+        let too_many = || {
+            err(
+                i + 1,
+                format!(
+                    "more lines than the header of the hunk at line {} says",
+                    start + 1
+                ),
+            )
+        };
+        if marks.contains(&b'-') {
+            // Removed from the parents marked `-`; not on the new side.
+            for (col, &m) in marks.iter().enumerate() {
+                if m == b'-' {
+                    old_left[col] = old_left[col].checked_sub(1).ok_or_else(too_many)?;
+                }
+            }
+            last_was_new = false;
+        } else {
+            new_left = new_left.checked_sub(1).ok_or_else(too_many)?;
+            for (col, left) in old_left.iter_mut().enumerate() {
+                // A context column (or a stripped empty context line) consumes that parent.
+                if !matches!(marks.get(col), Some(&m) if m != b' ') {
+                    *left = left.checked_sub(1).ok_or_else(too_many)?;
+                }
+            }
+            hunk.lines.push(NewLine {
+                number,
+                text,
+                added: marks.contains(&b'+'),
+            });
+            number += 1;
+            last_was_new = true;
+            section.no_final_newline = false;
+        }
+        i += 1;
+    }
+    // A `\ No newline at end of file` may follow the hunk's last line.
+    while lines.get(i).is_some_and(|l| l.starts_with(b"\\")) {
+        section.no_final_newline = last_was_new;
+        i += 1;
+    }
+    section.hunks.push(hunk);
+    Ok(i)
+}
+
+/// `@@ -a,b +c,d @@ ...` (or `@@@ -a,b -c,d +e,f @@@` for a combined diff) to
+/// (old counts per parent, new start, new count). A missing count is 1.
+fn parse_hunk_header(line: &[u8]) -> Option<(Vec<u32>, u32, u32)> {
+    let ats = line.iter().take_while(|&&b| b == b'@').count();
+    if ats < 2 {
+        return None;
+    }
+    let fence = &line[..ats];
+    let body = &line[ats..];
+    let end = body.windows(ats).position(|w| w == fence)?;
+    let mut olds = Vec::new();
+    let mut new = None;
+    for token in body[..end].split(|&b| b == b' ').filter(|t| !t.is_empty()) {
+        let (sign, range) = token.split_first()?;
+        let range = std::str::from_utf8(range).ok()?;
+        let (start, count) = match range.split_once(',') {
+            Some((s, c)) => (s.parse::<u32>().ok()?, c.parse::<u32>().ok()?),
+            None => (range.parse::<u32>().ok()?, 1),
+        };
+        match sign {
+            b'-' if new.is_none() => olds.push(count),
+            b'+' if new.is_none() => new = Some((start, count)),
+            _ => return None,
+        }
+    }
+    let (new_start, new_count) = new?;
+    // A new side of 0 lines names the line before it; there is no line 0 otherwise.
+    if olds.len() != ats - 1 || (new_start == 0 && new_count > 0) {
+        return None;
+    }
+    Some((olds, new_start, new_count))
+}
+
+/// A path as written after `--- `, `+++ `, `rename to `: C-quoted if it starts with `"`,
+/// else up to a tab (diff -u's timestamp; git's marker after names with spaces).
+fn header_path(value: &[u8]) -> Vec<u8> {
+    let value = trim_cr(value);
+    if value.starts_with(b"\"") {
+        if let Some((path, _)) = unquote(value) {
+            return path;
+        }
+    }
+    let end = value
+        .iter()
+        .position(|&b| b == b'\t')
+        .unwrap_or(value.len());
+    value[..end].to_vec()
+}
+
+/// Parses a C-quoted string at the start of `s`; returns it and the rest after the quote.
+fn unquote(s: &[u8]) -> Option<(Vec<u8>, &[u8])> {
+    let mut out = Vec::new();
+    let mut i = 1;
+    while i < s.len() {
+        match s[i] {
+            b'"' => return Some((out, &s[i + 1..])),
+            b'\\' => {
+                let c = *s.get(i + 1)?;
+                i += 2;
+                match c {
+                    b'a' => out.push(7),
+                    b'b' => out.push(8),
+                    b't' => out.push(b'\t'),
+                    b'n' => out.push(b'\n'),
+                    b'v' => out.push(11),
+                    b'f' => out.push(12),
+                    b'r' => out.push(b'\r'),
+                    b'0'..=b'7' => {
+                        // Octal byte: git writes non-ASCII bytes as \ooo.
+                        let digits = s.get(i - 1..i + 2)?;
+                        if !digits.iter().all(|d| (b'0'..=b'7').contains(d)) {
+                            return None;
+                        }
+                        let value = digits
+                            .iter()
+                            .fold(0u32, |acc, d| acc * 8 + u32::from(d - b'0'));
+                        out.push(u8::try_from(value).ok()?);
+                        i += 2;
+                    }
+                    other => out.push(other),
+                }
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The two paths of `diff --git A B`. Paths with spaces are ambiguous, so a split is accepted
+/// only when both halves name the same file (identical, or identical after their prefix).
+fn split_git_header(rest: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let rest = trim_cr(rest);
+    if rest.starts_with(b"\"") {
+        let (a, tail) = unquote(rest)?;
+        let tail = tail.strip_prefix(b" ")?;
+        return Some((a, header_path(tail)));
+    }
+    if rest.ends_with(b"\"") {
+        let open = rest.windows(2).rposition(|w| w == b" \"")?;
+        let (b, _) = unquote(&rest[open + 1..])?;
+        return Some((rest[..open].to_vec(), b));
+    }
+    let spaces = rest
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b' ')
+        .map(|(i, _)| i);
+    let mut renamed = None;
+    for at in spaces {
+        let (a, b) = (&rest[..at], &rest[at + 1..]);
+        if a == b {
+            return Some((a.to_vec(), b.to_vec()));
+        }
+        if strip_component(a).is_some() && strip_component(a) == strip_component(b) {
+            return Some((a.to_vec(), b.to_vec()));
+        }
+        // A rename without spaces has exactly one space: still usable.
+        if renamed.is_none() && !a.contains(&b' ') && !b.contains(&b' ') {
+            renamed = Some((a.to_vec(), b.to_vec()));
+        }
+    }
+    renamed
+}

@@ -1,0 +1,168 @@
+//! Reading other files of the same snapshot, for checkers that follow includes
+//! (`-r other.txt` in a requirements file, a lock file beside a manifest).
+
+use std::io;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use git2::{Oid, Repository, RevparseMode};
+use palisade_core::checker::{ContentReader, FsReader};
+
+use crate::changes::peel_tree;
+use crate::error::message;
+use crate::{open, paths, GitError};
+
+/// Mode bits of a gitlink (submodule) entry in the index.
+const GITLINK: u32 = 0o160000;
+/// Mode bits of a symbolic link entry.
+const SYMLINK: u32 = 0o120000;
+
+/// Reads files as the commit will contain them: stage 0 of the git index. A path that is not
+/// staged (untracked, deleted, a folder) reads as `NotFound`, as it would in the commit.
+pub struct IndexReader {
+    // git2's Repository is Send but not Sync (and Index is neither); checkers read from many
+    // threads, rarely, so one lock is enough. The repository keeps its index loaded, so
+    // `Repository::index` per read is a reference count, not a reload.
+    repo: Mutex<Repository>,
+}
+
+impl IndexReader {
+    pub fn open(repo_root: &Path) -> Result<Self, GitError> {
+        let repo = open(repo_root)?;
+        // Fail now, with a clear message, rather than on every read.
+        repo.index().map_err(|e| GitError::Index {
+            message: message(&e),
+        })?;
+        Ok(IndexReader {
+            repo: Mutex::new(repo),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Repository> {
+        // A panic elsewhere while holding the lock leaves the handle usable.
+        self.repo.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl ContentReader for IndexReader {
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        let repo = self.lock();
+        let index = repo.index().map_err(io::Error::other)?;
+        let entry = paths::repo_relative(path)
+            .and_then(|p| index.get_path(&p, 0))
+            .or_else(|| {
+                // A non-UTF-8 name reaches us in its lossy display form: match that form.
+                if !path.contains('\u{FFFD}') {
+                    return None;
+                }
+                index
+                    .iter()
+                    .find(|e| (e.flags >> 12) & 3 == 0 && paths::display(&e.path) == path)
+            })
+            .ok_or_else(|| not_found(path, "is not in the git index"))?;
+        if entry.mode & 0o170000 == GITLINK || entry.mode & 0o170000 == SYMLINK {
+            return Err(not_found(path, "is not a regular file in the git index"));
+        }
+        read_blob(&repo, entry.id, path)
+    }
+}
+
+/// Reads files as a commit (or any tree-ish) contains them.
+pub struct TreeReader {
+    state: Mutex<(Repository, Oid)>,
+}
+
+impl TreeReader {
+    /// `rev` is anything git resolves to a tree: a commit, a branch, `HEAD~2`, a tree id.
+    pub fn open(repo_root: &Path, rev: &str) -> Result<Self, GitError> {
+        let repo = open(repo_root)?;
+        let tree = {
+            let object = repo
+                .revparse_single(rev)
+                .map_err(|e| GitError::BadRevision {
+                    spec: rev.to_owned(),
+                    message: message(&e),
+                })?;
+            peel_tree(&object, rev)?.id()
+        };
+        Ok(TreeReader {
+            state: Mutex::new((repo, tree)),
+        })
+    }
+}
+
+impl ContentReader for TreeReader {
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (repo, tree_id) = &*state;
+        let tree = repo.find_tree(*tree_id).map_err(io::Error::other)?;
+        let mut found = paths::repo_relative(path)
+            .and_then(|p| tree.get_path(&p).ok())
+            .map(|e| (e.id(), e.filemode()));
+        if found.is_none() && path.contains('\u{FFFD}') {
+            // A non-UTF-8 name reaches us in its lossy display form: search for that form.
+            found = find_lossy(repo, &tree, path);
+        }
+        let (id, mode) = found.ok_or_else(|| not_found(path, "is not in the revision"))?;
+        if mode as u32 & 0o170000 != 0o100000 {
+            return Err(not_found(path, "is not a regular file in the revision"));
+        }
+        read_blob(repo, id, path)
+    }
+}
+
+/// The reader matching [`crate::diff`]'s snapshot: the end of a range (`A..B`, `A...B`) is
+/// read from git, a single `REV` compares with the working tree, so files come from disk.
+pub fn diff_reader(repo_root: &Path, spec: &str) -> Result<Box<dyn ContentReader>, GitError> {
+    let repo = open(repo_root)?;
+    let revspec = repo.revparse(spec).map_err(|e| GitError::BadRevision {
+        spec: spec.to_owned(),
+        message: message(&e),
+    })?;
+    if revspec.mode().contains(RevparseMode::SINGLE) {
+        let root = repo.workdir().unwrap_or(repo_root).to_path_buf();
+        return Ok(Box::new(FsReader(root)));
+    }
+    let end = revspec
+        .to()
+        .ok_or_else(|| GitError::BadRevision {
+            spec: spec.to_owned(),
+            message: "the range has no end".to_owned(),
+        })?
+        .id()
+        .to_string();
+    Ok(Box::new(TreeReader::open(repo_root, &end)?))
+}
+
+/// Walks `tree` for the entry whose lossy display path is `path`. git2's `Tree::walk` gives up
+/// on non-UTF-8 folder names, so this walks by bytes.
+fn find_lossy(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Option<(Oid, i32)> {
+    let mut stack = vec![(Vec::new(), tree.id())];
+    while let Some((prefix, id)) = stack.pop() {
+        let tree = repo.find_tree(id).ok()?;
+        for entry in tree.iter() {
+            let mut full = prefix.clone();
+            full.extend_from_slice(entry.name_bytes());
+            if entry.kind() == Some(git2::ObjectType::Tree) {
+                full.push(b'/');
+                // Only folders on the way to `path` can hold it.
+                if path.starts_with(&paths::display(&full)) {
+                    stack.push((full, entry.id()));
+                }
+            } else if paths::display(&full) == path {
+                return Some((entry.id(), entry.filemode()));
+            }
+        }
+    }
+    None
+}
+
+fn read_blob(repo: &Repository, id: Oid, path: &str) -> io::Result<Vec<u8>> {
+    repo.find_blob(id)
+        .map(|b| b.content().to_vec())
+        .map_err(|e| io::Error::other(format!("cannot read `{path}` from git: {}", e.message())))
+}
+
+fn not_found(path: &str, what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::NotFound, format!("`{path}` {what}"))
+}
