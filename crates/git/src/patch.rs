@@ -231,20 +231,22 @@ impl Section<'_> {
 
     /// The new side as far as the patch shows it; unknown lines are blank.
     fn reconstruct(&self) -> Vec<u8> {
-        let last = self
-            .hunks
-            .iter()
-            .flat_map(|h| h.lines.iter())
-            .map(|l| l.number)
-            .max()
-            .unwrap_or(0) as usize;
-        let mut lines: Vec<&[u8]> = vec![b""; last];
-        for l in self.hunks.iter().flat_map(|h| h.lines.iter()) {
-            lines[l.number as usize - 1] = l.text;
-        }
-        let mut out = lines.join(&b'\n');
-        if last > 0 && !self.no_final_newline {
+        let mut known: Vec<&NewLine<'_>> = self.hunks.iter().flat_map(|h| h.lines.iter()).collect();
+        // Hunks are in order in a well-formed patch; sorting makes overlaps harmless.
+        known.sort_by_key(|l| l.number);
+        let mut out = Vec::new();
+        let mut next = 1;
+        for line in known {
+            if line.number < next {
+                continue; // an overlapping hunk repeats a line; the first one wins
+            }
+            out.resize(out.len() + (line.number - next) as usize, b'\n');
+            out.extend_from_slice(line.text);
             out.push(b'\n');
+            next = line.number + 1;
+        }
+        if next > 1 && self.no_final_newline {
+            out.pop();
         }
         out
     }
@@ -335,8 +337,9 @@ fn parse(text: &[u8]) -> Result<Vec<Section<'_>>, GitError> {
             }
         } else if is_binary_notice(line) {
             // `diff -r` prints only this line for a binary file: `Binary files A and B differ`.
-            if let Some(new) = binary_notice_path(line) {
+            if let Some((old, new)) = binary_notice_paths(line) {
                 sections.push(Section {
+                    old: Some(Some(old)),
                     new: Some(Some(new)),
                     binary: true,
                     ..Section::default()
@@ -349,14 +352,16 @@ fn parse(text: &[u8]) -> Result<Vec<Section<'_>>, GitError> {
 }
 
 fn is_binary_notice(line: &[u8]) -> bool {
-    line.starts_with(b"Binary files ") && line.ends_with(b" differ")
+    line.len() >= b"Binary files  differ".len()
+        && line.starts_with(b"Binary files ")
+        && line.ends_with(b" differ")
 }
 
-/// `B` of `Binary files A and B differ`.
-fn binary_notice_path(line: &[u8]) -> Option<Vec<u8>> {
+/// `A` and `B` of `Binary files A and B differ`.
+fn binary_notice_paths(line: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let inner = &line[b"Binary files ".len()..line.len() - b" differ".len()];
     let at = inner.windows(5).rposition(|w| w == b" and ")?;
-    Some(header_path(&inner[at + 5..]))
+    Some((header_path(&inner[..at]), header_path(&inner[at + 5..])))
 }
 
 /// Parses the hunk whose header is `lines[start]`; returns the index of the line after it.
@@ -458,6 +463,9 @@ fn parse_hunk<'a>(
     Ok(i)
 }
 
+/// Line numbers beyond this are taken for a damaged patch (no source file is that long).
+const MAX_LINE: u32 = 100_000_000;
+
 /// `@@ -a,b +c,d @@ ...` (or `@@@ -a,b -c,d +e,f @@@` for a combined diff) to
 /// (old counts per parent, new start, new count). A missing count is 1.
 fn parse_hunk_header(line: &[u8]) -> Option<(Vec<u32>, u32, u32)> {
@@ -486,6 +494,10 @@ fn parse_hunk_header(line: &[u8]) -> Option<(Vec<u32>, u32, u32)> {
     let (new_start, new_count) = new?;
     // A new side of 0 lines names the line before it; there is no line 0 otherwise.
     if olds.len() != ats - 1 || (new_start == 0 && new_count > 0) {
+        return None;
+    }
+    // Reconstruction writes one byte per unknown line: refuse absurd line numbers.
+    if new_start.checked_add(new_count)? > MAX_LINE {
         return None;
     }
     Some((olds, new_start, new_count))
@@ -583,4 +595,482 @@ fn split_git_header(rest: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
         }
     }
     renamed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{numbered, replace_line, TestRepo};
+    use palisade_core::ChangedLines;
+
+    fn lines(ranges: &[(u32, u32)]) -> ChangedLines {
+        ChangedLines::from_ranges(ranges.to_vec())
+    }
+
+    fn no_repo() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap()
+    }
+
+    const TWO_HUNKS: &str = "\
+diff --git a/app.py b/app.py
+index 1111111..2222222 100644
+--- a/app.py
++++ b/app.py
+@@ -1,3 +1,4 @@
+ line 1
++added 2
+ line 2
+ line 3
+@@ -8,2 +9,2 @@ def section():
+ line 8
+-line 9
++changed 10
+";
+
+    #[test]
+    fn work_tree_file_that_agrees_is_used_whole() {
+        let dir = no_repo();
+        let mut on_disk = vec!["line 1", "added 2", "line 2", "line 3"];
+        on_disk.extend([
+            "line 4",
+            "line 5",
+            "line 6",
+            "line 7",
+            "line 8",
+            "changed 10",
+            "tail",
+        ]);
+        let on_disk = on_disk.join("\n") + "\n";
+        std::fs::write(dir.path().join("app.py"), &on_disk).unwrap();
+
+        let files = patch(TWO_HUNKS.as_bytes(), dir.path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "app.py");
+        assert_eq!(files[0].content, on_disk.as_bytes());
+        assert_eq!(files[0].changed, lines(&[(2, 2), (10, 10)]));
+    }
+
+    #[test]
+    fn missing_or_disagreeing_work_tree_is_reconstructed_with_blank_gaps() {
+        let dir = no_repo();
+        let expected = "line 1\nadded 2\nline 2\nline 3\n\n\n\n\nline 8\nchanged 10\n";
+        let files = patch(TWO_HUNKS.as_bytes(), dir.path()).unwrap();
+        assert_eq!(String::from_utf8_lossy(&files[0].content), expected);
+
+        // The file on disk has moved on: its line 10 is not the patch's.
+        std::fs::write(dir.path().join("app.py"), numbered(12)).unwrap();
+        let files = patch(TWO_HUNKS.as_bytes(), dir.path()).unwrap();
+        assert_eq!(String::from_utf8_lossy(&files[0].content), expected);
+        assert_eq!(files[0].changed, lines(&[(2, 2), (10, 10)]));
+    }
+
+    #[test]
+    fn new_file_has_every_line_added_and_deleted_file_is_left_out() {
+        let text = "\
+diff --git a/new.py b/new.py
+new file mode 100644
+index 0000000..3333333
+--- /dev/null
++++ b/new.py
+@@ -0,0 +1,3 @@
++a
++b
++c
+diff --git a/old.py b/old.py
+deleted file mode 100644
+index 4444444..0000000
+--- a/old.py
++++ /dev/null
+@@ -1,2 +0,0 @@
+-x
+-y
+diff --git a/empty_gone.py b/empty_gone.py
+deleted file mode 100644
+index e69de29..0000000
+";
+        let files = patch(text.as_bytes(), no_repo().path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "new.py");
+        assert_eq!(files[0].content, b"a\nb\nc\n");
+        assert_eq!(files[0].changed, lines(&[(1, 3)]));
+    }
+
+    #[test]
+    fn renames_use_the_new_path() {
+        let dir = no_repo();
+        std::fs::write(dir.path().join("same.py"), "unchanged\n").unwrap();
+        let text = "\
+diff --git a/src/old.py b/src/new.py
+similarity index 90%
+rename from src/old.py
+rename to src/new.py
+index 1111111..2222222 100644
+--- a/src/old.py
++++ b/src/new.py
+@@ -2 +2 @@
+-was
++now
+diff --git a/before.py b/same.py
+similarity index 100%
+rename from before.py
+rename to same.py
+";
+        let files = patch(text.as_bytes(), dir.path()).unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["src/new.py", "same.py"]);
+        assert_eq!(files[0].changed, lines(&[(2, 2)]));
+        assert_eq!(files[0].content, b"\nnow\n");
+        // A pure rename adds nothing, but the file is there for --whole-files.
+        assert!(files[1].changed.is_empty());
+        assert_eq!(files[1].content, b"unchanged\n");
+    }
+
+    #[test]
+    fn quoted_and_spaced_paths() {
+        let text = "\
+diff --git \"a/caf\\303\\251 \\\"q\\\".py\" \"b/caf\\303\\251 \\\"q\\\".py\"
+--- \"a/caf\\303\\251 \\\"q\\\".py\"
++++ \"b/caf\\303\\251 \\\"q\\\".py\"
+@@ -0,0 +1 @@
++x
+diff --git a/with space.py b/with space.py
+--- a/with space.py\t
++++ b/with space.py\t
+@@ -0,0 +1 @@
++y
+diff --git a/bad\\377.py b/bad\\377.py
+--- \"a/bad\\377.py\"
++++ \"b/bad\\377.py\"
+@@ -0,0 +1 @@
++z
+";
+        let files = patch(text.as_bytes(), no_repo().path()).unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["café \"q\".py", "with space.py", "bad\u{FFFD}.py"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_path_from_a_patch_reads_the_exact_file() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = no_repo();
+        let name = std::ffi::OsStr::from_bytes(b"bad\xff.py");
+        std::fs::write(dir.path().join(name), "z\nmore on disk\n").unwrap();
+        let text = "--- \"a/bad\\377.py\"\n+++ \"b/bad\\377.py\"\n@@ -0,0 +1 @@\n+z\n";
+        let files = patch(text.as_bytes(), dir.path()).unwrap();
+        assert_eq!(files[0].content, b"z\nmore on disk\n");
+    }
+
+    #[test]
+    fn no_newline_at_end_of_file() {
+        let text = "\
+--- a/f.txt
++++ b/f.txt
+@@ -1,2 +1,2 @@
+ keep
+-old
+\\ No newline at end of file
++new
+\\ No newline at end of file
+";
+        let files = patch(text.as_bytes(), no_repo().path()).unwrap();
+        assert_eq!(files[0].content, b"keep\nnew");
+        assert_eq!(files[0].changed, lines(&[(2, 2)]));
+
+        // Only the old side lacked the newline: the new side ends with one.
+        let text = "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-old\n\\ No newline at end of file\n+new\n";
+        let files = patch(text.as_bytes(), no_repo().path()).unwrap();
+        assert_eq!(files[0].content, b"new\n");
+    }
+
+    #[test]
+    fn binary_changes_are_listed_as_skipped() {
+        let text = "\
+diff --git a/logo.png b/logo.png
+index 1111111..2222222 100644
+Binary files a/logo.png and b/logo.png differ
+diff --git a/data.bin b/data.bin
+new file mode 100644
+index 0000000..3333333
+GIT binary patch
+literal 12
+TcmZQzU|?ckU|?ckU|=~002KfP
+
+literal 0
+HcmV?d00001
+
+diff --git a/ok.py b/ok.py
+--- a/ok.py
++++ b/ok.py
+@@ -0,0 +1 @@
++fine
+";
+        let out = patch_with_skipped(text.as_bytes(), no_repo().path()).unwrap();
+        assert_eq!(out.files.len(), 1);
+        assert_eq!(out.files[0].path, "ok.py");
+        let skipped: Vec<_> = out.skipped.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(skipped, ["logo.png", "data.bin"]);
+        let diagnostic = out.skipped[0].diagnostic();
+        assert_eq!(diagnostic.path, "logo.png");
+        assert_eq!(diagnostic.level, palisade_core::DiagnosticLevel::Note);
+        // `patch` alone drops them.
+        assert_eq!(patch(text.as_bytes(), no_repo().path()).unwrap(), out.files);
+
+        // `diff -r` prints a lone notice line for a binary file.
+        let lone = "Binary files old/img.png and new/img.png differ\n";
+        let out = patch_with_skipped(lone.as_bytes(), no_repo().path()).unwrap();
+        assert_eq!(out.skipped[0].path, "img.png");
+    }
+
+    #[test]
+    fn plain_diff_u_with_timestamps_and_folder_prefixes() {
+        let dir = no_repo();
+        std::fs::create_dir(dir.path().join("pkg")).unwrap();
+        std::fs::write(dir.path().join("pkg/mod.py"), "a\nB\n").unwrap();
+        std::fs::write(dir.path().join("conf.py"), "new\n").unwrap();
+        let text = "\
+diff -ru orig/pkg/mod.py work/pkg/mod.py
+--- orig/pkg/mod.py\t2026-01-01 10:00:00.000000000 +0000
++++ work/pkg/mod.py\t2026-01-02 10:00:00.000000000 +0000
+@@ -1,2 +1,2 @@
+ a
+-b
++B
+Only in work: extra
+--- conf.py.orig\t2026-01-01 10:00:00.000000000 +0000
++++ conf.py\t2026-01-02 10:00:00.000000000 +0000
+@@ -1 +1 @@
+-old
++new
+--- ./same.py\t2026-01-01
++++ ./same.py\t2026-01-02
+@@ -1 +1 @@
+-1
++2
+";
+        let files = patch(text.as_bytes(), dir.path()).unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["pkg/mod.py", "conf.py", "same.py"]);
+        assert_eq!(files[0].content, b"a\nB\n", "read from disk: it agrees");
+        assert_eq!(files[0].changed, lines(&[(2, 2)]));
+    }
+
+    #[test]
+    fn no_prefix_and_mnemonic_prefix_git_diffs() {
+        let dir = no_repo();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        let text = "\
+diff --git src/x.py src/x.py
+--- src/x.py
++++ src/x.py
+@@ -0,0 +1 @@
++x
+diff --git i/src/y.py w/src/y.py
+--- i/src/y.py
++++ w/src/y.py
+@@ -0,0 +1 @@
++y
+";
+        let files = patch(text.as_bytes(), dir.path()).unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["src/x.py", "src/y.py"]);
+    }
+
+    #[test]
+    fn hunk_lines_that_look_like_headers_stay_in_the_hunk() {
+        let text = "\
+--- a/notes.md
++++ b/notes.md
+@@ -1,3 +1,3 @@
+---- a/looks-like-a-header
+-@@ -1 +1 @@
+++++ b/also-looks-like-one
++diff --git x y
+ @@ context that looks like a hunk
+";
+        let files = patch(text.as_bytes(), no_repo().path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            String::from_utf8_lossy(&files[0].content),
+            "+++ b/also-looks-like-one\ndiff --git x y\n@@ context that looks like a hunk\n"
+        );
+        assert_eq!(files[0].changed, lines(&[(1, 2)]));
+    }
+
+    #[test]
+    fn crlf_patches_and_stripped_empty_context_lines() {
+        let dir = no_repo();
+        std::fs::write(dir.path().join("w.txt"), "one\r\n\r\ntwo\r\n").unwrap();
+        // A CRLF file in an LF patch, and an empty context line whose space an editor removed.
+        let text = "--- a/w.txt\n+++ b/w.txt\n@@ -1,3 +1,3 @@\n one\r\n\n-uno\r\n+two\r\n";
+        let files = patch(text.as_bytes(), dir.path()).unwrap();
+        assert_eq!(files[0].content, b"one\r\n\r\ntwo\r\n");
+        assert_eq!(files[0].changed, lines(&[(3, 3)]));
+        // A patch saved with CRLF endings throughout still parses.
+        let crlf = TWO_HUNKS.replace('\n', "\r\n");
+        let files = patch(crlf.as_bytes(), dir.path()).unwrap();
+        assert_eq!(files[0].path, "app.py");
+        assert_eq!(files[0].changed, lines(&[(2, 2), (10, 10)]));
+    }
+
+    #[test]
+    fn email_patches_with_signature() {
+        let text = "\
+From 1234 Mon Sep 17 00:00:00 2001
+From: Dev <dev@example.com>
+Subject: [PATCH] add config
+
+---
+ cfg.py | 1 +
+ 1 file changed, 1 insertion(+)
+
+diff --git a/cfg.py b/cfg.py
+--- a/cfg.py
++++ b/cfg.py
+@@ -1 +1,2 @@
+ a = 1
++b = 2
+-- 
+2.47.0
+
+";
+        let files = patch(text.as_bytes(), no_repo().path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].changed, lines(&[(2, 2)]));
+    }
+
+    #[test]
+    fn combined_diff_of_a_merge() {
+        let text = "\
+diff --cc merged.py
+index 1111111,2222222..0000000
+--- a/merged.py
++++ b/merged.py
+@@@ -1,2 -1,3 +1,3 @@@
+  same
+- ours
+ -theirs
+++resolved
++ from ours
+";
+        let files = patch(text.as_bytes(), no_repo().path()).unwrap();
+        assert_eq!(files[0].path, "merged.py");
+        assert_eq!(files[0].content, b"same\nresolved\nfrom ours\n");
+        assert_eq!(files[0].changed, lines(&[(2, 3)]));
+    }
+
+    #[test]
+    fn paths_that_leave_the_root_are_not_read_from_disk() {
+        let outer = no_repo();
+        let root = outer.path().join("repo");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(outer.path().join("secret.txt"), "outside\n").unwrap();
+        let text = "--- a/../secret.txt\n+++ b/../secret.txt\n@@ -0,0 +1 @@\n+outside\n";
+        let files = patch(text.as_bytes(), &root).unwrap();
+        assert_eq!(
+            files[0].content, b"outside\n",
+            "reconstructed from the patch"
+        );
+        let text = "--- a/x\n+++ b/x\n@@ -4,0 +5 @@\n+only line 5 is known\n";
+        let files = patch(text.as_bytes(), &root).unwrap();
+        assert_eq!(files[0].content, b"\n\n\n\nonly line 5 is known\n");
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_with_a_line_number() {
+        let root = no_repo();
+        let err = |text: &str| patch(text.as_bytes(), root.path()).unwrap_err().to_string();
+        assert_eq!(
+            err("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n"),
+            "malformed patch, line 3: the patch ends inside this hunk: fewer lines than its header says"
+        );
+        assert!(err("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n?what\n")
+            .starts_with("malformed patch, line 5: unexpected line"));
+        assert!(err("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n-b\n")
+            .starts_with("malformed patch, line 5: more lines than"));
+        assert!(err("--- a/x\n+++ b/x\n@@ -x +1 @@\n")
+            .starts_with("malformed patch, line 3: bad hunk header"));
+        assert!(err("@@ -1 +1 @@\n-a\n+b\n").contains("hunk before any file header"));
+        assert!(err("import os\nprint('not a patch')\n").contains("not a unified diff"));
+        // Nothing to check is not an error: `git diff | palisade check --patch -` on a clean tree.
+        assert!(patch(b"", root.path()).unwrap().is_empty());
+        assert!(patch(b"\n \n", root.path()).unwrap().is_empty());
+    }
+
+    /// Every truncation and many byte mutations of real patches: errors allowed, panics not.
+    #[test]
+    fn damaged_patches_never_panic() {
+        let root = no_repo();
+        let samples = [
+            TWO_HUNKS.to_owned(),
+            "diff --cc m\n--- a/m\n+++ b/m\n@@@ -1,2 -1,3 +1,3 @@@\n  s\n- o\n -t\n++r\n+ f\n".into(),
+            "diff --git \"a/\\303\" \"b/\\303\"\nBinary files a/x and b/x differ\nBinary files  differ\n".into(),
+            "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n".into(),
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for sample in &samples {
+            let bytes = sample.as_bytes();
+            for cut in 0..=bytes.len() {
+                let _ = patch_with_skipped(&bytes[..cut], root.path());
+            }
+            for _ in 0..500 {
+                let mut damaged = bytes.to_vec();
+                for _ in 0..3 {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    let at = (seed >> 33) as usize % damaged.len();
+                    let table = b" +-@\\\"\n0\t/";
+                    damaged[at] = table[(seed >> 20) as usize % table.len()];
+                }
+                let _ = patch_with_skipped(&damaged, root.path());
+            }
+        }
+    }
+
+    #[test]
+    fn hunk_header_forms() {
+        assert_eq!(parse_hunk_header(b"@@ -1,2 +3,4 @@"), Some((vec![2], 3, 4)));
+        assert_eq!(
+            parse_hunk_header(b"@@ -1 +3 @@ fn x()"),
+            Some((vec![1], 3, 1))
+        );
+        assert_eq!(parse_hunk_header(b"@@ -5,3 +4,0 @@"), Some((vec![3], 4, 0)));
+        assert_eq!(
+            parse_hunk_header(b"@@@ -1,2 -3,4 +5,6 @@@"),
+            Some((vec![2, 4], 5, 6))
+        );
+        assert_eq!(parse_hunk_header(b"@@ -1,2 +3,4"), None);
+        assert_eq!(parse_hunk_header(b"@@ -1,2 -3,4 +5,6 @@"), None);
+        assert_eq!(parse_hunk_header(b"@@ -1 +0,1 @@"), None);
+        assert_eq!(parse_hunk_header(b"@@ -1 +99999999999 @@"), None);
+        assert_eq!(parse_hunk_header(b"@@ -0,0 +4000000000,5 @@"), None);
+    }
+
+    /// `git diff --cached` through the parser agrees with reading the index directly.
+    #[test]
+    fn git_diff_output_matches_staged() {
+        let repo = TestRepo::new();
+        let base = numbered(30);
+        repo.write("a.py", &base);
+        repo.write("b.py", numbered(8));
+        repo.write("old name.py", numbered(25));
+        repo.write("gone.py", "g\n");
+        repo.git(&["add", "."]);
+        repo.commit("base");
+        let a = replace_line(&replace_line(&base, 3, "three"), 27, "twenty-seven");
+        repo.write("a.py", a);
+        repo.write("b.py", "prefix\n".to_owned() + &numbered(8));
+        repo.git(&["mv", "old name.py", "new name.py"]);
+        repo.write("new name.py", replace_line(&numbered(25), 12, "twelve"));
+        repo.git(&["rm", "-q", "gone.py"]);
+        repo.write("fresh.py", "f1\nf2\n");
+        repo.git(&["add", "."]);
+
+        let staged = crate::staged(repo.root()).unwrap();
+        for context in ["-U0", "-U3", "-U10"] {
+            let text = repo.git(&["diff", "--cached", "-M", "--no-color", context]);
+            let mut from_patch = patch(text.as_bytes(), repo.root()).unwrap();
+            from_patch.sort_by(|x, y| x.path.cmp(&y.path));
+            assert_eq!(from_patch, staged, "git diff --cached {context}:\n{text}");
+        }
+    }
 }

@@ -166,3 +166,100 @@ fn read_blob(repo: &Repository, id: Oid, path: &str) -> io::Result<Vec<u8>> {
 fn not_found(path: &str, what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::NotFound, format!("`{path}` {what}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::TestRepo;
+
+    fn kind(r: io::Result<Vec<u8>>) -> io::ErrorKind {
+        r.expect_err("should fail").kind()
+    }
+
+    #[test]
+    fn index_reader_reads_what_the_commit_will_contain() {
+        let repo = TestRepo::new();
+        repo.write("requirements.txt", "-r base.txt\n");
+        repo.write("base.txt", "staged==1.0\n");
+        repo.git(&["add", "."]);
+        repo.write("base.txt", "working-tree==2.0\n");
+        repo.write("untracked.txt", "x\n");
+
+        // Opened before the first commit, on purpose: nothing needs HEAD.
+        let reader = IndexReader::open(repo.root()).unwrap();
+        assert_eq!(reader.read("base.txt").unwrap(), b"staged==1.0\n");
+        assert_eq!(reader.read("./base.txt").unwrap(), b"staged==1.0\n");
+        assert_eq!(kind(reader.read("untracked.txt")), io::ErrorKind::NotFound);
+        // Paths git2 would panic on are just not found.
+        for bad in ["", "/etc/passwd", "../base.txt", ".", "a\0b", "sub/../../x"] {
+            assert_eq!(kind(reader.read(bad)), io::ErrorKind::NotFound, "{bad:?}");
+        }
+        // Shared across threads, as checkers do.
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| assert_eq!(reader.read("requirements.txt").unwrap(), b"-r base.txt\n"));
+            }
+        });
+    }
+
+    #[test]
+    fn index_reader_skips_gitlinks() {
+        let repo = TestRepo::new();
+        repo.write("a.txt", "a\n");
+        repo.git(&["add", "."]);
+        let head = repo.commit("base");
+        repo.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},sub"),
+        ]);
+        let reader = IndexReader::open(repo.root()).unwrap();
+        assert_eq!(kind(reader.read("sub")), io::ErrorKind::NotFound);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn readers_find_non_utf8_names_by_their_display_form() {
+        use std::os::unix::ffi::OsStrExt;
+        let repo = TestRepo::new();
+        let dir = std::ffi::OsStr::from_bytes(b"d\xfer");
+        repo.write(
+            std::path::Path::new(dir).join(std::ffi::OsStr::from_bytes(b"f\xff.txt")),
+            "yes\n",
+        );
+        repo.git(&["add", "."]);
+        repo.commit("base");
+        let shown = "d\u{FFFD}r/f\u{FFFD}.txt";
+        let index = IndexReader::open(repo.root()).unwrap();
+        assert_eq!(index.read(shown).unwrap(), b"yes\n");
+        let tree = TreeReader::open(repo.root(), "HEAD").unwrap();
+        assert_eq!(tree.read(shown).unwrap(), b"yes\n");
+    }
+
+    #[test]
+    fn tree_and_diff_readers_read_the_end_of_the_range() {
+        let repo = TestRepo::new();
+        repo.write("dep.txt", "v1\n");
+        repo.git(&["add", "."]);
+        let first = repo.commit("one");
+        repo.write("dep.txt", "v2\n");
+        repo.git(&["add", "."]);
+        repo.commit("two");
+        repo.write("dep.txt", "disk\n");
+
+        let tree = TreeReader::open(repo.root(), &first).unwrap();
+        assert_eq!(tree.read("dep.txt").unwrap(), b"v1\n");
+        assert_eq!(kind(tree.read("nope.txt")), io::ErrorKind::NotFound);
+        assert_eq!(kind(tree.read("../dep.txt")), io::ErrorKind::NotFound);
+
+        let range = diff_reader(repo.root(), &format!("{first}..HEAD")).unwrap();
+        assert_eq!(range.read("dep.txt").unwrap(), b"v2\n");
+        let single = diff_reader(repo.root(), &first).unwrap();
+        assert_eq!(single.read("dep.txt").unwrap(), b"disk\n");
+        assert!(matches!(
+            TreeReader::open(repo.root(), "missing"),
+            Err(GitError::BadRevision { .. })
+        ));
+    }
+}
