@@ -1,1 +1,66 @@
-fn main() {}
+//! palisade: one pass over the files being committed for secrets, Bandit's Python security
+//! rules and dependency pins/audits.
+//!
+//! Reading order: `args` (the command line) -> `commands/check` -> `select/` (which files)
+//! -> `scan` (the parallel pass over the `checkers/`) -> `rule_filter` and palisade-core's
+//! suppressions -> `output` (palisade-core's emitters).
+
+mod args;
+mod checkers;
+mod commands;
+mod config;
+mod output;
+mod rule_filter;
+mod scan;
+mod select;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+const SUBCOMMANDS: [&str; 6] = ["check", "rules", "explain", "baseline", "db", "help"];
+
+/// `palisade PATHS...` means `palisade check PATHS...`: insert `check` unless the first
+/// argument is a subcommand or a top-level flag.
+fn with_default_command(mut argv: Vec<OsString>) -> Vec<OsString> {
+    let first = argv.get(1).and_then(|a| a.to_str()).map(str::to_owned);
+    let insert = match first.as_deref() {
+        None => true,
+        Some(a) => !SUBCOMMANDS.contains(&a) && !matches!(a, "-h" | "--help" | "-V" | "--version"),
+    };
+    if insert {
+        argv.insert(1, OsString::from("check"));
+    }
+    argv
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse_from(with_default_command(std::env::args_os().collect())) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match &cli.command {
+        Command::Check(a) => commands::check::run(a),
+        Command::Rules(a) => commands::rules::run(a),
+        Command::Explain(a) => commands::explain::run(a),
+        Command::Baseline(a) => commands::baseline::run(a),
+        Command::Db(a) => commands::db::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("palisade: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

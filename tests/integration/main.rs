@@ -1,1 +1,4 @@
+//! Integration tests: the real `palisade` binary, driven as users drive it.
 
+mod cli;
+mod common;

@@ -13,8 +13,8 @@ pub mod rule;
 pub mod suppress;
 
 pub use checker::{
-    Checker, CheckerKind, ContentReader, Diagnostic, DiagnosticLevel, FileReport, FsReader, ScanContext,
-    SourceFile,
+    Checker, CheckerKind, ContentReader, Diagnostic, DiagnosticLevel, FileReport, FsReader,
+    ScanContext, SourceFile,
 };
 pub use finding::{Confidence, Finding, Severity, Span};
 pub use lines::{ChangedLines, LineIndex};

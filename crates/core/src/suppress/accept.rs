@@ -147,15 +147,15 @@ mod tests {
             expires: Some(jiff::civil::date(2026, 5, 31)),
         };
         assert_eq!(
-            judge(&[live.clone()], &f("B101", "a.py"), today),
+            judge(std::slice::from_ref(&live), &f("B101", "a.py"), today),
             Verdict::Accepted
         );
         assert_eq!(
-            judge(&[live.clone()], &f("B602", "a.py"), today),
+            judge(std::slice::from_ref(&live), &f("B602", "a.py"), today),
             Verdict::Open
         );
         assert!(
-            matches!(judge(&[dead.clone()], &f("B602", "a.py"), today), Verdict::Expired(n) if n.contains("2026-05-31") && n.contains("old"))
+            matches!(judge(std::slice::from_ref(&dead), &f("B602", "a.py"), today), Verdict::Expired(n) if n.contains("2026-05-31") && n.contains("old"))
         );
         assert_eq!(
             judge(&[dead, live], &f("B101", "a.py"), today),

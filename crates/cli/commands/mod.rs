@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod baseline;
+pub mod check;
+pub mod db;
+pub mod explain;
+pub mod rules;

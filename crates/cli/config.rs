@@ -1,0 +1,220 @@
+//! palisade's configuration: `palisade.toml`, or `[tool.palisade]` in `pyproject.toml`, found
+//! upward from the working directory (`--config FILE` overrides). Unknown keys and bad values
+//! are errors naming the file and the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use palisade_core::suppress::accept::AcceptedRisk;
+use palisade_core::{CheckerKind, Confidence, Severity};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Checkers to run (default: all).
+    pub checkers: Option<Vec<CheckerKind>>,
+    /// Report only these rules (ids, prefixes or names).
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Never report these rules.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    pub severity: Option<Severity>,
+    pub confidence: Option<Confidence>,
+    /// Globs of paths never checked (on top of .gitignore).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub max_file_size: Option<u64>,
+    /// Baseline file, relative to the config file.
+    pub baseline: Option<PathBuf>,
+    /// Glob -> rules ignored in matching files.
+    #[serde(default)]
+    pub per_path_ignores: BTreeMap<String, Vec<String>>,
+    /// Accepted risks: a rule and/or path, a reason, an optional expiry date.
+    #[serde(default)]
+    pub accept: Vec<AcceptEntry>,
+    #[serde(default)]
+    pub secrets: palisade_secrets::Config,
+    #[serde(default)]
+    pub python: palisade_python::Config,
+    #[serde(default)]
+    pub deps: palisade_deps::Config,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptEntry {
+    pub rule: Option<String>,
+    pub path: Option<String>,
+    pub reason: String,
+    pub expires: Option<toml::value::Datetime>,
+}
+
+/// A loaded configuration and where it came from.
+pub struct Loaded {
+    pub config: Config,
+    /// The config file, if any.
+    pub source: Option<PathBuf>,
+    /// The folder relative paths in the config are resolved against.
+    pub root: PathBuf,
+}
+
+impl Loaded {
+    pub fn accepted_risks(&self) -> Result<Vec<AcceptedRisk>> {
+        let file = self
+            .source
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        self.config
+            .accept
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let at = format!("{file}: accept[{i}]");
+                if a.reason.trim().is_empty() {
+                    bail!("{at}: `reason` must say why the risk is accepted");
+                }
+                if a.rule.is_none() && a.path.is_none() {
+                    bail!("{at}: give a `rule`, a `path` or both");
+                }
+                let expires = match &a.expires {
+                    None => None,
+                    Some(dt) => {
+                        let Some(d) = dt.date else {
+                            bail!("{at}: `expires` must be a date like 2026-12-31")
+                        };
+                        Some(
+                            jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8)
+                                .with_context(|| format!("{at}: `expires` is not a valid date"))?,
+                        )
+                    }
+                };
+                Ok(AcceptedRisk {
+                    rule: a.rule.clone(),
+                    path: a.path.clone(),
+                    reason: a.reason.clone(),
+                    expires,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Finds and loads the configuration: `explicit` if given, else the nearest `palisade.toml`
+/// or `pyproject.toml` with a `[tool.palisade]` table, from `start` upward.
+pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded> {
+    if let Some(path) = explicit {
+        let config =
+            read(path)?.with_context(|| format!("{}: no [tool.palisade] table", path.display()))?;
+        return Ok(Loaded {
+            config,
+            source: Some(path.to_path_buf()),
+            root: parent(path),
+        });
+    }
+    for dir in start.ancestors() {
+        for name in ["palisade.toml", "pyproject.toml"] {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                if let Some(config) = read(&candidate)? {
+                    return Ok(Loaded {
+                        config,
+                        source: Some(candidate),
+                        root: dir.to_path_buf(),
+                    });
+                }
+            }
+        }
+        // The repository root bounds the search: a config above it belongs to someone else.
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    Ok(Loaded {
+        config: Config::default(),
+        source: None,
+        root: start.to_path_buf(),
+    })
+}
+
+fn parent(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `Ok(None)` for a pyproject.toml without `[tool.palisade]`.
+fn read(path: &Path) -> Result<Option<Config>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config {}", path.display()))?;
+    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    if is_pyproject {
+        let value: toml::Table =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let Some(section) = value.get("tool").and_then(|t| t.get("palisade")) else {
+            return Ok(None);
+        };
+        let config = Config::deserialize(section.clone())
+            .map_err(|e| anyhow::anyhow!("{}: [tool.palisade]: {e}", path.display()))?;
+        Ok(Some(config))
+    } else {
+        let config: Config =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok(Some(config))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_file_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("palisade.toml");
+        std::fs::write(&p, "severity = \"high\"\nbogus-key = 1\n").unwrap();
+        let err = load(Some(&p), dir.path()).err().unwrap().to_string();
+        assert!(
+            err.contains("palisade.toml") && err.contains("bogus-key"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn pyproject_section_is_found_upward() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.palisade]\nseverity = \"medium\"\n",
+        )
+        .unwrap();
+        let sub = dir.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        let loaded = load(None, &sub).unwrap();
+        assert_eq!(loaded.config.severity, Some(Severity::Medium));
+        assert_eq!(loaded.root, dir.path());
+    }
+
+    #[test]
+    fn accept_needs_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("palisade.toml");
+        std::fs::write(&p, "[[accept]]\nrule = \"B101\"\nreason = \"\"\n").unwrap();
+        let loaded = load(Some(&p), dir.path()).unwrap();
+        assert!(loaded.accepted_risks().is_err());
+        std::fs::write(
+            &p,
+            "[[accept]]\nrule = \"B101\"\nreason = \"tests\"\nexpires = 2027-01-31\n",
+        )
+        .unwrap();
+        let risks = load(Some(&p), dir.path())
+            .unwrap()
+            .accepted_risks()
+            .unwrap();
+        assert_eq!(risks[0].expires, Some(jiff::civil::date(2027, 1, 31)));
+    }
+}

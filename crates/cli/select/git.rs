@@ -1,0 +1,69 @@
+//! `--staged`, `--diff` and `--patch`: files as the commit or diff has them, with the lines
+//! it changes, read through palisade-git.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use palisade_core::suppress::accept::glob_match;
+use palisade_core::Diagnostic;
+
+use super::{Input, Source};
+use crate::args::ModeArgs;
+
+/// The repository's files for a git mode, or `None` when `mode` is not a git mode.
+/// A git mode's selection: the inputs, the repository root, and per-file notes (binary
+/// changes in a patch).
+pub struct GitSelection {
+    pub inputs: Vec<Input>,
+    pub root: std::path::PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn select(
+    mode: &ModeArgs,
+    cwd: &Path,
+    exclude: &[String],
+    whole_files: bool,
+) -> Result<Option<GitSelection>> {
+    let root = || palisade_git::discover_root(cwd).context("--staged/--diff need a git repository");
+    let mut diagnostics = Vec::new();
+    let (files, root) = if mode.staged {
+        let root = root()?;
+        (palisade_git::staged(&root)?, root)
+    } else if let Some(spec) = &mode.diff {
+        let root = root()?;
+        (palisade_git::diff(&root, spec)?, root)
+    } else if let Some(patch) = &mode.patch {
+        let mut text = Vec::new();
+        if patch.as_os_str() == "-" {
+            std::io::stdin()
+                .read_to_end(&mut text)
+                .context("cannot read the patch from standard input")?;
+        } else {
+            text = std::fs::read(patch)
+                .with_context(|| format!("cannot read patch {}", patch.display()))?;
+        }
+        // A patch names repo-relative paths; outside a repository they are relative to here.
+        let root = palisade_git::discover_root(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        let found = palisade_git::patch_with_skipped(&text, &root)?;
+        diagnostics.extend(found.skipped.iter().map(|s| s.diagnostic()));
+        (found.files, root)
+    } else {
+        return Ok(None);
+    };
+    let inputs = files
+        .into_iter()
+        .filter(|f| !exclude.iter().any(|g| glob_match(g, &f.path)))
+        .map(|f| Input {
+            path: f.path,
+            source: Source::Memory(f.content),
+            changed: if whole_files { None } else { Some(f.changed) },
+        })
+        .collect();
+    Ok(Some(GitSelection {
+        inputs,
+        root,
+        diagnostics,
+    }))
+}

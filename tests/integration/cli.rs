@@ -1,0 +1,402 @@
+//! The binary in paths mode: each checker end to end, formats, exit codes, config, baselines,
+//! accepted risks, suppressions, bad input.
+
+use std::io::Read;
+use std::process::Stdio;
+
+use predicates::prelude::*;
+
+use crate::common::{fake_private_key, findings, json, palisade, project_with_findings};
+
+fn has_rule(found: &[(String, String, u64)], rule_prefix: &str, path: &str) -> bool {
+    found
+        .iter()
+        .any(|(r, p, _)| r.starts_with(rule_prefix) && p == path)
+}
+
+#[test]
+fn each_checker_reports_through_the_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_findings(dir.path());
+    let out = palisade(dir.path())
+        .args(["check", "--format", "json", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let found = findings(&doc);
+    assert!(
+        found.contains(&("B101".into(), "app.py".into(), 2)),
+        "{found:?}"
+    );
+    assert!(has_rule(&found, "DEP", "requirements.txt"), "{found:?}");
+    let secret = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["checker"] == "secrets")
+        .expect("secret finding");
+    assert_eq!(secret["path"], "deploy.pem");
+    assert_eq!(doc["summary"]["files_checked"], 3);
+    // Fingerprints exist and never contain the key material.
+    assert!(!String::from_utf8_lossy(&out).contains(&fake_private_key()[40..90]));
+    for f in doc["findings"].as_array().unwrap() {
+        assert_eq!(f["fingerprint"].as_str().unwrap().len(), 32);
+    }
+}
+
+#[test]
+fn default_command_and_text_format() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_findings(dir.path());
+    palisade(dir.path())
+        .args(["app.py"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_match(r"(?m)^app\.py:2:5: B101 low/high .+$").unwrap())
+        .stdout(predicate::str::contains("1 finding (1 low) in 1 file"));
+}
+
+#[test]
+fn clean_files_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.py"), "def f(x):\n    return x + 1\n").unwrap();
+    palisade(dir.path())
+        .arg("ok.py")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no findings in 1 file"));
+}
+
+#[test]
+fn missing_file_is_an_error_but_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_findings(dir.path());
+    palisade(dir.path())
+        .args(["gone.py", "app.py"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("app.py:2:5: B101"))
+        .stderr(predicate::str::contains("gone.py").and(predicate::str::contains("no such file")));
+}
+
+#[test]
+fn binary_and_huge_files_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bin = fake_private_key().into_bytes();
+    bin.insert(10, 0);
+    std::fs::write(dir.path().join("blob.bin"), bin).unwrap();
+    std::fs::write(dir.path().join("big.txt"), fake_private_key().repeat(10)).unwrap();
+    palisade(dir.path())
+        .args(["-v", "--max-file-size", "1000", "blob.bin", "big.txt"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("blob.bin: skipped: binary file"))
+        .stderr(predicate::str::contains(
+            "big.txt: skipped: larger than 1000 bytes",
+        ));
+}
+
+#[test]
+fn invalid_utf8_keeps_findings_in_the_valid_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"# caf\xe9 latin-1 comment\n".to_vec();
+    bytes.extend_from_slice(fake_private_key().as_bytes());
+    std::fs::write(dir.path().join("notes.txt"), bytes).unwrap();
+    let out = palisade(dir.path())
+        .args(["--format", "json", "notes.txt"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    assert!(doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["checker"] == "secrets" && f["span"]["start_line"] == 2));
+}
+
+#[test]
+fn sarif_is_what_code_scanning_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_findings(dir.path());
+    let out = palisade(dir.path())
+        .args(["--format", "sarif", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    assert_eq!(doc["version"], "2.1.0");
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    for r in rules {
+        for key in ["id", "name"] {
+            assert!(
+                r[key].as_str().is_some_and(|s| !s.is_empty()),
+                "rule {key}: {r}"
+            );
+        }
+        for key in ["shortDescription", "fullDescription", "help"] {
+            let text = r[key]["text"].as_str().unwrap_or_default();
+            assert!(!text.is_empty(), "rule {} lacks {key}", r["id"]);
+        }
+        assert!(r["shortDescription"]["text"].as_str().unwrap().len() <= 1024);
+        let sev: f64 = r["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&sev));
+    }
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for res in results {
+        let idx = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], res["ruleId"]);
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert!(!loc["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with('/'));
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(res["partialFingerprints"]["palisade/v1"].as_str().is_some());
+        assert!(["error", "warning", "note"].contains(&res["level"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn github_junit_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_findings(dir.path());
+    palisade(dir.path())
+        .args(["--format", "github", "app.py"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::is_match(
+                r"(?m)^::notice file=app\.py,line=2,col=5,endLine=2,title=palisade B101::.+",
+            )
+            .unwrap(),
+        );
+    palisade(dir.path())
+        .args(["--format", "junit", "-o", "report.xml", "app.py"])
+        .assert()
+        .code(1)
+        .stdout("");
+    let xml = std::fs::read_to_string(dir.path().join("report.xml")).unwrap();
+    assert!(
+        xml.starts_with("<?xml")
+            && xml.contains(r#"<testcase name="B101 app.py:2:5""#)
+            && xml.contains("<failure"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn selection_thresholds_and_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_findings(dir.path());
+    let ids = |args: &[&str], code: i32| {
+        let out = palisade(dir.path())
+            .args(["--format", "json"])
+            .args(args)
+            .arg(".")
+            .assert()
+            .code(code)
+            .get_output()
+            .stdout
+            .clone();
+        findings(&json(&out))
+            .into_iter()
+            .map(|f| f.0)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&["--only", "python"], 1), ["B101"]);
+    assert_eq!(ids(&["--select", "B1"], 1), ["B101"]);
+    assert!(!ids(&["--ignore", "B101"], 1).contains(&"B101".to_string()));
+    assert!(!ids(&["--severity", "medium"], 1).contains(&"B101".to_string()));
+    assert_eq!(ids(&["--only", "python", "--exit-zero"], 0), ["B101"]);
+    palisade(dir.path())
+        .args(["--only", "cobol", "."])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn inline_ignore_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.py"),
+        "assert a  # palisade: ignore[B101]\nassert b  # palisade: ignore[B602]\n",
+    )
+    .unwrap();
+    let out = palisade(dir.path())
+        .args(["--format", "json", "a.py"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    assert_eq!(
+        findings(&doc),
+        [("B101".to_string(), "a.py".to_string(), 2)]
+    );
+    assert_eq!(doc["summary"]["suppressed_inline"], 1);
+}
+
+#[test]
+fn config_errors_name_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "severity = \"high\"\nfrobnicate = true\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("ok.py"), "x = 1\n").unwrap();
+    palisade(dir.path()).arg("ok.py").assert().code(2).stderr(
+        predicate::str::contains("palisade.toml").and(predicate::str::contains("frobnicate")),
+    );
+    std::fs::write(dir.path().join("palisade.toml"), "severity = \"extreme\"\n").unwrap();
+    palisade(dir.path())
+        .arg("ok.py")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("extreme"));
+}
+
+#[test]
+fn config_in_pyproject_is_discovered_from_a_subfolder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"x\"\n[tool.palisade]\nignore = [\"B101\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("pkg")).unwrap();
+    std::fs::write(dir.path().join("pkg/a.py"), "assert x\n").unwrap();
+    palisade(&dir.path().join("pkg"))
+        .arg("a.py")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn baseline_round_trip_counts_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), "assert x\n").unwrap();
+    palisade(dir.path())
+        .args(["baseline", "a.py"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("wrote 1 finding"));
+    let base = dir.path().join(".palisade-baseline.json");
+    assert!(base.is_file());
+    palisade(dir.path())
+        .args(["--baseline", ".palisade-baseline.json", "a.py"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 in baseline"));
+    // Moving the line keeps the fingerprint; a second identical assert is new.
+    std::fs::write(dir.path().join("a.py"), "import os\n\nassert x\nassert x\n").unwrap();
+    let out = palisade(dir.path())
+        .args([
+            "--format",
+            "json",
+            "--baseline",
+            ".palisade-baseline.json",
+            "a.py",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(findings(&json(&out)).len(), 1);
+    // A broken baseline is an error, not a pass.
+    std::fs::write(&base, "{not json").unwrap();
+    palisade(dir.path())
+        .args(["--baseline", ".palisade-baseline.json", "a.py"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn accepted_risks_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), "assert x\n").unwrap();
+    let cfg = |expires: &str| {
+        format!("[[accept]]\nrule = \"B101\"\npath = \"*.py\"\nreason = \"checked by hand in review\"\nexpires = {expires}\n")
+    };
+    std::fs::write(dir.path().join("palisade.toml"), cfg("2999-01-01")).unwrap();
+    palisade(dir.path())
+        .arg("a.py")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 accepted"));
+    std::fs::write(dir.path().join("palisade.toml"), cfg("2000-01-01")).unwrap();
+    palisade(dir.path())
+        .arg("a.py")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "note: risk acceptance expired on 2000-01-01 (reason: checked by hand in review)",
+        ));
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[[accept]]\nrule = \"B101\"\n",
+    )
+    .unwrap();
+    palisade(dir.path())
+        .arg("a.py")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("reason"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    palisade(dir.path()).arg("rules").assert().code(0).stdout(
+        predicate::str::is_match(r"(?m)^B101\s+python\s+low\s+high\s+assert_used").unwrap(),
+    );
+    palisade(dir.path())
+        .args(["explain", "B101"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("B101 assert_used")
+                .and(predicate::str::contains("What it does")),
+        );
+    palisade(dir.path())
+        .args(["explain", "NOPE42"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Enough findings to overflow a pipe buffer.
+    std::fs::write(dir.path().join("a.py"), "assert x\n".repeat(5000)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("palisade");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(dir.path())
+        .arg("a.py")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is dropped here: the reader went away.
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "broken pipe must exit 0");
+}
