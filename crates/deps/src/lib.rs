@@ -3,6 +3,7 @@
 //! pre-commit configs) and audits every exact pin against an offline OSV advisory database.
 //! See the crate README for the rules, the configuration and the fail-closed audit semantics.
 
+pub mod advisory;
 pub mod config;
 pub mod files;
 pub mod manifest;

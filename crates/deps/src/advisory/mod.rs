@@ -1,0 +1,331 @@
+//! The offline advisory database: OSV records from a PyPA advisory-database checkout (YAML under
+//! `vulns/`), a folder of OSV JSON files, or OSV's `PyPI/all.zip`, turned into a compact
+//! per-package index that is cached on disk and probed by package name.
+
+pub mod index;
+pub mod osv;
+pub mod source;
+
+use std::str::FromStr;
+
+use pep440_rs::Version;
+use serde::{Deserialize, Serialize};
+
+pub use index::{AdvisoryDb, DbMeta};
+
+/// One event of an ECOSYSTEM range, versions kept as text (parsed when matched).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RangeEvent {
+    #[serde(rename = "i")]
+    Introduced(String),
+    #[serde(rename = "f")]
+    Fixed(String),
+    #[serde(rename = "l")]
+    LastAffected(String),
+    #[serde(rename = "x")]
+    Limit(String),
+}
+
+/// What one advisory says about one package: the part of an OSV record the audit needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageAdvisory {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<Vec<RangeEvent>>,
+}
+
+/// The outcome of matching one version against one advisory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Affects {
+    /// `fixed` versions above the matched one, ascending.
+    pub fixed: Vec<Version>,
+}
+
+fn parse_version(s: &str) -> Option<Version> {
+    if s == "0" {
+        return Some(Version::new([0]));
+    }
+    Version::from_str(s).ok()
+}
+
+impl PackageAdvisory {
+    /// Whether `version` is affected (PEP 440 semantics): listed in `versions` (by PEP 440
+    /// equality; a local build `1.0+x` of a listed `1.0` counts), or inside an ECOSYSTEM range.
+    /// Version strings that are not PEP 440 never match.
+    pub fn affects(&self, version: &Version) -> Option<Affects> {
+        let public = version.clone().without_local();
+        let listed = self
+            .versions
+            .iter()
+            .filter_map(|s| parse_version(s))
+            .any(|v| v == *version || v == public);
+        let in_range = self.ranges.iter().any(|r| in_range(r, version));
+        if !listed && !in_range {
+            return None;
+        }
+        let mut fixed: Vec<Version> = self
+            .ranges
+            .iter()
+            .flatten()
+            .filter_map(|e| match e {
+                RangeEvent::Fixed(f) => parse_version(f),
+                _ => None,
+            })
+            .filter(|f| f > version)
+            .collect();
+        fixed.sort();
+        fixed.dedup();
+        Some(Affects { fixed })
+    }
+}
+
+/// The OSV range evaluation: walk the events in version order; `introduced` opens, `fixed`
+/// closes at the version, `last_affected` closes after it; `limit`s cap the whole range.
+fn in_range(events: &[RangeEvent], v: &Version) -> bool {
+    let mut limits = Vec::new();
+    let mut sorted: Vec<(Version, u8)> = Vec::with_capacity(events.len());
+    for e in events {
+        let (s, kind) = match e {
+            RangeEvent::Introduced(s) => (s, 0),
+            RangeEvent::Fixed(s) => (s, 1),
+            RangeEvent::LastAffected(s) => (s, 2),
+            RangeEvent::Limit(s) => {
+                if s != "*" {
+                    match parse_version(s) {
+                        Some(l) => limits.push(l),
+                        None => return false,
+                    }
+                }
+                continue;
+            }
+        };
+        match parse_version(s) {
+            Some(ver) => sorted.push((ver, kind)),
+            // A range whose bounds cannot be read cannot be evaluated; the record's versions
+            // list (if any) still decides.
+            None => return false,
+        }
+    }
+    if !limits.is_empty() && limits.iter().all(|l| v >= l) {
+        return false;
+    }
+    sorted.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut affected = false;
+    for (ver, kind) in &sorted {
+        match kind {
+            0 if ver <= v => affected = true,
+            1 if ver <= v => affected = false,
+            2 if ver < v => affected = false,
+            _ => {}
+        }
+    }
+    affected
+}
+
+/// One finding of the audit: advisories that share an id or alias merged into one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vulnerability {
+    pub id: String,
+    /// Every other id of the merged records and their aliases, sorted.
+    pub aliases: Vec<String>,
+    pub summary: Option<String>,
+    pub severity: Option<String>,
+    pub fixed: Vec<Version>,
+}
+
+impl Vulnerability {
+    /// Whether `id` names this vulnerability (its id or any alias), case-insensitively.
+    pub fn is_named(&self, id: &str) -> bool {
+        self.id.eq_ignore_ascii_case(id) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(id))
+    }
+}
+
+fn id_rank(id: &str) -> u8 {
+    if id.starts_with("PYSEC-") {
+        0
+    } else if id.starts_with("GHSA-") {
+        1
+    } else if id.starts_with("MAL-") {
+        2
+    } else {
+        3
+    }
+}
+
+/// Matches `version` against a package's advisories and merges records whose id/alias sets
+/// intersect (PYSEC and GHSA records of one CVE become one finding).
+pub fn match_version(advisories: &[PackageAdvisory], version: &Version) -> Vec<Vulnerability> {
+    let hits: Vec<(&PackageAdvisory, Affects)> = advisories
+        .iter()
+        .filter_map(|a| a.affects(version).map(|m| (a, m)))
+        .collect();
+    // Union-find over the hits by shared names.
+    let mut parent: Vec<usize> = (0..hits.len()).collect();
+    fn find(p: &mut [usize], i: usize) -> usize {
+        let mut i = i;
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, (a, _)) in hits.iter().enumerate() {
+        for n in std::iter::once(&a.id).chain(a.aliases.iter()) {
+            match by_name.get(n.as_str()) {
+                Some(&j) => {
+                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                    if ri != rj {
+                        parent[ri] = rj;
+                    }
+                }
+                None => {
+                    by_name.insert(n.as_str(), i);
+                }
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..hits.len() {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out: Vec<Vulnerability> = groups
+        .into_values()
+        .map(|members| {
+            let mut recs: Vec<&(&PackageAdvisory, Affects)> =
+                members.iter().map(|&i| &hits[i]).collect();
+            recs.sort_by(|a, b| (id_rank(&a.0.id), &a.0.id).cmp(&(id_rank(&b.0.id), &b.0.id)));
+            let primary = recs[0].0;
+            let mut names: Vec<String> = recs
+                .iter()
+                .flat_map(|(a, _)| std::iter::once(a.id.clone()).chain(a.aliases.iter().cloned()))
+                .filter(|n| *n != primary.id)
+                .collect();
+            names.sort();
+            names.dedup();
+            let mut fixed: Vec<Version> = recs.iter().flat_map(|(_, m)| m.fixed.clone()).collect();
+            fixed.sort();
+            fixed.dedup();
+            Vulnerability {
+                id: primary.id.clone(),
+                aliases: names,
+                summary: recs.iter().find_map(|(a, _)| a.summary.clone()),
+                severity: recs.iter().find_map(|(a, _)| a.severity.clone()),
+                fixed,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        s.parse().unwrap()
+    }
+
+    fn adv(
+        id: &str,
+        aliases: &[&str],
+        versions: &[&str],
+        ranges: Vec<Vec<RangeEvent>>,
+    ) -> PackageAdvisory {
+        PackageAdvisory {
+            id: id.into(),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+            summary: None,
+            severity: None,
+            versions: versions.iter().map(|s| s.to_string()).collect(),
+            ranges,
+        }
+    }
+
+    use RangeEvent::*;
+
+    #[test]
+    fn ranges_follow_the_osv_algorithm() {
+        let a = adv(
+            "X-1",
+            &[],
+            &[],
+            vec![vec![
+                Introduced("2.2".into()),
+                Fixed("2.2.21".into()),
+                Introduced("3.2".into()),
+                Fixed("3.2.1".into()),
+            ]],
+        );
+        assert!(a.affects(&v("3.2.0")).is_some(), "3.2 == 3.2.0");
+        assert!(a.affects(&v("2.2.20")).is_some());
+        assert!(a.affects(&v("2.2.21")).is_none());
+        assert!(a.affects(&v("3.0")).is_none());
+        assert!(a.affects(&v("3.2.1")).is_none());
+        assert!(a.affects(&v("3.2.1rc1")).is_some());
+        assert_eq!(a.affects(&v("3.2.0")).unwrap().fixed, vec![v("3.2.1")]);
+        let last = adv(
+            "X-2",
+            &[],
+            &[],
+            vec![vec![Introduced("0".into()), LastAffected("1.11.0".into())]],
+        );
+        assert!(last.affects(&v("1.11.0")).is_some());
+        assert!(last.affects(&v("1.11.1")).is_none());
+        let limited = adv(
+            "X-3",
+            &[],
+            &[],
+            vec![vec![Introduced("1.0".into()), Limit("2.0".into())]],
+        );
+        assert!(limited.affects(&v("1.5")).is_some());
+        assert!(limited.affects(&v("2.0")).is_none());
+    }
+
+    #[test]
+    fn versions_lists_use_pep440_equality_and_skip_legacy_strings() {
+        let a = adv("X-4", &[], &["3.2", "0.7.10p1", "2.0.0-final"], vec![]);
+        assert!(a.affects(&v("3.2.0")).is_some());
+        assert!(a.affects(&v("3.2+local.1")).is_some());
+        assert!(a.affects(&v("3.2.1")).is_none());
+        let broken = adv(
+            "X-5",
+            &[],
+            &[],
+            vec![vec![Introduced("not a version".into())]],
+        );
+        assert!(broken.affects(&v("1.0")).is_none());
+    }
+
+    #[test]
+    fn aliases_merge_into_one_vulnerability() {
+        let r = vec![Introduced("0".into()), Fixed("2.0".into())];
+        let advs = vec![
+            adv("GHSA-aaaa", &["CVE-2020-1"], &[], vec![r.clone()]),
+            adv(
+                "PYSEC-2020-9",
+                &["CVE-2020-1"],
+                &[],
+                vec![vec![Introduced("0".into()), Fixed("1.9".into())]],
+            ),
+            adv("PYSEC-2021-1", &[], &[], vec![r]),
+        ];
+        let m = match_version(&advs, &v("1.5"));
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].id, "PYSEC-2020-9");
+        assert_eq!(m[0].aliases, vec!["CVE-2020-1", "GHSA-aaaa"]);
+        assert_eq!(m[0].fixed, vec![v("1.9"), v("2.0")]);
+        assert!(m[0].is_named("ghsa-aaaa"));
+        assert_eq!(m[1].id, "PYSEC-2021-1");
+    }
+}

@@ -1,0 +1,289 @@
+//! Lenient OSV records. Real data has broken strict parsers (empty `{}` events, an `affected`
+//! entry without `ranges`, unquoted YAML timestamps), so every field is optional and unknown
+//! shapes are skipped instead of failing the record.
+
+use serde::{Deserialize, Deserializer};
+
+use super::{PackageAdvisory, RangeEvent};
+use crate::manifest::normalize_name;
+
+/// A scalar read as text whatever its YAML/JSON type (`introduced: 0`, an unquoted timestamp).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or number")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Deserialises to `None` instead of failing when the value has another shape.
+fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).ok())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Record {
+    #[serde(default)]
+    pub id: Option<Text>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub schema_version: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub aliases: Option<Vec<String>>,
+    #[serde(default)]
+    pub modified: Option<Text>,
+    #[serde(default)]
+    pub withdrawn: Option<Text>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub details: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub severity: Option<Vec<Severity>>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub database_specific: Option<DatabaseSpecific>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub affected: Option<Vec<Affected>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Severity {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub score: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DatabaseSpecific {
+    #[serde(default, deserialize_with = "lenient")]
+    pub severity: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Affected {
+    #[serde(default, deserialize_with = "lenient")]
+    pub package: Option<Package>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub ranges: Option<Vec<Range>>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub versions: Option<Vec<serde_json::Value>>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub severity: Option<Vec<Severity>>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub database_specific: Option<DatabaseSpecific>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Package {
+    #[serde(default)]
+    pub ecosystem: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Range {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub events: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+/// Why a record was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    Withdrawn,
+    NotPyPI,
+    Unsupported(String),
+    /// PyPI packages are named but no range or version of theirs is PEP 440: pins of these
+    /// packages cannot be fully audited.
+    Unreadable(Vec<String>),
+}
+
+fn scalar(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A short, single-line description: the summary, or the first sentence of the details.
+fn short_text(summary: Option<&str>, details: Option<&str>) -> Option<String> {
+    let text = summary
+        .filter(|s| !s.trim().is_empty())
+        .or(details)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut end = text.len();
+    if summary.is_none() {
+        if let Some(i) = text.find(". ") {
+            end = i + 1;
+        }
+    }
+    let mut s = text[..end].to_string();
+    if s.chars().count() > 200 {
+        s = s.chars().take(197).collect::<String>() + "...";
+    }
+    (!s.is_empty()).then_some(s)
+}
+
+/// The severity to show: GitHub's label where present, else the CVSS vector.
+fn severity_label(db: Option<&DatabaseSpecific>, list: Option<&Vec<Severity>>) -> Option<String> {
+    if let Some(s) = db.and_then(|d| d.severity.as_deref()) {
+        return Some(s.to_ascii_uppercase());
+    }
+    list?
+        .iter()
+        .find_map(|s| s.score.clone().filter(|v| !v.is_empty()))
+}
+
+impl Record {
+    /// Turns a record into one entry per affected PyPI package. Unparseable parts are counted
+    /// in `quirks` and skipped.
+    pub fn into_packages(self, quirks: &mut usize) -> Result<Vec<(String, PackageAdvisory)>, Skip> {
+        let id = self
+            .id
+            .map(|t| t.0)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Skip::Unsupported("no `id`".into()))?;
+        if self.withdrawn.as_ref().is_some_and(|w| !w.0.is_empty()) {
+            return Err(Skip::Withdrawn);
+        }
+        if let Some(v) = &self.schema_version {
+            if !v.starts_with("1.") && v != "1" {
+                return Err(Skip::Unsupported(format!("schema_version {v}")));
+            }
+        }
+        let aliases = self.aliases.unwrap_or_default();
+        let summary = short_text(self.summary.as_deref(), self.details.as_deref());
+        let top_severity = severity_label(self.database_specific.as_ref(), self.severity.as_ref());
+        let mut out = Vec::new();
+        let mut pypi_names = Vec::new();
+        for a in self.affected.unwrap_or_default() {
+            let Some(pkg) = a.package else { continue };
+            if !pkg
+                .ecosystem
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pypi"))
+            {
+                continue;
+            }
+            let Some(name) = pkg.name.filter(|n| !n.is_empty()) else {
+                *quirks += 1;
+                continue;
+            };
+            pypi_names.push(normalize_name(&name));
+            let versions: Vec<String> = a
+                .versions
+                .unwrap_or_default()
+                .iter()
+                .filter_map(scalar)
+                .filter(|v| {
+                    // Legacy strings such as `0.7.10p1` can never equal a PEP 440 pin.
+                    let ok = v.parse::<pep440_rs::Version>().is_ok();
+                    if !ok {
+                        *quirks += 1;
+                    }
+                    ok
+                })
+                .collect();
+            let mut ranges = Vec::new();
+            for r in a.ranges.unwrap_or_default() {
+                // GIT ranges need the repository's history; PyPI data always carries an
+                // ECOSYSTEM range or a versions list alongside.
+                if !matches!(r.kind.as_deref(), Some("ECOSYSTEM") | Some("SEMVER")) {
+                    continue;
+                }
+                let mut events = Vec::new();
+                for e in r.events.unwrap_or_default() {
+                    let Some((k, v)) = e.iter().next() else {
+                        *quirks += 1; // `{}`
+                        continue;
+                    };
+                    let Some(v) = scalar(v) else {
+                        *quirks += 1;
+                        continue;
+                    };
+                    events.push(match k.as_str() {
+                        "introduced" => RangeEvent::Introduced(v),
+                        "fixed" => RangeEvent::Fixed(v),
+                        "last_affected" => RangeEvent::LastAffected(v),
+                        "limit" => RangeEvent::Limit(v),
+                        _ => {
+                            *quirks += 1;
+                            continue;
+                        }
+                    });
+                }
+                let readable = events.iter().all(|e| match e {
+                    RangeEvent::Introduced(v)
+                    | RangeEvent::Fixed(v)
+                    | RangeEvent::LastAffected(v) => {
+                        v == "0" || v.parse::<pep440_rs::Version>().is_ok()
+                    }
+                    RangeEvent::Limit(v) => v == "*" || v.parse::<pep440_rs::Version>().is_ok(),
+                });
+                if events.is_empty() || !readable {
+                    *quirks += 1;
+                    continue;
+                }
+                ranges.push(events);
+            }
+            if ranges.is_empty() && versions.is_empty() {
+                *quirks += 1;
+                continue;
+            }
+            let severity = severity_label(a.database_specific.as_ref(), a.severity.as_ref())
+                .or_else(|| top_severity.clone());
+            out.push((
+                normalize_name(&name),
+                PackageAdvisory {
+                    id: id.clone(),
+                    aliases: aliases.clone(),
+                    summary: summary.clone(),
+                    severity,
+                    versions,
+                    ranges,
+                },
+            ));
+        }
+        if out.is_empty() {
+            return Err(if pypi_names.is_empty() {
+                Skip::NotPyPI
+            } else {
+                Skip::Unreadable(pypi_names)
+            });
+        }
+        Ok(out)
+    }
+}
