@@ -22,7 +22,20 @@ pub fn staged(repo_root: &Path) -> Result<Vec<ChangedFile>, GitError> {
     let mut diff = repo
         .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options()))
         .map_err(diff_error)?;
-    collect(&repo, &mut diff, NewSide::Blobs)
+    let files = collect(&repo, &mut diff, NewSide::Blobs)?;
+    // `git add -N` entries hold the empty blob and are not committed: leave them out.
+    Ok(files
+        .into_iter()
+        .filter(|f| !(f.content.is_empty() && is_intent_to_add(&index, &f.path)))
+        .collect())
+}
+
+/// Whether the index entry at `path` only records an intent to add (`git add -N`).
+fn is_intent_to_add(index: &git2::Index, path: &str) -> bool {
+    const INTENT_TO_ADD: u16 = 1 << 13; // GIT_INDEX_ENTRY_INTENT_TO_ADD in flags_extended
+    paths::repo_relative(path)
+        .and_then(|p| index.get_path(&p, 0))
+        .is_some_and(|e| e.flags_extended & INTENT_TO_ADD != 0)
 }
 
 /// The files changed by `spec`: `A..B` (B's blobs), `A...B` (from the merge base of A and B to
@@ -497,5 +510,22 @@ mod tests {
         git2::Repository::init_bare(bare.path()).unwrap();
         let err = crate::discover_root(bare.path()).unwrap_err();
         assert!(matches!(err, GitError::BareRepository { .. }), "{err}");
+    }
+
+    /// `git add -N` records a file without content; the commit will not contain it.
+    #[test]
+    fn intent_to_add_entries_are_left_out() {
+        let repo = TestRepo::new();
+        repo.write("a.py", "x = 1\n");
+        repo.git(&["add", "."]);
+        repo.commit("base");
+        repo.write("later.py", "KEY = 'secret'\n");
+        repo.git(&["add", "-N", "later.py"]);
+        repo.write("b.py", "y = 2\n");
+        repo.git(&["add", "b.py"]);
+
+        let files = staged(repo.root()).unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["b.py"]);
     }
 }
