@@ -6,9 +6,6 @@
 //! care about, applies `# nosec`, and turns what the rules reported into [`Finding`]s with
 //! Bandit's IDs, severities, confidences, CWEs and messages.
 
-// The shared machinery lands before the rules that use all of it.
-#![allow(dead_code)]
-
 mod config;
 mod nosec;
 pub mod rules;

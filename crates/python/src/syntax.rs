@@ -109,20 +109,6 @@ fn attr_qualname(node: Node<'_>, src: &str, aliases: &HashMap<String, String>) -
     }
 }
 
-/// Dotted name of an expression without alias resolution (`a.b.c`), or `None`.
-pub(crate) fn dotted(node: Node<'_>, src: &str) -> Option<String> {
-    let node = unparen(node);
-    match node.kind() {
-        "identifier" => Some(text(node, src).to_string()),
-        "attribute" => {
-            let base = dotted(node.child_by_field_name("object")?, src)?;
-            let attr = text(node.child_by_field_name("attribute")?, src);
-            Some(format!("{base}.{attr}"))
-        }
-        _ => None,
-    }
-}
-
 /// A call's arguments split like Python's `ast.Call`: positional (including `*x`) and keywords
 /// (`**x` has no name).
 pub(crate) struct Args<'t> {
@@ -202,6 +188,51 @@ impl Value {
     /// Whether Bandit would see the value as present (not Python `None`).
     pub fn is_known(&self) -> bool {
         !matches!(self, Value::Unknown)
+    }
+
+    /// Python's `str()` of the converted value, for messages.
+    pub fn py_str(&self) -> String {
+        match self {
+            Value::Str(s) => s.clone(),
+            other => other.py_repr(),
+        }
+    }
+
+    /// Python's `repr()` of the converted value, for messages.
+    pub fn py_repr(&self) -> String {
+        let join = |items: &[Value]| {
+            items
+                .iter()
+                .map(Value::py_repr)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Value::Str(s) => format!("'{s}'"),
+            Value::Int(n) => n.to_string(),
+            Value::Float(f) => format!("{f:?}"),
+            Value::Bytes => "b'...'".into(),
+            Value::List(v) => format!("[{}]", join(v)),
+            Value::Tuple(v) if v.len() == 1 => format!("({},)", join(v)),
+            Value::Tuple(v) => format!("({})", join(v)),
+            Value::Set(v) => format!("{{{}}}", join(v)),
+            Value::Dict => "{...}".into(),
+            Value::Unknown => "None".into(),
+        }
+    }
+}
+
+/// Python's `str()` of a constant node's value (`'x'` gives `x`, `None` gives `None`), for
+/// messages quoting a value.
+pub(crate) fn constant_str(node: Node<'_>, src: &str) -> String {
+    let node = unparen(node);
+    match node.kind() {
+        "string" | "concatenated_string" => match string_literal(node, src) {
+            Some(StrLit::Str(s)) => s,
+            _ => text(node, src).to_string(),
+        },
+        "ellipsis" => "Ellipsis".into(),
+        _ => text(node, src).to_string(),
     }
 }
 

@@ -10,7 +10,7 @@ use tree_sitter::{Node, Parser, Tree};
 use crate::config::Settings;
 use crate::nosec;
 use crate::rules::{self, Rule, RuleSet};
-use crate::syntax::{self, Args, Imports};
+use crate::syntax::{self, Args, Imports, Value};
 
 thread_local! {
     // A tree-sitter parser is not Sync: one per rayon worker thread, reused for every file.
@@ -51,6 +51,23 @@ pub(crate) struct Issue {
     pub range: (u32, u32),
 }
 
+impl Issue {
+    /// Reports on another line than the node's (a keyword's value line), when known.
+    pub fn on_line(&mut self, line: Option<u32>) {
+        if let Some(l) = line {
+            self.line = l;
+        }
+    }
+
+    /// Takes the `# nosec` line range from another node (a string's parent, for `Str` tests).
+    pub fn range_of(&mut self, node: Node<'_>) {
+        self.range = (
+            node.start_position().row as u32 + 1,
+            node.end_position().row as u32 + 1,
+        );
+    }
+}
+
 /// A call as the call rules see it.
 pub(crate) struct Call<'t> {
     pub node: Node<'t>,
@@ -59,10 +76,46 @@ pub(crate) struct Call<'t> {
     pub args: Args<'t>,
 }
 
-impl Call<'_> {
+impl<'t> Call<'t> {
     /// The last dotted part of the qualified name (Bandit's `call_function_name`).
     pub fn name(&self) -> &str {
         self.qualname.rsplit('.').next().unwrap_or("")
+    }
+
+    /// Whether a keyword is passed (Bandit's `name in context.call_keywords`).
+    pub fn has_kw(&self, name: &str) -> bool {
+        self.args.keyword(name).is_some()
+    }
+
+    /// A keyword's converted value; `None` if absent or not a literal (Bandit cannot tell
+    /// these apart either).
+    pub fn kw(&self, name: &str, src: &str) -> Option<Value> {
+        self.args
+            .keyword(name)
+            .map(|v| syntax::value(v, src))
+            .filter(Value::is_known)
+    }
+
+    /// Bandit's `check_call_arg_value`: `None` if the keyword has no literal value, else
+    /// whether it equals one of `values`.
+    pub fn kw_is(&self, name: &str, values: &[&str], src: &str) -> Option<bool> {
+        let v = self.kw(name, src)?;
+        Some(values.iter().any(|x| v.as_str() == Some(*x)))
+    }
+
+    /// A positional argument's converted value (Bandit's `get_call_arg_at_position`).
+    pub fn arg_value(&self, i: usize, src: &str) -> Option<Value> {
+        self.args
+            .arg(i)
+            .map(|a| syntax::value(a, src))
+            .filter(Value::is_known)
+    }
+
+    /// 1-based line of a keyword's value (Bandit's `get_lineno_for_call_arg`).
+    pub fn kw_line(&self, name: &str) -> Option<u32> {
+        self.args
+            .keyword(name)
+            .map(|v| v.start_position().row as u32 + 1)
     }
 }
 
@@ -74,6 +127,10 @@ pub(crate) struct Str<'t> {
     /// The constant's parent in Python's AST (parentheses skipped; an f-string part's parent is
     /// the f-string itself).
     pub parent: Node<'t>,
+    /// For the first literal part of an f-string: all its literal parts joined.
+    pub joined_first: Option<String>,
+    /// Whether this is a literal part of an f-string (a `JoinedStr` constant).
+    pub in_joined: bool,
 }
 
 /// Per-file state shared by the rules during the walk.
@@ -126,15 +183,6 @@ impl<'t, 's> FileCx<'t, 's> {
 
     pub fn text(&self, node: Node<'_>) -> &'s str {
         syntax::text(node, self.src)
-    }
-
-    /// The nearest enclosing node of one of `kinds`, from the ancestor stack.
-    pub fn enclosing(&self, kinds: &[&str]) -> Option<Node<'t>> {
-        self.stack
-            .iter()
-            .rev()
-            .find(|n| kinds.contains(&n.kind()))
-            .copied()
     }
 
     /// Whether an issue survives `# nosec`, Bandit's way: the IDs on the reported line plus
@@ -323,11 +371,15 @@ fn visit_string<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
     if has_f {
         // A `JoinedStr`: each literal part is a constant whose parent is the f-string, so
         // even an f-string statement is checked.
-        for value in joined_parts(&parts, cx.src) {
+        let values = joined_parts(&parts, cx.src);
+        let all: String = values.concat();
+        for (i, value) in values.into_iter().enumerate() {
             let s = Str {
                 node,
                 value,
                 parent: node,
+                joined_first: (i == 0).then(|| all.clone()),
+                in_joined: true,
             };
             rules::on_str(cx, &s);
         }
@@ -347,6 +399,8 @@ fn visit_string<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
         node,
         value,
         parent,
+        joined_first: None,
+        in_joined: false,
     };
     rules::on_str(cx, &s);
 }
@@ -383,23 +437,23 @@ fn joined_parts(parts: &[Node<'_>], src: &str) -> Vec<String> {
     out
 }
 
-/// The node that is the parent in Python's AST of the current node: parentheses are skipped,
-/// and tree-sitter's grouping nodes map to their Python owner (an argument's parent is the
-/// call, a dict entry's the dict).
+/// Ancestors as Python's AST has them, nearest first: parentheses, argument lists, dict
+/// entries and blocks have no AST node of their own, so an argument's parent is the call and
+/// a dict value's parent the dict.
+pub(crate) fn ast_ancestors<'a, 't>(stack: &'a [Node<'t>]) -> impl Iterator<Item = Node<'t>> + 'a {
+    stack.iter().rev().copied().filter(|n| match n.kind() {
+        "parenthesized_expression" | "argument_list" | "pair" | "block" => false,
+        // A statement holding an assignment is the assignment in Python's AST.
+        "expression_statement" => !n
+            .named_child(0)
+            .is_some_and(|c| matches!(c.kind(), "assignment" | "augmented_assignment")),
+        _ => true,
+    })
+}
+
+/// The parent in Python's AST of the node whose ancestors are `stack`.
 pub(crate) fn ast_parent<'t>(stack: &[Node<'t>]) -> Option<Node<'t>> {
-    let mut i = stack.len();
-    while i > 0 {
-        i -= 1;
-        let n = stack[i];
-        match n.kind() {
-            "parenthesized_expression" => continue,
-            "argument_list" | "pair" => {
-                return stack.get(i.wrapping_sub(1)).copied().or(Some(n));
-            }
-            _ => return Some(n),
-        }
-    }
-    None
+    ast_ancestors(stack).next()
 }
 
 fn first_error(root: Node<'_>) -> Option<(u32, u32)> {

@@ -7,6 +7,50 @@ use tree_sitter::Node;
 use crate::walk::{Call, FileCx, Str};
 
 pub mod b101_assert_used;
+pub mod b102_exec_used;
+pub mod b103_set_bad_file_permissions;
+pub mod b104_hardcoded_bind_all_interfaces;
+pub mod b105_hardcoded_password_string;
+pub mod b106_hardcoded_password_funcarg;
+pub mod b107_hardcoded_password_default;
+pub mod b108_hardcoded_tmp_directory;
+pub mod b110_try_except_pass;
+pub mod b112_try_except_continue;
+pub mod b113_request_without_timeout;
+pub mod b201_flask_debug_true;
+pub mod b202_tarfile_unsafe_members;
+pub mod b324_hashlib;
+pub mod b501_request_with_no_cert_validation;
+pub mod b502_ssl_with_bad_version;
+pub mod b503_ssl_with_bad_defaults;
+pub mod b504_ssl_with_no_version;
+pub mod b505_weak_cryptographic_key;
+pub mod b506_yaml_load;
+pub mod b507_ssh_no_host_key_verification;
+pub mod b508_snmp_insecure_version_check;
+pub mod b509_snmp_crypto_check;
+pub mod b601_paramiko_calls;
+pub mod b602_subprocess_popen_with_shell_equals_true;
+pub mod b603_subprocess_without_shell_equals_true;
+pub mod b604_any_other_function_with_shell_equals_true;
+pub mod b605_start_process_with_a_shell;
+pub mod b606_start_process_with_no_shell;
+pub mod b607_start_process_with_partial_path;
+pub mod b608_hardcoded_sql_expressions;
+pub mod b609_linux_commands_wildcard_injection;
+pub mod b610_django_extra_used;
+pub mod b611_django_rawsql_used;
+pub mod b612_logging_config_insecure_listen;
+pub mod b613_trojansource;
+pub mod b614_pytorch_load;
+pub mod b615_huggingface_unsafe_download;
+pub mod b701_jinja2_autoescape_false;
+pub mod b702_use_of_mako_templates;
+pub mod b704_markupsafe_markup_xss;
+mod blacklist;
+pub mod blacklist_calls;
+pub mod blacklist_imports;
+pub(crate) mod shared;
 
 macro_rules! registry {
     ($($variant:ident => $meta:path),* $(,)?) => {
@@ -25,6 +69,79 @@ macro_rules! registry {
 
 registry! {
     B101 => b101_assert_used::RULE,
+    B102 => b102_exec_used::RULE,
+    B103 => b103_set_bad_file_permissions::RULE,
+    B104 => b104_hardcoded_bind_all_interfaces::RULE,
+    B105 => b105_hardcoded_password_string::RULE,
+    B106 => b106_hardcoded_password_funcarg::RULE,
+    B107 => b107_hardcoded_password_default::RULE,
+    B108 => b108_hardcoded_tmp_directory::RULE,
+    B110 => b110_try_except_pass::RULE,
+    B112 => b112_try_except_continue::RULE,
+    B113 => b113_request_without_timeout::RULE,
+    B201 => b201_flask_debug_true::RULE,
+    B202 => b202_tarfile_unsafe_members::RULE,
+    B301 => blacklist_calls::B301,
+    B302 => blacklist_calls::B302,
+    B303 => blacklist_calls::B303,
+    B304 => blacklist_calls::B304,
+    B305 => blacklist_calls::B305,
+    B306 => blacklist_calls::B306,
+    B307 => blacklist_calls::B307,
+    B308 => blacklist_calls::B308,
+    B310 => blacklist_calls::B310,
+    B311 => blacklist_calls::B311,
+    B312 => blacklist_calls::B312,
+    B313 => blacklist_calls::B313,
+    B314 => blacklist_calls::B314,
+    B315 => blacklist_calls::B315,
+    B316 => blacklist_calls::B316,
+    B317 => blacklist_calls::B317,
+    B318 => blacklist_calls::B318,
+    B319 => blacklist_calls::B319,
+    B321 => blacklist_calls::B321,
+    B323 => blacklist_calls::B323,
+    B324 => b324_hashlib::RULE,
+    B401 => blacklist_imports::B401,
+    B402 => blacklist_imports::B402,
+    B403 => blacklist_imports::B403,
+    B404 => blacklist_imports::B404,
+    B405 => blacklist_imports::B405,
+    B406 => blacklist_imports::B406,
+    B407 => blacklist_imports::B407,
+    B408 => blacklist_imports::B408,
+    B409 => blacklist_imports::B409,
+    B411 => blacklist_imports::B411,
+    B412 => blacklist_imports::B412,
+    B413 => blacklist_imports::B413,
+    B415 => blacklist_imports::B415,
+    B501 => b501_request_with_no_cert_validation::RULE,
+    B502 => b502_ssl_with_bad_version::RULE,
+    B503 => b503_ssl_with_bad_defaults::RULE,
+    B504 => b504_ssl_with_no_version::RULE,
+    B505 => b505_weak_cryptographic_key::RULE,
+    B506 => b506_yaml_load::RULE,
+    B507 => b507_ssh_no_host_key_verification::RULE,
+    B508 => b508_snmp_insecure_version_check::RULE,
+    B509 => b509_snmp_crypto_check::RULE,
+    B601 => b601_paramiko_calls::RULE,
+    B602 => b602_subprocess_popen_with_shell_equals_true::RULE,
+    B603 => b603_subprocess_without_shell_equals_true::RULE,
+    B604 => b604_any_other_function_with_shell_equals_true::RULE,
+    B605 => b605_start_process_with_a_shell::RULE,
+    B606 => b606_start_process_with_no_shell::RULE,
+    B607 => b607_start_process_with_partial_path::RULE,
+    B608 => b608_hardcoded_sql_expressions::RULE,
+    B609 => b609_linux_commands_wildcard_injection::RULE,
+    B610 => b610_django_extra_used::RULE,
+    B611 => b611_django_rawsql_used::RULE,
+    B612 => b612_logging_config_insecure_listen::RULE,
+    B613 => b613_trojansource::RULE,
+    B614 => b614_pytorch_load::RULE,
+    B615 => b615_huggingface_unsafe_download::RULE,
+    B701 => b701_jinja2_autoescape_false::RULE,
+    B702 => b702_use_of_mako_templates::RULE,
+    B704 => b704_markupsafe_markup_xss::RULE,
 }
 
 impl Rule {
@@ -99,19 +216,95 @@ macro_rules! run {
     };
 }
 
-pub(crate) fn on_call(_cx: &mut FileCx<'_, '_>, _call: &Call<'_>) {}
+pub(crate) fn on_call(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
+    run!(cx, B102, b102_exec_used::check(cx, call));
+    run!(cx, B103, b103_set_bad_file_permissions::check(cx, call));
+    run!(cx, B106, b106_hardcoded_password_funcarg::check(cx, call));
+    run!(cx, B113, b113_request_without_timeout::check(cx, call));
+    run!(cx, B201, b201_flask_debug_true::check(cx, call));
+    run!(cx, B202, b202_tarfile_unsafe_members::check(cx, call));
+    run!(cx, B324, b324_hashlib::check(cx, call));
+    run!(
+        cx,
+        B501,
+        b501_request_with_no_cert_validation::check(cx, call)
+    );
+    run!(cx, B502, b502_ssl_with_bad_version::check(cx, call));
+    run!(cx, B504, b504_ssl_with_no_version::check(cx, call));
+    run!(cx, B505, b505_weak_cryptographic_key::check(cx, call));
+    run!(cx, B506, b506_yaml_load::check(cx, call));
+    run!(cx, B507, b507_ssh_no_host_key_verification::check(cx, call));
+    run!(cx, B508, b508_snmp_insecure_version_check::check(cx, call));
+    run!(cx, B509, b509_snmp_crypto_check::check(cx, call));
+    run!(cx, B601, b601_paramiko_calls::check(cx, call));
+    run!(
+        cx,
+        B602,
+        b602_subprocess_popen_with_shell_equals_true::check(cx, call)
+    );
+    run!(
+        cx,
+        B603,
+        b603_subprocess_without_shell_equals_true::check(cx, call)
+    );
+    run!(
+        cx,
+        B604,
+        b604_any_other_function_with_shell_equals_true::check(cx, call)
+    );
+    run!(cx, B605, b605_start_process_with_a_shell::check(cx, call));
+    run!(cx, B606, b606_start_process_with_no_shell::check(cx, call));
+    run!(
+        cx,
+        B607,
+        b607_start_process_with_partial_path::check(cx, call)
+    );
+    run!(
+        cx,
+        B609,
+        b609_linux_commands_wildcard_injection::check(cx, call)
+    );
+    run!(cx, B610, b610_django_extra_used::check(cx, call));
+    run!(cx, B611, b611_django_rawsql_used::check(cx, call));
+    run!(
+        cx,
+        B612,
+        b612_logging_config_insecure_listen::check(cx, call)
+    );
+    run!(cx, B614, b614_pytorch_load::check(cx, call));
+    run!(cx, B615, b615_huggingface_unsafe_download::check(cx, call));
+    run!(cx, B701, b701_jinja2_autoescape_false::check(cx, call));
+    run!(cx, B702, b702_use_of_mako_templates::check(cx, call));
+    run!(cx, B704, b704_markupsafe_markup_xss::check(cx, call));
+    blacklist::check_call(cx, call);
+}
 
-pub(crate) fn on_import(_cx: &mut FileCx<'_, '_>, _node: Node<'_>) {}
+pub(crate) fn on_import(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
+    blacklist::check_import(cx, node);
+}
 
-pub(crate) fn on_function_def(_cx: &mut FileCx<'_, '_>, _node: Node<'_>) {}
+pub(crate) fn on_function_def(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
+    run!(cx, B107, b107_hardcoded_password_default::check(cx, node));
+    run!(cx, B503, b503_ssl_with_bad_defaults::check(cx, node));
+}
 
-pub(crate) fn on_except(_cx: &mut FileCx<'_, '_>, _node: Node<'_>) {}
+pub(crate) fn on_except(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
+    run!(cx, B110, b110_try_except_pass::check(cx, node));
+    run!(cx, B112, b112_try_except_continue::check(cx, node));
+}
 
 pub(crate) fn on_assert(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
     run!(cx, B101, b101_assert_used::check(cx, node));
 }
 
-pub(crate) fn on_str(_cx: &mut FileCx<'_, '_>, _s: &Str<'_>) {}
+pub(crate) fn on_str(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
+    run!(cx, B104, b104_hardcoded_bind_all_interfaces::check(cx, s));
+    run!(cx, B105, b105_hardcoded_password_string::check(cx, s));
+    run!(cx, B108, b108_hardcoded_tmp_directory::check(cx, s));
+    run!(cx, B608, b608_hardcoded_sql_expressions::check(cx, s));
+}
 
 /// Tests that look at the whole file once (Bandit's `File` tests).
-pub(crate) fn on_file(_cx: &mut FileCx<'_, '_>) {}
+pub(crate) fn on_file(cx: &mut FileCx<'_, '_>) {
+    run!(cx, B613, b613_trojansource::check(cx));
+}

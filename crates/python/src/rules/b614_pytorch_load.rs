@@ -1,0 +1,42 @@
+use crate::rules::Rule;
+use crate::walk::{Call, FileCx};
+use palisade_core::{declare_rule, CheckerKind, Confidence, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds `torch.load(...)` and `torch.serialization.load(...)` in files that `import torch`,
+    /// unless `weights_only=True` is passed (Bandit B614).
+    ///
+    /// ## Why is this bad?
+    /// `torch.load` unpickles the file, so a malicious model file runs code when loaded.
+    ///
+    /// ## Example
+    /// ```python
+    /// model = torch.load(path)  # B614
+    /// state = torch.load(path, weights_only=True)  # fine
+    /// ```
+    ///
+    /// ## References
+    /// - https://bandit.readthedocs.io/en/latest/plugins/b614_pytorch_load.html
+    /// - https://cwe.mitre.org/data/definitions/502.html
+    pub static RULE = {
+        id: "B614", name: "pytorch_load", checker: CheckerKind::Python,
+        severity: Severity::Medium, confidence: Confidence::High, cwe: Some(502),
+        summary: "torch.load without weights_only=True.",
+    };
+}
+
+pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
+    if !cx.imports.exact("torch")
+        || !matches!(
+            call.qualname.as_str(),
+            "torch.load" | "torch.serialization.load"
+        )
+    {
+        return;
+    }
+    if call.kw_is("weights_only", &["True"], cx.src) == Some(true) {
+        return;
+    }
+    cx.report(Rule::B614, call.node, "Use of unsafe PyTorch load");
+}

@@ -1,0 +1,95 @@
+//! Matching of the call and import blacklists (B3xx, B4xx) the way Bandit's one `blacklist`
+//! test does: at most one blacklist finding per node, the first enabled entry that matches.
+
+use tree_sitter::Node;
+
+use crate::rules::blacklist_calls::{Entry, CALLS};
+use crate::rules::blacklist_imports::IMPORTS;
+use crate::syntax::{self, unparen, Value};
+use crate::walk::{import_from_module, Call, FileCx};
+
+/// Calls: the qualified name must equal an entry's name exactly. `__import__("m")`,
+/// `importlib.import_module("m")` and `importlib.__import__("m")` are matched by the module
+/// they import, against the import blacklist too.
+pub(crate) fn check_call(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
+    let func = call.node.child_by_field_name("function").map(unparen);
+    let name: Option<String> = if func
+        .is_some_and(|f| f.kind() == "identifier" && cx.text(f) == "__import__")
+    {
+        Some(match call.args.arg(0) {
+            Some(a) => syntax::str_const(a, cx.src).unwrap_or_else(|| "UNKNOWN".into()),
+            None => String::new(),
+        })
+    } else if call.qualname == "importlib.import_module" || call.qualname == "importlib.__import__"
+    {
+        // Bandit compares the converted first argument (a variable's name counts), else
+        // `name=`; anything else cannot match.
+        let v = if call.args.positional.is_empty() {
+            call.kw("name", cx.src)
+        } else {
+            call.arg_value(0, cx.src)
+        };
+        match v {
+            Some(Value::Str(s)) => Some(s),
+            _ => None,
+        }
+    } else {
+        Some(call.qualname.clone())
+    };
+    let Some(name) = name else { return };
+    let hit = CALLS
+        .iter()
+        .chain(IMPORTS)
+        .filter(|e| cx.on(e.rule))
+        .find(|e| e.names.iter().any(|n| *n == name));
+    if let Some(e) = hit {
+        report(cx, e, call.node, &name);
+    }
+}
+
+/// Imports: `prefix + imported name` must start with an entry's name (so `import pickletools`
+/// matches `pickle`, as in Bandit); the message names the imported name.
+pub(crate) fn check_import(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
+    let prefix = if node.kind() == "import_statement" {
+        String::new()
+    } else {
+        import_from_module(node, cx.src)
+            .map(|m| format!("{m}."))
+            .unwrap_or_default()
+    };
+    let mut names: Vec<String> = node
+        .children_by_field_name("name", &mut node.walk())
+        .map(|n| {
+            let n = if n.kind() == "aliased_import" {
+                n.child_by_field_name("name").unwrap_or(n)
+            } else {
+                n
+            };
+            cx.text(n).chars().filter(|c| !c.is_whitespace()).collect()
+        })
+        .collect();
+    if syntax::named_children(node).any(|c| c.kind() == "wildcard_import") {
+        names.push("*".into());
+    }
+    for e in IMPORTS.iter().filter(|e| cx.on(e.rule)) {
+        for name in &names {
+            let full = format!("{prefix}{name}");
+            if e.names.iter().any(|q| full.starts_with(q)) {
+                let name = name.clone();
+                report(cx, e, node, &name);
+                return;
+            }
+        }
+    }
+}
+
+fn report(cx: &mut FileCx<'_, '_>, e: &Entry, node: Node<'_>, name: &str) {
+    let meta = e.rule.meta();
+    cx.report_with(
+        e.rule,
+        node,
+        meta.severity,
+        meta.confidence,
+        e.message.replace("{name}", name),
+    );
+}
