@@ -68,8 +68,14 @@ mod tests {
         assert_eq!(ids("# nosec: B602, B607"), Some(vec!["B602", "B607"]));
         // Bandit keeps only B607 here; palisade suppresses both, as written.
         assert_eq!(ids("# nosec B602,B607"), Some(vec!["B602", "B607"]));
-        assert_eq!(ids("# nosec B602 # assert_used is a reason"), Some(vec!["B602"]));
-        assert_eq!(ids("# type: x # nosec: import_subprocess"), Some(vec!["B404"]));
+        assert_eq!(
+            ids("# nosec B602 # assert_used is a reason"),
+            Some(vec!["B602"])
+        );
+        assert_eq!(
+            ids("# type: x # nosec: import_subprocess"),
+            Some(vec!["B404"])
+        );
         assert_eq!(ids("# nosec: md5"), Some(vec!["B303"]));
     }
 }

@@ -46,6 +46,7 @@ pub mod b614_pytorch_load;
 pub mod b615_huggingface_unsafe_download;
 pub mod b701_jinja2_autoescape_false;
 pub mod b702_use_of_mako_templates;
+pub mod b703_django_mark_safe;
 pub mod b704_markupsafe_markup_xss;
 mod blacklist;
 pub mod blacklist_calls;
@@ -141,6 +142,7 @@ registry! {
     B615 => b615_huggingface_unsafe_download::RULE,
     B701 => b701_jinja2_autoescape_false::RULE,
     B702 => b702_use_of_mako_templates::RULE,
+    B703 => b703_django_mark_safe::RULE,
     B704 => b704_markupsafe_markup_xss::RULE,
 }
 
@@ -275,6 +277,7 @@ pub(crate) fn on_call(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
     run!(cx, B615, b615_huggingface_unsafe_download::check(cx, call));
     run!(cx, B701, b701_jinja2_autoescape_false::check(cx, call));
     run!(cx, B702, b702_use_of_mako_templates::check(cx, call));
+    run!(cx, B703, b703_django_mark_safe::check(cx, call));
     run!(cx, B704, b704_markupsafe_markup_xss::check(cx, call));
     blacklist::check_call(cx, call);
 }
