@@ -1,16 +1,66 @@
 //! Wires the deps checker: its command-line options and how they merge with the `[deps]` config.
+//!
+//! The vulnerability audit is opt-in and, once on, fails closed: with no advisory data
+//! configured the pin rules run and nothing is audited; with `--advisory-db`, `--audit`, or
+//! `advisory-db`/`audit = true` in the config, missing or stale data and pins that cannot be
+//! evaluated are errors (exit 2) unless `--allow-stale`/`--allow-unauditable` say otherwise.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use palisade_deps::{Config, DepsChecker};
 
 /// Command-line options of the deps checker (flattened into `palisade check`).
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct DepsArgs {}
+pub struct DepsArgs {
+    /// Audit exact pins and lock files against this advisory data: a PyPA advisory-database
+    /// checkout, a folder of OSV JSON files, OSV's PyPI all.zip, or a palisade index. Makes the
+    /// audit required: missing or stale data is an error (exit 2).
+    #[arg(long, value_name = "PATH", help_heading = "Deps")]
+    pub advisory_db: Option<PathBuf>,
+    /// Audit with the database `palisade db update` maintains (required, fails closed).
+    /// Without this, `--advisory-db` or a configured database, pins are checked but not audited.
+    #[arg(long, conflicts_with = "no_audit", help_heading = "Deps")]
+    pub audit: bool,
+    /// Do not audit, even if the configuration asks for it.
+    #[arg(long, help_heading = "Deps")]
+    pub no_audit: bool,
+    /// Missing or stale advisory data is a warning instead of an error.
+    #[arg(long, help_heading = "Deps")]
+    pub allow_stale: bool,
+    /// Pins that cannot be audited (URL/VCS requirements, non-PEP 440 versions) are warnings
+    /// instead of errors.
+    #[arg(long, help_heading = "Deps")]
+    pub allow_unauditable: bool,
+    /// Advisory data older than this many days is stale (default 7).
+    #[arg(long, value_name = "DAYS", help_heading = "Deps")]
+    pub max_db_age: Option<u32>,
+}
 
 /// Builds the checker from its config section and options. `root` is the folder paths are
 /// relative to (the config file's folder, or the working directory).
-pub fn build(_args: &DepsArgs, config: &Config, _root: &Path) -> Result<DepsChecker> {
-    Ok(DepsChecker::new(config))
+pub fn build(args: &DepsArgs, config: &Config, root: &Path) -> Result<DepsChecker> {
+    Ok(DepsChecker::new(&merge(args, config, root)))
+}
+
+/// The config with relative paths resolved and the command-line options applied on top.
+pub fn merge(args: &DepsArgs, config: &Config, root: &Path) -> Config {
+    let mut config = config.clone();
+    config.resolve_paths(root);
+    if let Some(db) = &args.advisory_db {
+        config.advisory_db = Some(db.clone());
+        config.audit = Some(true);
+    }
+    if args.audit {
+        config.audit = Some(true);
+    }
+    if args.no_audit {
+        config.audit = Some(false);
+    }
+    config.allow_stale |= args.allow_stale;
+    config.allow_unauditable |= args.allow_unauditable;
+    if let Some(days) = args.max_db_age {
+        config.max_db_age_days = Some(days);
+    }
+    config
 }

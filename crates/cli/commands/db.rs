@@ -1,26 +1,118 @@
 //! `palisade db ...`: the offline advisory database (owned by the deps checker).
+//!
+//! `db update` clones or pulls an advisory repository with git2 (default: the PyPA
+//! advisory-database; a local path or `file://` URL works the same) or imports an OSV
+//! `all.zip`, then builds the compact index into the cache folder, where `palisade check
+//! --audit` (or `audit = true` in `[deps]`) finds it.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use palisade_deps::advisory::update;
+use palisade_deps::config::{managed_db_dir, DEFAULT_DB_URL};
 
 #[derive(Debug, clap::Args)]
 pub struct DbArgs {
     #[command(subcommand)]
     pub command: DbCommand,
+    /// Configuration file (default: palisade.toml or pyproject.toml found upward).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Cache folder holding the managed database (default: `[deps] cache-dir`, else
+    /// $XDG_CACHE_HOME/palisade or ~/.cache/palisade).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Subcommand)]
 pub enum DbCommand {
-    /// Print where the advisory database is looked for.
+    /// Fetch the advisory data (git clone/pull, or import an OSV all.zip) and rebuild the index.
+    Update {
+        /// Git repository to clone or pull: https://, file:// or a local path (default:
+        /// `[deps] db-url`, else the PyPA advisory-database).
+        #[arg(long, value_name = "URL", conflicts_with = "zip")]
+        url: Option<String>,
+        /// Import this OSV `PyPI/all.zip` instead of using git.
+        #[arg(long, value_name = "FILE")]
+        zip: Option<PathBuf>,
+    },
+    /// Show where the managed database is and how old its data is.
     Status,
 }
 
 pub fn run(args: &DbArgs) -> Result<ExitCode> {
-    match args.command {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let loaded = crate::config::load(args.config.as_deref(), &cwd)?;
+    let mut deps = loaded.config.deps.clone();
+    deps.resolve_paths(&loaded.root);
+    let cache = match &args.cache_dir {
+        Some(dir) => dir.clone(),
+        None => deps.cache_dir().context(
+            "no cache folder: set HOME, XDG_CACHE_HOME, `[deps] cache-dir` or --cache-dir",
+        )?,
+    };
+    let managed = managed_db_dir(&cache);
+    match &args.command {
+        DbCommand::Update { url, zip } => {
+            let report = match zip {
+                Some(zip) => update::import_zip(zip, &managed)
+                    .with_context(|| format!("cannot import {}", zip.display()))?,
+                None => {
+                    let url = url
+                        .clone()
+                        .or_else(|| deps.db_url.clone())
+                        .unwrap_or_else(|| DEFAULT_DB_URL.to_string());
+                    eprintln!("palisade: fetching {url} into {}", managed.display());
+                    update::update_from_git(&url, &managed).with_context(|| {
+                        format!("cannot update the advisory database from {url}")
+                    })?
+                }
+            };
+            let m = &report.meta;
+            println!(
+                "advisory database updated: {} records for {} packages ({} withdrawn, {} unusable), data up to {}",
+                m.records,
+                m.packages,
+                m.withdrawn,
+                m.skipped,
+                m.data_date.as_deref().unwrap_or("unknown"),
+            );
+            if let Some(c) = &report.commit {
+                println!("commit {c}");
+            }
+            println!(
+                "index {} built in {:.3} s",
+                report.index.display(),
+                report.build_seconds
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         DbCommand::Status => {
-            eprintln!("palisade: no advisory database support in this build yet");
-            Ok(ExitCode::from(2))
+            let index = managed.join(palisade_deps::audit::MANAGED_INDEX);
+            println!("managed database: {}", managed.display());
+            match palisade_deps::advisory::AdvisoryDb::open_index(&index) {
+                Ok(db) => {
+                    let m = db.meta();
+                    let age = m
+                        .data_timestamp()
+                        .map(|t| jiff::Timestamp::now().duration_since(t).as_secs() / 86_400);
+                    println!(
+                        "source {}\n{} records, {} packages, data up to {} ({} days old; limit {})",
+                        m.source,
+                        m.records,
+                        m.packages,
+                        m.data_date.as_deref().unwrap_or("unknown"),
+                        age.map_or("?".to_string(), |a| a.to_string()),
+                        deps.max_db_age_days()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("palisade: {e}; run `palisade db update`");
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
     }
 }

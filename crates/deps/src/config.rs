@@ -1,9 +1,226 @@
 //! The `[deps]` section of palisade's configuration (`palisade.toml` or
 //! `[tool.palisade.deps]` in `pyproject.toml`).
 
-use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer};
+
+/// The default repository `palisade db update` clones.
+pub const DEFAULT_DB_URL: &str = "https://github.com/pypa/advisory-database";
+
+/// The default maximum age of the advisory data, in days.
+pub const DEFAULT_MAX_DB_AGE_DAYS: u32 = 7;
 
 /// The `[deps]` section of palisade's configuration.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {}
+pub struct Config {
+    /// Audit exact pins against this advisory data: a PyPA advisory-database checkout, a folder
+    /// of OSV JSON files, OSV's `PyPI/all.zip`, a palisade index file, or the folder
+    /// `palisade db update` maintains. Setting it makes the audit required (fail closed).
+    pub advisory_db: Option<PathBuf>,
+    /// `true`: audit with the database `palisade db update` maintains in `cache-dir` (required,
+    /// fail closed). `false`: never audit. Unset: audit only when `advisory-db` is set.
+    pub audit: Option<bool>,
+    /// Advisory data older than this many days is an error (default 7).
+    pub max_db_age_days: Option<u32>,
+    /// Report missing or stale advisory data as a warning instead of an error.
+    #[serde(default)]
+    pub allow_stale: bool,
+    /// Report pins that cannot be audited (URL/VCS requirements, non-PEP 440 versions) as
+    /// warnings instead of errors.
+    #[serde(default)]
+    pub allow_unauditable: bool,
+    /// Where indexes and the `db update` checkout live (default: `$XDG_CACHE_HOME/palisade`
+    /// or `~/.cache/palisade`).
+    pub cache_dir: Option<PathBuf>,
+    /// The git repository (`https://`, `file://` or a local path) `palisade db update` clones.
+    pub db_url: Option<String>,
+    /// The project is an application: its `pyproject.toml`, `setup.cfg` and `Pipfile`
+    /// dependencies must be exact pins unless a lock file sits beside them.
+    #[serde(default)]
+    pub application: bool,
+    /// Risk acceptances for advisories or packages.
+    #[serde(default)]
+    pub ignore: Vec<IgnoreEntry>,
+}
+
+/// One `[[deps.ignore]]` entry: an advisory (by its id or any alias), a package, or an
+/// advisory in one package; always with a reason, optionally until a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreEntry {
+    pub id: Option<String>,
+    pub package: Option<String>,
+    pub reason: String,
+    pub expires: Option<jiff::civil::Date>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    id: Option<String>,
+    package: Option<String>,
+    reason: Option<String>,
+    expires: Option<DateValue>,
+}
+
+/// A date written as a TOML date (`2026-12-31`) or a string (`"2026-12-31"`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateValue {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl<'de> Deserialize<'de> for IgnoreEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw = RawIgnore::deserialize(d)?;
+        let reason = raw.reason.unwrap_or_default();
+        if reason.trim().is_empty() {
+            return Err(D::Error::custom(
+                "a [[deps.ignore]] entry needs a `reason` saying why the risk is accepted",
+            ));
+        }
+        if raw.id.is_none() && raw.package.is_none() {
+            return Err(D::Error::custom(
+                "a [[deps.ignore]] entry needs an advisory `id` (or alias), a `package`, or both",
+            ));
+        }
+        let expires = match raw.expires {
+            None => None,
+            Some(v) => {
+                let text = match v {
+                    DateValue::Text(s) => s,
+                    DateValue::Toml(dt) => dt.to_string(),
+                };
+                Some(text.parse::<jiff::civil::Date>().map_err(|e| {
+                    D::Error::custom(format!(
+                        "`expires = {text}` is not a date (YYYY-MM-DD): {e}"
+                    ))
+                })?)
+            }
+        };
+        Ok(IgnoreEntry {
+            id: raw.id,
+            package: raw.package,
+            reason,
+            expires,
+        })
+    }
+}
+
+impl Config {
+    /// The cache folder: the configured one, else the platform's user cache.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        self.cache_dir.clone().or_else(default_cache_dir)
+    }
+
+    pub fn max_db_age_days(&self) -> u32 {
+        self.max_db_age_days.unwrap_or(DEFAULT_MAX_DB_AGE_DAYS)
+    }
+
+    /// The advisory data to audit with, when the audit is on: the configured source, or the
+    /// folder `palisade db update` maintains.
+    pub fn audit_source(&self) -> Option<PathBuf> {
+        if self.audit == Some(false) {
+            return None;
+        }
+        if let Some(p) = &self.advisory_db {
+            return Some(p.clone());
+        }
+        if self.audit == Some(true) {
+            return Some(managed_db_dir(
+                &self
+                    .cache_dir()
+                    .unwrap_or_else(|| PathBuf::from(".palisade-cache")),
+            ));
+        }
+        None
+    }
+
+    /// Resolves relative paths against the folder of the config file.
+    pub fn resolve_paths(&mut self, root: &Path) {
+        for p in [&mut self.advisory_db, &mut self.cache_dir]
+            .into_iter()
+            .flatten()
+        {
+            if p.is_relative() {
+                *p = root.join(&*p);
+            }
+        }
+    }
+}
+
+/// The folder `palisade db update` writes (`<cache>/advisory-db`).
+pub fn managed_db_dir(cache_dir: &Path) -> PathBuf {
+    cache_dir.join("advisory-db")
+}
+
+fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(x).join("palisade"));
+    }
+    if let Some(l) = std::env::var_os("LOCALAPPDATA").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(l).join("palisade"));
+    }
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".cache").join("palisade"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Wrap {
+        deps: Config,
+    }
+
+    fn parse(s: &str) -> Result<Config, String> {
+        toml::from_str::<Wrap>(s)
+            .map(|w| w.deps)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn ignore_entries_need_a_reason_and_a_target() {
+        let c = parse(
+            "[deps]\nadvisory-db = \"db\"\n[[deps.ignore]]\nid = \"CVE-2018-18074\"\nreason = \"not reachable\"\nexpires = 2026-12-31\n[[deps.ignore]]\npackage = \"internal-lib\"\nreason = \"private\"\nexpires = \"2027-01-02\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.ignore.len(), 2);
+        assert_eq!(c.ignore[0].expires, Some(jiff::civil::date(2026, 12, 31)));
+        assert_eq!(c.ignore[1].expires, Some(jiff::civil::date(2027, 1, 2)));
+        assert!(parse("[[deps.ignore]]\nid = \"X\"\n")
+            .unwrap_err()
+            .contains("reason"));
+        assert!(parse("[[deps.ignore]]\nreason = \"r\"\n")
+            .unwrap_err()
+            .contains("`id`"));
+        assert!(
+            parse("[[deps.ignore]]\nid = \"X\"\nreason = \"r\"\nexpires = \"soon\"\n")
+                .unwrap_err()
+                .contains("not a date")
+        );
+        assert!(parse("[deps]\nbogus = 1\n").is_err());
+    }
+
+    #[test]
+    fn the_audit_is_on_only_when_asked_for() {
+        assert_eq!(Config::default().audit_source(), None);
+        let c = Config {
+            audit: Some(true),
+            cache_dir: Some("/c".into()),
+            ..Default::default()
+        };
+        assert_eq!(c.audit_source(), Some(PathBuf::from("/c/advisory-db")));
+        let c = Config {
+            audit: Some(false),
+            advisory_db: Some("/db".into()),
+            ..Default::default()
+        };
+        assert_eq!(c.audit_source(), None);
+    }
+}

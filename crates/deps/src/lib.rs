@@ -4,6 +4,7 @@
 //! See the crate README for the rules, the configuration and the fail-closed audit semantics.
 
 pub mod advisory;
+pub mod audit;
 pub mod config;
 pub mod files;
 pub mod manifest;
@@ -24,12 +25,24 @@ pub use files::ManifestKind;
 /// Looks up `${VAR}` values for requirements files.
 pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
+/// What makes two findings the same for de-duplication: rule, path, line, identity.
+type FindingKey = (String, String, u32, String);
+
+fn key(f: &Finding) -> FindingKey {
+    (
+        f.rule_id.clone(),
+        f.path.clone(),
+        f.span.start_line,
+        f.identity.clone(),
+    )
+}
+
 /// What checking one file found about other files (an included requirements file), kept
 /// until [`Checker::finish`] so a file reached from two roots is reported once.
 #[derive(Default)]
 struct Deferred {
-    /// (rule, path, line) of findings already reported by a file's own check.
-    direct: HashSet<(String, String, u32)>,
+    /// Keys of findings already reported by a file's own check.
+    direct: HashSet<FindingKey>,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -39,6 +52,7 @@ pub struct DepsChecker {
     config: Config,
     rules: Vec<RuleMeta>,
     env: EnvLookup,
+    auditor: audit::Auditor,
     deferred: Mutex<Deferred>,
 }
 
@@ -48,6 +62,7 @@ impl DepsChecker {
             config: config.clone(),
             rules: rules::ALL.iter().map(|r| (*r).clone()).collect(),
             env: Box::new(|k| std::env::var(k).ok()),
+            auditor: audit::Auditor::new(config),
             deferred: Mutex::new(Deferred::default()),
         }
     }
@@ -56,6 +71,17 @@ impl DepsChecker {
     pub fn with_env(mut self, env: EnvLookup) -> Self {
         self.env = env;
         self
+    }
+
+    /// Fixes "now" for the staleness check and ignore expiry (tests, reproducible runs).
+    pub fn with_now(mut self, now: jiff::Timestamp) -> Self {
+        self.auditor.set_now(now);
+        self
+    }
+
+    /// Whether this checker audits pins against advisory data.
+    pub fn audits(&self) -> bool {
+        self.auditor.enabled()
     }
 
     pub fn config(&self) -> &Config {
@@ -74,9 +100,7 @@ impl DepsChecker {
         let mut deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
         for f in findings {
             if f.path == path {
-                deferred
-                    .direct
-                    .insert((f.rule_id.clone(), f.path.clone(), f.span.start_line));
+                deferred.direct.insert(key(&f));
                 out.push(f);
             } else {
                 deferred.findings.push(f);
@@ -134,7 +158,7 @@ impl Checker for DepsChecker {
         } = std::mem::take(&mut *deferred);
         let mut seen = direct;
         for f in findings {
-            if seen.insert((f.rule_id.clone(), f.path.clone(), f.span.start_line)) {
+            if seen.insert(key(&f)) {
                 out.push(f);
             }
         }

@@ -5,6 +5,7 @@
 pub mod index;
 pub mod osv;
 pub mod source;
+pub mod update;
 
 use std::str::FromStr;
 

@@ -146,8 +146,16 @@ fn short_text(summary: Option<&str>, details: Option<&str>) -> Option<String> {
         .join(" ");
     let mut end = text.len();
     if summary.is_none() {
-        if let Some(i) = text.find(". ") {
-            end = i + 1;
+        // Whole sentences, enough of them to say something (the first is often just
+        // "X is an HTTP library.").
+        let mut from = 0;
+        while let Some(i) = text[from..].find(". ") {
+            end = from + i + 1;
+            if end >= 80 {
+                break;
+            }
+            from = end + 1;
+            end = text.len();
         }
     }
     let mut s = text[..end].to_string();

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use palisade_core::{Diagnostic, Finding, ScanContext, SourceFile};
 
+use crate::audit::AuditTarget;
 use crate::manifest::requirements::{load_tree, RequirementsTree};
 use crate::manifest::Pinning;
 use crate::rules;
@@ -41,6 +42,23 @@ pub fn check(
         }
     }
     rules::dep005_conflicting_pins::check(&tree, findings);
+
+    if checker.audits() {
+        let targets: Vec<AuditTarget> = tree
+            .files
+            .iter()
+            .flat_map(|(f, _)| {
+                f.requirements.iter().map(move |dep| AuditTarget {
+                    path: f.path.clone(),
+                    loc: dep.loc,
+                    snippet: dep.snippet.clone(),
+                    name: dep.name.clone(),
+                    pinning: dep.pinning(),
+                })
+            })
+            .collect();
+        checker.auditor.audit(&targets, findings, diagnostics);
+    }
 }
 
 /// Normalised names that some entry of the install pins exactly (or to a URL/VCS artifact),

@@ -13,6 +13,7 @@ pub mod dep005_conflicting_pins;
 pub mod dep006_extra_index_url;
 pub mod dep007_insecure_index;
 pub mod dep008_index_credentials;
+pub mod dep009_known_vulnerability;
 
 pub use dep001_unpinned_requirement::UNPINNED_REQUIREMENT;
 pub use dep002_vcs_not_at_commit::VCS_NOT_AT_COMMIT;
@@ -22,6 +23,7 @@ pub use dep005_conflicting_pins::CONFLICTING_PINS;
 pub use dep006_extra_index_url::EXTRA_INDEX_URL;
 pub use dep007_insecure_index::INSECURE_INDEX;
 pub use dep008_index_credentials::INDEX_CREDENTIALS;
+pub use dep009_known_vulnerability::KNOWN_VULNERABILITY;
 
 /// Every rule of the deps checker, in ID order.
 pub static ALL: &[&RuleMeta] = &[
@@ -33,6 +35,7 @@ pub static ALL: &[&RuleMeta] = &[
     &EXTRA_INDEX_URL,
     &INSECURE_INDEX,
     &INDEX_CREDENTIALS,
+    &KNOWN_VULNERABILITY,
 ];
 /// A finding of `rule` at `loc`. `identity` is what the fingerprint keeps across line moves
 /// and version bumps (usually the package name).

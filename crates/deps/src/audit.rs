@@ -1,0 +1,319 @@
+//! The vulnerability audit of exact pins and locked packages: loads the advisory database
+//! lazily (the first time a file has something to audit), fails closed, and applies the
+//! `[[deps.ignore]]` risk acceptances.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use palisade_core::{Diagnostic, DiagnosticLevel, Finding};
+
+use crate::advisory::AdvisoryDb;
+use crate::config::{Config, IgnoreEntry};
+use crate::manifest::{normalize_name, redact_url, Loc, Pinning};
+use crate::rules::dep009_known_vulnerability::{severity_of, KNOWN_VULNERABILITY};
+
+/// Something a file pins that the audit should look at.
+#[derive(Debug, Clone)]
+pub struct AuditTarget {
+    pub path: String,
+    pub loc: Loc,
+    pub snippet: String,
+    /// The name as written (`None` for a nameless URL).
+    pub name: Option<String>,
+    pub pinning: Pinning,
+}
+
+/// The name of the index file inside the folder `palisade db update` maintains.
+pub const MANAGED_INDEX: &str = "palisade-index.bin";
+
+pub(crate) struct Auditor {
+    source: Option<PathBuf>,
+    cache_dir: Option<PathBuf>,
+    max_age_days: u32,
+    allow_stale: bool,
+    allow_unauditable: bool,
+    ignores: Vec<IgnoreEntry>,
+    now: jiff::Timestamp,
+    db: OnceLock<Result<AdvisoryDb, String>>,
+    state_reported: AtomicBool,
+}
+
+impl Auditor {
+    pub fn new(config: &Config) -> Auditor {
+        Auditor {
+            source: config.audit_source(),
+            cache_dir: config.cache_dir(),
+            max_age_days: config.max_db_age_days(),
+            allow_stale: config.allow_stale,
+            allow_unauditable: config.allow_unauditable,
+            ignores: config.ignore.clone(),
+            now: jiff::Timestamp::now(),
+            db: OnceLock::new(),
+            state_reported: AtomicBool::new(false),
+        }
+    }
+
+    pub fn set_now(&mut self, now: jiff::Timestamp) {
+        self.now = now;
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.source.is_some()
+    }
+
+    fn level(&self, allowed: bool) -> DiagnosticLevel {
+        if allowed {
+            DiagnosticLevel::Warning
+        } else {
+            DiagnosticLevel::Error
+        }
+    }
+
+    /// The database, loaded on first use.
+    fn db(&self) -> &Result<AdvisoryDb, String> {
+        self.db.get_or_init(|| {
+            let source = self
+                .source
+                .as_deref()
+                .ok_or("no advisory database configured")?;
+            open_source(source, self.cache_dir.as_deref()).map_err(|e| e.to_string())
+        })
+    }
+
+    /// Audits `targets`; findings and diagnostics are appended.
+    pub fn audit(
+        &self,
+        targets: &[AuditTarget],
+        findings: &mut Vec<Finding>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        // Ranges are the pin rules' business and local paths are first-party code: when
+        // nothing else is pinned, the database is never opened.
+        let targets: Vec<&AuditTarget> = targets
+            .iter()
+            .filter(|t| !matches!(t.pinning, Pinning::Range | Pinning::Local))
+            .collect();
+        if !self.enabled() || targets.is_empty() {
+            return;
+        }
+        let db = match self.db() {
+            Ok(db) => db,
+            Err(e) => {
+                let path = &targets[0].path;
+                diagnostics.push(diag(
+                    self.level(self.allow_stale),
+                    path,
+                    None,
+                    format!(
+                        "{} pinned package(s) were not audited: {e}; run `palisade db update` or point --advisory-db at OSV data",
+                        targets.len()
+                    ),
+                ));
+                return;
+            }
+        };
+        self.report_state(db, diagnostics);
+        let today = self.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        for t in targets {
+            let name = t.name.as_deref().map(normalize_name);
+            if let Some(n) = &name {
+                if self.package_ignored(n, today).is_some() {
+                    continue;
+                }
+            }
+            let version = match &t.pinning {
+                Pinning::Exact(v) => v,
+                Pinning::Range | Pinning::Local => continue,
+                Pinning::ExactOpaque(v) => {
+                    self.unauditable(t, format!("version `{v}` is not PEP 440"), diagnostics);
+                    continue;
+                }
+                Pinning::Vcs { url, .. } | Pinning::Archive { url, .. } => {
+                    self.unauditable(
+                        t,
+                        format!("`{}` is a URL requirement with no version", redact_url(url)),
+                        diagnostics,
+                    );
+                    continue;
+                }
+            };
+            let Some(name) = name else { continue };
+            if let Some(ids) = db.meta().unreadable.get(&name) {
+                self.unauditable(
+                    t,
+                    format!(
+                        "the advisory data for it ({}) has no PEP 440 ranges",
+                        ids.join(", ")
+                    ),
+                    diagnostics,
+                );
+            }
+            let vulns = match db.query(&name, version) {
+                Ok(v) => v,
+                Err(e) => {
+                    diagnostics.push(diag(
+                        DiagnosticLevel::Error,
+                        &t.path,
+                        Some(t.loc.line),
+                        format!("`{name}` was not audited: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            for v in vulns {
+                let mut notes = Vec::new();
+                if let Some(entry) = self.matching_ignore(&name, &v) {
+                    match entry.expires {
+                        Some(exp) if exp < today => notes.push(format!(
+                            "the risk acceptance for {} expired on {exp} (reason was: {})",
+                            entry
+                                .id
+                                .as_deref()
+                                .or(entry.package.as_deref())
+                                .unwrap_or(""),
+                            entry.reason
+                        )),
+                        _ => continue,
+                    }
+                }
+                let display = t.name.as_deref().unwrap_or(&name);
+                let mut msg = format!("{display} {version} is affected by {}", v.id);
+                if !v.aliases.is_empty() {
+                    msg.push_str(&format!(" ({})", v.aliases.join(", ")));
+                }
+                if let Some(s) = &v.summary {
+                    msg.push_str(&format!(": {s}"));
+                }
+                if v.fixed.is_empty() {
+                    msg.push_str("; no fixed version is known");
+                } else {
+                    let fixed: Vec<String> = v.fixed.iter().map(|f| f.to_string()).collect();
+                    msg.push_str(&format!("; fixed in {}", fixed.join(", ")));
+                }
+                if let Some(sev) = &v.severity {
+                    msg.push_str(&format!(" [severity {sev}]"));
+                }
+                let mut f = crate::rules::finding(
+                    &KNOWN_VULNERABILITY,
+                    &t.path,
+                    t.loc,
+                    msg,
+                    &t.snippet,
+                    format!("{name}:{}", v.id),
+                );
+                f.severity = severity_of(&v.id, v.severity.as_deref());
+                f.notes = notes;
+                findings.push(f);
+            }
+        }
+    }
+
+    /// Reports (once per run) that the data is stale, or how many records were unusable.
+    fn report_state(&self, db: &AdvisoryDb, diagnostics: &mut Vec<Diagnostic>) {
+        if self.state_reported.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let meta = db.meta();
+        match meta.data_timestamp() {
+            None => diagnostics.push(diag(
+                self.level(self.allow_stale),
+                "",
+                None,
+                format!(
+                    "advisory database `{}` has no dates, so its age is unknown; refresh it with `palisade db update` (or allow it with --allow-stale)",
+                    meta.source
+                ),
+            )),
+            Some(ts) => {
+                let age_days = self.now.duration_since(ts).as_secs() / 86_400;
+                if age_days > i64::from(self.max_age_days) {
+                    diagnostics.push(diag(
+                        self.level(self.allow_stale),
+                        "",
+                        None,
+                        format!(
+                            "advisory database `{}` is stale: its newest data is from {} ({age_days} days old, the limit is {}); refresh it with `palisade db update` (or allow it with --allow-stale)",
+                            meta.source,
+                            ts.strftime("%Y-%m-%d"),
+                            self.max_age_days
+                        ),
+                    ));
+                }
+            }
+        }
+        if meta.skipped > 0 {
+            diagnostics.push(diag(
+                DiagnosticLevel::Note,
+                "",
+                None,
+                format!(
+                    "advisory database `{}`: {} record(s) could not be used, e.g. {}",
+                    meta.source,
+                    meta.skipped,
+                    meta.skipped_examples
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or("")
+                ),
+            ));
+        }
+    }
+
+    fn unauditable(&self, t: &AuditTarget, why: String, diagnostics: &mut Vec<Diagnostic>) {
+        let name = t.name.as_deref().unwrap_or("a requirement");
+        diagnostics.push(diag(
+            self.level(self.allow_unauditable),
+            &t.path,
+            Some(t.loc.line),
+            format!("`{name}` could not be audited: {why} (allow with `allow-unauditable`, or accept it with a [[deps.ignore]] package entry)"),
+        ));
+    }
+
+    /// A package-wide acceptance (no `id`) that is still valid.
+    fn package_ignored(&self, name: &str, today: jiff::civil::Date) -> Option<&IgnoreEntry> {
+        self.ignores.iter().find(|e| {
+            e.id.is_none()
+                && e.package.as_deref().map(normalize_name).as_deref() == Some(name)
+                && e.expires.is_none_or(|d| d >= today)
+        })
+    }
+
+    /// The acceptance that covers `v` in package `name`, expired or not.
+    fn matching_ignore(
+        &self,
+        name: &str,
+        v: &crate::advisory::Vulnerability,
+    ) -> Option<&IgnoreEntry> {
+        self.ignores.iter().find(|e| {
+            let pkg_ok = e
+                .package
+                .as_deref()
+                .is_none_or(|p| normalize_name(p) == name);
+            let id_ok = e.id.as_deref().is_none_or(|id| v.is_named(id));
+            pkg_ok && id_ok
+        })
+    }
+}
+
+fn diag(level: DiagnosticLevel, path: &str, line: Option<u32>, message: String) -> Diagnostic {
+    Diagnostic {
+        level,
+        path: path.to_string(),
+        line,
+        message,
+    }
+}
+
+/// Opens advisory data: the managed folder of `palisade db update` (its index), an index file,
+/// or a raw source served through the cache.
+pub fn open_source(
+    source: &Path,
+    cache_dir: Option<&Path>,
+) -> Result<AdvisoryDb, crate::advisory::source::DbError> {
+    let managed = source.join(MANAGED_INDEX);
+    if managed.is_file() {
+        return AdvisoryDb::open_index(&managed);
+    }
+    AdvisoryDb::open(source, cache_dir).map(|(db, _)| db)
+}

@@ -1,0 +1,309 @@
+//! The audit through the checker: findings, fail-closed diagnostics, risk acceptances.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use palisade_core::DiagnosticLevel;
+use palisade_deps::config::IgnoreEntry;
+use palisade_deps::{Config, DepsChecker};
+
+fn snapshot() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/pypa-advisory-db");
+    if p.join("vulns").is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: the PyPA advisory snapshot is not at {}",
+            p.display()
+        );
+        None
+    }
+}
+
+fn ts(s: &str) -> jiff::Timestamp {
+    s.parse().unwrap()
+}
+
+const DEMO: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-22T10:00:00Z","aliases":["CVE-2026-0001","GHSA-aaaa-bbbb-cccc"],
+ "summary":"Demo is broken","affected":[{"package":{"ecosystem":"PyPI","name":"demo"},
+ "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.5"}]}]}]}"#;
+const DEMO2: &str = r#"{"id":"GHSA-zzzz-zzzz-zzzz","modified":"2026-11-20T10:00:00Z","database_specific":{"severity":"LOW"},
+ "affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}"#;
+
+struct Project {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    cache: PathBuf,
+}
+
+fn project(requirements: &str) -> Project {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv");
+    std::fs::create_dir_all(&db).unwrap();
+    std::fs::write(db.join("a.json"), DEMO).unwrap();
+    std::fs::write(db.join("b.json"), DEMO2).unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("requirements.txt"), requirements).unwrap();
+    let cache = dir.path().join("cache");
+    Project { db, cache, dir }
+}
+
+impl Project {
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("repo")
+    }
+    fn config(&self) -> Config {
+        Config {
+            advisory_db: Some(self.db.clone()),
+            cache_dir: Some(self.cache.clone()),
+            ..Default::default()
+        }
+    }
+    fn run(&self, config: &Config, now: &str) -> Run {
+        let checker = DepsChecker::new(config)
+            .with_env(Box::new(|_| None))
+            .with_now(ts(now));
+        run_dir(&checker, &self.root())
+    }
+}
+
+#[test]
+fn snapshot_reference_case_through_the_checker() {
+    let Some(db) = snapshot() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("requirements.txt"),
+        "requests==2.19.0\ndjango==3.2.0\n",
+    )
+    .unwrap();
+    let config = Config {
+        advisory_db: Some(db),
+        cache_dir: Some(tmp.path().join("cache")),
+        ..Default::default()
+    };
+    let checker = DepsChecker::new(&config)
+        .with_env(Box::new(|_| None))
+        .with_now(ts("2024-10-12T00:00:00Z"));
+    let run = run_files(&checker, tmp.path(), &["requirements.txt".to_string()]);
+    let errors: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let on = |line| {
+        run.findings
+            .iter()
+            .filter(|f| f.rule_id == "DEP009" && f.span.start_line == line)
+            .count()
+    };
+    assert_eq!((on(1), on(2)), (2, 25));
+    assert_eq!(run.findings.len(), 27);
+    let f = run
+        .findings
+        .iter()
+        .find(|f| f.identity == "requests:PYSEC-2018-28")
+        .unwrap();
+    assert!(
+        f.message
+            .starts_with("requests 2.19.0 is affected by PYSEC-2018-28 (CVE-2018-18074"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("fixed in 2.20.0"), "{}", f.message);
+}
+
+#[test]
+fn findings_name_aliases_fixes_and_severity() {
+    let p = project("demo==1.0\nother==2.0\n");
+    let run = p.run(&p.config(), "2026-11-25T00:00:00Z");
+    assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
+    let mut msgs: Vec<(String, String)> = run
+        .findings
+        .iter()
+        .map(|f| (f.severity.to_string(), f.message.clone()))
+        .collect();
+    msgs.sort();
+    assert_eq!(
+        msgs,
+        vec![
+            ("high".to_string(), "demo 1.0 is affected by PYSEC-2026-1 (CVE-2026-0001, GHSA-aaaa-bbbb-cccc): Demo is broken; fixed in 1.5".to_string()),
+            ("low".to_string(), "demo 1.0 is affected by GHSA-zzzz-zzzz-zzzz; no fixed version is known [severity LOW]".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn no_configured_database_means_no_audit_and_no_error() {
+    let p = project("demo==1.0\n");
+    let checker = DepsChecker::new(&Config::default()).with_env(Box::new(|_| None));
+    let run = run_dir(&checker, &p.root());
+    assert!(run.findings.is_empty() && run.diagnostics.is_empty());
+}
+
+#[test]
+fn a_missing_database_fails_closed_unless_allowed() {
+    let p = project("demo==1.0\n");
+    let mut config = p.config();
+    config.advisory_db = Some(p.dir.path().join("does-not-exist"));
+    let run = p.run(&config, "2026-11-25T00:00:00Z");
+    assert_eq!(run.diagnostics.len(), 1, "{:#?}", run.diagnostics);
+    let d = &run.diagnostics[0];
+    assert_eq!(d.level, DiagnosticLevel::Error);
+    assert_eq!(d.path, "requirements.txt");
+    assert!(
+        d.message.contains("1 pinned package(s) were not audited")
+            && d.message.contains("does not exist"),
+        "{}",
+        d.message
+    );
+
+    config.allow_stale = true;
+    let run = p.run(&config, "2026-11-25T00:00:00Z");
+    assert_eq!(run.diagnostics[0].level, DiagnosticLevel::Warning);
+}
+
+#[test]
+fn the_database_is_not_opened_when_nothing_is_pinned() {
+    let p = project("-e .\nflask>=2\n");
+    let mut config = p.config();
+    config.advisory_db = Some(p.dir.path().join("does-not-exist"));
+    let run = p.run(&config, "2026-11-25T00:00:00Z");
+    assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
+    assert_eq!(actual(&run).len(), 1, "only DEP001 for flask");
+}
+
+#[test]
+fn stale_data_is_an_error_unless_allowed() {
+    let p = project("demo==1.0\n");
+    let mut config = p.config();
+    let run = p.run(&config, "2026-12-20T00:00:00Z");
+    let stale: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("stale"))
+        .collect();
+    assert_eq!(stale.len(), 1, "{:#?}", run.diagnostics);
+    assert_eq!(stale[0].level, DiagnosticLevel::Error);
+    assert!(
+        stale[0]
+            .message
+            .contains("from 2026-11-22 (27 days old, the limit is 7)"),
+        "{}",
+        stale[0].message
+    );
+    assert_eq!(
+        run.findings.len(),
+        2,
+        "stale data still reports what it knows"
+    );
+
+    config.max_db_age_days = Some(30);
+    assert!(p
+        .run(&config, "2026-12-20T00:00:00Z")
+        .diagnostics
+        .is_empty());
+    config.max_db_age_days = None;
+    config.allow_stale = true;
+    let run = p.run(&config, "2026-12-20T00:00:00Z");
+    assert_eq!(run.diagnostics[0].level, DiagnosticLevel::Warning);
+}
+
+#[test]
+fn unauditable_pins_fail_closed_unless_allowed() {
+    let p = project(
+        "weird===1.0-custom\npkg @ https://files.example.com/pkg-1.0.tar.gz#sha256=abcd\ndemo==2.0\n",
+    );
+    let mut config = p.config();
+    let run = p.run(&config, "2026-11-25T00:00:00Z");
+    let mut lines: Vec<(DiagnosticLevel, Option<u32>)> =
+        run.diagnostics.iter().map(|d| (d.level, d.line)).collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        vec![
+            (DiagnosticLevel::Error, Some(1)),
+            (DiagnosticLevel::Error, Some(2))
+        ],
+        "{:#?}",
+        run.diagnostics
+    );
+    assert!(run
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("version `1.0-custom` is not PEP 440")));
+    config.allow_unauditable = true;
+    let run = p.run(&config, "2026-11-25T00:00:00Z");
+    assert!(run
+        .diagnostics
+        .iter()
+        .all(|d| d.level == DiagnosticLevel::Warning));
+    // A package-wide acceptance covers an unauditable pin too.
+    config.allow_unauditable = false;
+    config.ignore = vec![
+        IgnoreEntry {
+            id: None,
+            package: Some("weird".into()),
+            reason: "internal".into(),
+            expires: None,
+        },
+        IgnoreEntry {
+            id: None,
+            package: Some("pkg".into()),
+            reason: "vendored".into(),
+            expires: None,
+        },
+    ];
+    assert!(p
+        .run(&config, "2026-11-25T00:00:00Z")
+        .diagnostics
+        .is_empty());
+}
+
+#[test]
+fn ignores_match_any_alias_and_expire_with_a_note() {
+    let p = project("demo==1.0\n");
+    let mut config = p.config();
+    config.ignore = vec![IgnoreEntry {
+        id: Some("cve-2026-0001".into()),
+        package: None,
+        reason: "not reachable from our code".into(),
+        expires: Some(jiff::civil::date(2026, 11, 30)),
+    }];
+    let run = p.run(&config, "2026-11-25T00:00:00Z");
+    let ids: Vec<&str> = run.findings.iter().map(|f| f.identity.as_str()).collect();
+    assert_eq!(ids, vec!["demo:GHSA-zzzz-zzzz-zzzz"]);
+
+    // On the expiry date it still holds; the day after, the finding returns with a note.
+    assert_eq!(p.run(&config, "2026-11-30T12:00:00Z").findings.len(), 1);
+    let run = p.run(&config, "2026-12-01T00:00:00Z");
+    let back = run
+        .findings
+        .iter()
+        .find(|f| f.identity == "demo:PYSEC-2026-1")
+        .unwrap();
+    assert_eq!(
+        back.notes,
+        vec!["the risk acceptance for cve-2026-0001 expired on 2026-11-30 (reason was: not reachable from our code)"]
+    );
+
+    // A package entry covers every advisory of the package; an id limited to another
+    // package covers nothing here.
+    config.ignore = vec![IgnoreEntry {
+        id: None,
+        package: Some("Demo".into()),
+        reason: "r".into(),
+        expires: None,
+    }];
+    assert!(p.run(&config, "2026-11-25T00:00:00Z").findings.is_empty());
+    config.ignore = vec![IgnoreEntry {
+        id: Some("PYSEC-2026-1".into()),
+        package: Some("other".into()),
+        reason: "r".into(),
+        expires: None,
+    }];
+    assert_eq!(p.run(&config, "2026-11-25T00:00:00Z").findings.len(), 2);
+}
