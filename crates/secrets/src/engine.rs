@@ -134,24 +134,33 @@ impl Engine {
         };
         // The haystack ends at the window but starts at the text's start, so `\b` and `^`
         // see the real preceding character.
-        let hay = &text[..window.end];
-        let mut pos = window.start;
+        let hay = &text.as_bytes()[..window.end];
+        // From the line break before the window, so a `{{start}}` boundary class can
+        // consume it for a token at the start of a line.
+        let mut pos = window.start.saturating_sub(1);
         while pos <= hay.len() {
             // `find_at` does not allocate; capture slots are only made for a real match.
             let Some(m) = re.find_at(hay, pos) else { break };
             pos = if m.end() > m.start() {
                 m.end()
             } else {
-                next_char(hay, m.end())
+                m.end() + 1
             };
             let Some(caps) = re.captures_at(hay, m.start()) else {
                 continue;
             };
-            let Some(g) = caps.get(1).or_else(|| caps.get(0)) else {
+            // The secret is the first group that took part in the match (alternatives may
+            // capture in different groups), or the whole match.
+            let Some(g) = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0)) else {
                 continue;
             };
-            let secret = g.as_str();
-            if secret.is_empty() || !passes_filters(rule, secret, text, g.start()) {
+            // Byte-oriented regexes may cut a multi-byte character; such a match is not a token.
+            let (Some(secret), Some(context)) =
+                (text.get(g.range()), text.get(m.start()..g.start()))
+            else {
+                continue;
+            };
+            if secret.is_empty() || !passes_filters(rule, secret, context, text, g.start()) {
                 continue;
             }
             out.push(RawMatch {
@@ -162,7 +171,7 @@ impl Engine {
     }
 }
 
-fn passes_filters(rule: &Rule, secret: &str, text: &str, at: usize) -> bool {
+fn passes_filters(rule: &Rule, secret: &str, context: &str, text: &str, at: usize) -> bool {
     if let Some(min) = rule.min_entropy {
         if noise::shannon_entropy(secret) < min {
             return false;
@@ -171,7 +180,7 @@ fn passes_filters(rule: &Rule, secret: &str, text: &str, at: usize) -> bool {
     if !rule.skip_noise_filter {
         if rule.generic {
             let line = line_around(text.as_bytes(), at);
-            if noise::is_generic_noise(secret, &text[line]) {
+            if noise::is_generic_noise(secret, &text[line], context) {
                 return false;
             }
         } else if noise::is_placeholder(secret) {
@@ -182,14 +191,6 @@ fn passes_filters(rule: &Rule, secret: &str, text: &str, at: usize) -> bool {
         Some(v) => v.check(secret),
         None => true,
     }
-}
-
-fn next_char(s: &str, i: usize) -> usize {
-    let mut j = i + 1;
-    while j < s.len() && !s.is_char_boundary(j) {
-        j += 1;
-    }
-    j
 }
 
 /// The byte range of the line holding `at`, without its line ending.

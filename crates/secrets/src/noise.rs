@@ -122,6 +122,7 @@ pub fn is_placeholder(secret: &str) -> bool {
         || secret.contains("}}")
         || secret.contains("%(")
         || (bytes[0] == b'<' && bytes[bytes.len() - 1] == b'>')
+        || (bytes[0] == b'{' && bytes[bytes.len() - 1] == b'}')
         || (bytes[0] == b'%' && bytes[bytes.len() - 1] == b'%' && bytes.len() > 2)
         || (bytes[0] == b'$'
             && bytes.len() > 1
@@ -135,16 +136,93 @@ pub fn is_placeholder(secret: &str) -> bool {
     long_run(bytes) || low_variety(bytes)
 }
 
+/// Parts of a name that make `name = value` metadata about a secret rather than the secret:
+/// `PASSWORD_MIN_LENGTH`, `password_hash`, `token_url`, `csrf_token`, `public_key`.
+const NAME_STOPWORDS: &[&str] = &[
+    "hash",
+    "length",
+    "_len",
+    "min_",
+    "max_",
+    "field",
+    "prompt",
+    "policy",
+    "reset",
+    "url",
+    "uri",
+    "endpoint",
+    "file",
+    "path",
+    "regex",
+    "pattern",
+    "label",
+    "placeholder",
+    "hint",
+    "format",
+    "public",
+    "csrf",
+    "xsrf",
+    "page_token",
+    "pagetoken",
+    "next_token",
+    "nexttoken",
+    "pagination",
+    "cursor",
+    "_name",
+    "name\"",
+    "name'",
+    "size",
+    "expir",
+    "timeout",
+    "ttl",
+    "count",
+    "header",
+    "param",
+    "confirm",
+    "validator",
+    "algorithm",
+    "version",
+    "prefix",
+    "suffix",
+    "keyboard",
+    "monkey",
+    "turkey",
+    "_type",
+    "type\"",
+    "type'",
+    "_env",
+    "env_var",
+    "tokenizer",
+    "token_type",
+    "_mode",
+    "enabled",
+    "required",
+    "_count",
+    "_limit",
+];
+
 /// Stricter checks for generic rules, whose values come from assignments of any kind.
-pub fn is_generic_noise(secret: &str, line: &str) -> bool {
+/// `context` is the matched text before the value (the name and the operator).
+pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
     if is_placeholder(secret) {
         return true;
     }
-    let lower_is_stop = STOP_VALUES
-        .iter()
-        .any(|w| secret.len() == w.len() && secret.eq_ignore_ascii_case(w));
-    if lower_is_stop {
+    if contains_ignore_case(assigned_name(context), NAME_STOPWORDS) {
         return true;
+    }
+    let is_stop = |v: &str| {
+        STOP_VALUES
+            .iter()
+            .any(|w| v.len() == w.len() && v.eq_ignore_ascii_case(w))
+    };
+    if is_stop(secret) {
+        return true;
+    }
+    // `user:password` pairs (curl -u, basic auth): judge the password part.
+    if let Some((_, pass)) = secret.split_once(':') {
+        if is_stop(pass) || is_placeholder(pass) {
+            return true;
+        }
     }
     // References to where the secret really lives.
     if contains_ignore_case(
@@ -172,6 +250,14 @@ pub fn is_generic_noise(secret: &str, line: &str) -> bool {
         return true;
     }
     is_uuid(secret) || looks_like_path_or_url(secret) || is_identifier_like(secret)
+}
+
+/// The identifier an assignment context ends with: `password_hash` in `  password_hash = "`.
+fn assigned_name(context: &str) -> &str {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    let trimmed = context.trim_end_matches(|c: char| !is_ident(c));
+    let start = trimmed.rfind(|c: char| !is_ident(c)).map_or(0, |p| p + 1);
+    &trimmed[start..]
 }
 
 /// Case-insensitive substring search for any of `needles` (all lower-case ASCII).
@@ -259,6 +345,18 @@ fn is_identifier_like(s: &str) -> bool {
     if s.ends_with("()") || s.ends_with(')') || s.contains("()") {
         return true;
     }
+    // A dotted reference to code: `request.POST.get`, `config.db.password`.
+    if s.len() < 64
+        && s.contains('.')
+        && s.split('.').all(|seg| {
+            seg.bytes()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+                && seg.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        })
+    {
+        return true;
+    }
     // snake_case or dotted.path of lower-case words.
     let words_only = b
         .iter()
@@ -315,19 +413,36 @@ mod tests {
 
     #[test]
     fn generic_noise() {
-        assert!(is_generic_noise("password", "password = 'password'"));
+        assert!(is_generic_noise(
+            "password",
+            "password = 'password'",
+            "password = '"
+        ));
         assert!(is_generic_noise(
             "get_password()",
-            "password = get_password()"
+            "password = get_password()",
+            "password = "
         ));
         assert!(is_generic_noise(
             "self.password",
-            "password = self.password"
+            "password = self.password",
+            "password = "
         ));
-        assert!(is_generic_noise("abc", "password = os.environ['abc']"));
+        assert!(is_generic_noise(
+            "abc",
+            "password = os.environ['abc']",
+            "password = "
+        ));
+        assert!(is_generic_noise(
+            "Zq8vK2mN4pR7",
+            "PASSWORD_HASH = 'Zq8vK2mN4pR7'",
+            "PASSWORD_HASH = '"
+        ));
+        let line = "password: \"Vq7#rT2!pL9@wK4zNm\"";
         assert!(!is_generic_noise(
             "Vq7#rT2!pL9@wK4zNm",
-            "password: \"Vq7#rT2!pL9@wK4zNm\""
+            line,
+            "password: \""
         ));
     }
 }

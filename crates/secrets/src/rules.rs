@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use palisade_core::{CheckerKind, Confidence, RuleMeta, Severity};
-use regex::Regex;
+use regex::bytes::Regex;
 
 use crate::spec::{self, RuleSpec};
 use crate::validate::Validator;
@@ -121,8 +121,12 @@ impl Rule {
     }
 }
 
+/// Rule regexes run over bytes with ASCII semantics (`\w`, `\d`, `\s`, `(?i)` are ASCII):
+/// tokens are ASCII, and Unicode classes would make every counted repetition a large
+/// automaton, slow to compile on first use.
 fn compile(src: &str) -> Result<Regex, String> {
-    regex::RegexBuilder::new(src)
+    regex::bytes::RegexBuilder::new(src)
+        .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| e.to_string())

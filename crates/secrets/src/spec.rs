@@ -22,8 +22,9 @@ pub struct RuleSpec {
     pub name: String,
     /// Who issues the credential: "GitHub".
     pub provider: String,
-    /// Regex (Rust `regex` syntax, linear time) whose first capture group is the secret (the
-    /// whole match when it has no group). `{{assign}}`, `{{end}}` and `{{start}}` expand to
+    /// Regex (Rust `regex` syntax, linear time, byte-oriented with ASCII `\w`/`\d`/`\s`/`(?i)`)
+    /// whose first participating capture group is the secret (the whole match when it has
+    /// no group). `{{assign}}`, `{{end}}` and `{{start}}` expand to
     /// the shared context fragments in [`expand_macros`].
     pub regex: String,
     /// Literals (matched ASCII-case-insensitively) of which one must occur near a match; the
@@ -100,10 +101,10 @@ pub fn expand_macros(regex: &str) -> String {
     regex
         .replace(
             "{{assign}}",
-            r#"[\w.\-]{0,40}?['"\]]?\s{0,3}(?:=|:=|:|=>|->|\?\?=)\s{0,3}[@"'`]?\s{0,2}"#,
+            r#"[\w.\-]{0,40}?['"\]]?\s{0,3}(?:=|:=|:|=>|->|\?\?=)\s{0,3}["'`]?\s{0,2}"#,
         )
-        .replace("{{start}}", r#"(?:^|[^0-9A-Za-z_\-+/=])"#)
-        .replace("{{end}}", r#"(?:[^0-9A-Za-z_\-+/=]|$)"#)
+        .replace("{{start}}", r#"(?:^|[^0-9A-Za-z_\-+/])"#)
+        .replace("{{end}}", r#"(?:[^0-9A-Za-z_\-+/]|$)"#)
 }
 
 /// Validators a rule may name.
@@ -114,6 +115,7 @@ pub const VALIDATORS: &[&str] = &[
     "pem-body",
     "base64-64-bytes",
     "openai-key",
+    "basic-auth-b64",
 ];
 
 /// Checks what serde cannot: id shape, levels, validator names, regex macros.

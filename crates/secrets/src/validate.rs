@@ -16,6 +16,8 @@ pub enum Validator {
     PemBody,
     /// Standard base64 decoding to exactly 64 bytes (Azure storage account keys).
     Base64Of64Bytes,
+    /// Base64 of `user:password` (Docker `config.json` `auth` fields), both parts printable.
+    BasicAuthBase64,
     /// OpenAI keys of the current formats carry the marker `T3BlbkFJ` (base64 of "OpenAI").
     OpenAiKey,
 }
@@ -29,6 +31,7 @@ impl Validator {
             "pem-body" => Validator::PemBody,
             "base64-64-bytes" => Validator::Base64Of64Bytes,
             "openai-key" => Validator::OpenAiKey,
+            "basic-auth-b64" => Validator::BasicAuthBase64,
             _ => return None,
         })
     }
@@ -44,6 +47,7 @@ impl Validator {
                 decode_base64(secret.as_bytes(), false).is_some_and(|b| b.len() == 64)
             }
             Validator::OpenAiKey => secret.contains("T3BlbkFJ"),
+            Validator::BasicAuthBase64 => basic_auth_ok(secret),
         }
     }
 }
@@ -161,6 +165,24 @@ fn pypi_macaroon_ok(token: &str) -> bool {
     let len = *len as usize;
     let location = rest.get(..len);
     matches!(location, Some(b"pypi.org") | Some(b"test.pypi.org")) && rest.len() > len + 16
+}
+
+fn basic_auth_ok(b64: &str) -> bool {
+    let Some(bytes) = decode_base64(b64.as_bytes(), false) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
+    match text.split_once(':') {
+        Some((user, pass)) => {
+            !user.is_empty()
+                && pass.len() >= 4
+                && text.chars().all(|c| !c.is_control())
+                && !crate::noise::is_placeholder(pass)
+        }
+        None => false,
+    }
 }
 
 fn json_object(part: &str) -> Option<serde_json::Map<String, serde_json::Value>> {

@@ -260,3 +260,110 @@ fn bad_input_never_panics() {
         assert!(out.findings.is_empty());
     }
 }
+
+fn ids(out: &FileReport) -> Vec<&str> {
+    out.findings.iter().map(|f| f.rule_id.as_str()).collect()
+}
+
+#[test]
+fn github_checksum_decides() {
+    let good = expand_example("ghp_{{base62:30}}{{crc32:30}}", "gh");
+    let out = scan("src/client.py", &format!("GITHUB_TOKEN = \"{good}\"\n"));
+    assert_eq!(
+        ids(&out),
+        ["github-pat"],
+        "a provider rule wins over the generic one"
+    );
+    // Same shape, one character of the body changed: the checksum no longer matches.
+    let mut bad = good.clone().into_bytes();
+    bad[8] = if bad[8] == b'A' { b'B' } else { b'A' };
+    let bad = String::from_utf8(bad).unwrap();
+    let out = scan("src/legacy.py", &format!("GITHUB_TOKEN = \"{bad}\"\n"));
+    assert!(!ids(&out).contains(&"github-pat"), "{:?}", out.findings);
+}
+
+#[test]
+fn aws_key_pair_is_one_finding() {
+    let id = expand_example("AKIA{{upper:16}}", "id");
+    let secret = expand_example("{{base64:40}}", "secret");
+    let text = format!("[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n");
+    let out = scan(".aws/credentials", &text);
+    assert_eq!(ids(&out), ["aws-secret-access-key"], "{:?}", out.findings);
+    let f = &out.findings[0];
+    assert_eq!(f.confidence, palisade_core::Confidence::High);
+    assert!(
+        f.message.contains("aws-access-token on line 2"),
+        "{}",
+        f.message
+    );
+    // Alone, the key id is still reported.
+    let out = scan("config.py", &format!("KEY_ID = '{id}'\n"));
+    assert_eq!(ids(&out), ["aws-access-token"]);
+}
+
+#[test]
+fn documented_examples_and_placeholders_are_not_secrets() {
+    let text = "\
+AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+API_KEY=YOUR_API_KEY
+DB_PASSWORD=${DB_PASSWORD}
+SECRET_KEY=<your-secret-key-here>
+PASSWORD=changeme
+password = \"password\"
+REQUEST_ID=123e4567-e89b-12d3-a456-426614174000
+";
+    let out = scan("example.env", text);
+    assert!(out.findings.is_empty(), "{:?}", ids(&out));
+}
+
+#[test]
+fn lock_file_hashes_are_not_secrets() {
+    let text = r#"{
+  "packages": {
+    "node_modules/left-pad": {
+      "version": "1.3.0",
+      "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",
+      "integrity": "sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQ5ZK7xe3aZ3CBkPRK1m9YqrmCF5Ib23Hge4DGBQAsYXYrBQ==",
+      "token": "Zq8vK2mN4pR7tW1xY3bC6dF9gH0jL5aaB3c"
+    }
+  }
+}"#;
+    assert!(scan("package-lock.json", text).findings.is_empty());
+    assert_eq!(ids(&scan("config.json", text)), ["generic-api-key"]);
+}
+
+#[test]
+fn generic_password_in_realistic_files() {
+    let pw = expand_example("{{base62:8}}#{{base62:6}}", "pw");
+    let cases = [
+        (
+            "settings.py",
+            format!("DATABASES = {{'default': {{'PASSWORD': '{pw}'}}}}\n"),
+        ),
+        (
+            "config/database.yml",
+            format!("production:\n  password: \"{pw}\"\n"),
+        ),
+        (".env", format!("DB_PASSWORD={pw}\n")),
+        ("Dockerfile", format!("ENV POSTGRES_PASSWORD={pw}\n")),
+        ("deploy.sh", format!("export MYSQL_PWD='{pw}'\n")),
+    ];
+    for (path, text) in cases {
+        assert_eq!(
+            ids(&scan(path, &text)),
+            ["generic-password"],
+            "{path}: {text}"
+        );
+    }
+    for text in [
+        "password = os.environ['DB_PASSWORD']\n",
+        "password: ${{ secrets.DB_PASSWORD }}\n",
+        "PASSWORD_MIN_LENGTH = 12\n",
+        "def login(username, password):\n    pass\n",
+        "password = getpass.getpass()\n",
+    ] {
+        assert!(scan("app.py", text).findings.is_empty(), "{text}");
+    }
+}
