@@ -3,3 +3,4 @@
 mod cli;
 mod common;
 mod git_modes;
+mod pre_commit;
