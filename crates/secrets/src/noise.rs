@@ -112,12 +112,16 @@ const STOP_VALUES: &[&str] = &[
 
 /// Whether `secret` is a placeholder, template or otherwise not a real value.
 pub fn is_placeholder(secret: &str) -> bool {
+    // Judge what is inside quotes a value kept (`'$VAR'`).
+    let secret = secret.trim_matches(|c| c == '\'' || c == '"');
     let bytes = secret.as_bytes();
     if bytes.is_empty() {
         return true;
     }
     // Templates and references: ${X}, {{ x }}, <x>, %(x)s, %X%, $X, [x].
     if secret.contains("${")
+        || secret.starts_with("$(")
+        || secret.starts_with('`')
         || secret.contains("{{")
         || secret.contains("}}")
         || secret.contains("%(")
@@ -130,7 +134,7 @@ pub fn is_placeholder(secret: &str) -> bool {
     {
         return true;
     }
-    if contains_ignore_case(secret, PLACEHOLDER_WORDS) {
+    if secret.starts_with("&lt;") || contains_ignore_case(secret, PLACEHOLDER_WORDS) {
         return true;
     }
     long_run(bytes) || low_variety(bytes)
@@ -247,6 +251,15 @@ pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
             "integrity",
         ],
     ) {
+        return true;
+    }
+    // Publishable keys (Stripe `pk_`, Mapbox `pk.`) are meant to be public; `#id` selectors
+    // and ARNs are names.
+    if secret.starts_with("pk_")
+        || secret.starts_with("pk.")
+        || secret.starts_with('#')
+        || secret.starts_with("arn:")
+    {
         return true;
     }
     is_uuid(secret) || looks_like_path_or_url(secret) || is_identifier_like(secret)

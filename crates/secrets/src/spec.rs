@@ -101,7 +101,7 @@ pub fn expand_macros(regex: &str) -> String {
     regex
         .replace(
             "{{assign}}",
-            r#"[\w.\-]{0,40}?['"\]]?\s{0,3}(?:=|:=|:|=>|->|\?\?=)\s{0,3}["'`]?\s{0,2}"#,
+            r#"[\w.\-]{0,40}?\\?['"\]]?[ \t]{0,16}(?:=|:=|:|=>|->|\?\?=)[ \t]{0,16}\\?["'`]?[ \t]{0,2}"#,
         )
         .replace("{{start}}", r#"(?:^|[^0-9A-Za-z_\-+/])"#)
         .replace("{{end}}", r#"(?:[^0-9A-Za-z_\-+/]|$)"#)
@@ -116,6 +116,7 @@ pub const VALIDATORS: &[&str] = &[
     "base64-64-bytes",
     "openai-key",
     "basic-auth-b64",
+    "pem-base64",
 ];
 
 /// Checks what serde cannot: id shape, levels, validator names, regex macros.

@@ -16,6 +16,8 @@ pub enum Validator {
     PemBody,
     /// Standard base64 decoding to exactly 64 bytes (Azure storage account keys).
     Base64Of64Bytes,
+    /// Base64 of a PEM private key block (checked like [`Validator::PemBody`] once decoded).
+    PemBase64,
     /// Base64 of `user:password` (Docker `config.json` `auth` fields), both parts printable.
     BasicAuthBase64,
     /// OpenAI keys of the current formats carry the marker `T3BlbkFJ` (base64 of "OpenAI").
@@ -32,6 +34,7 @@ impl Validator {
             "base64-64-bytes" => Validator::Base64Of64Bytes,
             "openai-key" => Validator::OpenAiKey,
             "basic-auth-b64" => Validator::BasicAuthBase64,
+            "pem-base64" => Validator::PemBase64,
             _ => return None,
         })
     }
@@ -48,6 +51,9 @@ impl Validator {
             }
             Validator::OpenAiKey => secret.contains("T3BlbkFJ"),
             Validator::BasicAuthBase64 => basic_auth_ok(secret),
+            Validator::PemBase64 => decode_base64(secret.as_bytes(), false)
+                .and_then(|b| String::from_utf8(b).ok())
+                .is_some_and(|pem| pem.contains("PRIVATE KEY") && pem_body_ok(&pem)),
         }
     }
 }
