@@ -126,7 +126,16 @@ impl Checker for DepsChecker {
     }
 
     fn applies_to(&self, path: &str) -> bool {
-        ManifestKind::of(path).is_some()
+        // CI and container files are recognised but not checked yet.
+        ManifestKind::of(path).is_some_and(|k| {
+            !matches!(
+                k,
+                ManifestKind::Workflow
+                    | ManifestKind::Action
+                    | ManifestKind::Dockerfile
+                    | ManifestKind::PreCommit
+            )
+        })
     }
 
     fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
@@ -145,6 +154,26 @@ impl Checker for DepsChecker {
             ManifestKind::Requirements => {
                 checks::requirements::check(self, file, ctx, &mut findings, &mut diagnostics)
             }
+            ManifestKind::Pyproject | ManifestKind::SetupCfg | ManifestKind::Pipfile => {
+                checks::project::check_manifest(
+                    self,
+                    kind,
+                    file,
+                    ctx,
+                    &mut findings,
+                    &mut diagnostics,
+                )
+            }
+            ManifestKind::PipfileLock
+            | ManifestKind::PoetryLock
+            | ManifestKind::UvLock
+            | ManifestKind::Pylock => {
+                checks::project::check_lock(self, kind, file, &mut findings, &mut diagnostics)
+            }
+            ManifestKind::Workflow
+            | ManifestKind::Action
+            | ManifestKind::Dockerfile
+            | ManifestKind::PreCommit => {}
         }
         self.report(file.path, findings, diagnostics, out);
     }

@@ -307,3 +307,74 @@ fn ignores_match_any_alias_and_expire_with_a_note() {
     }];
     assert_eq!(p.run(&config, "2026-11-25T00:00:00Z").findings.len(), 2);
 }
+
+#[test]
+fn lock_files_are_audited_and_a_lock_replaces_the_manifest_audit() {
+    let p = project("");
+    let root = p.root();
+    std::fs::remove_file(root.join("requirements.txt")).unwrap();
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"app\"\ndependencies = [\"demo==1.0\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("uv.lock"),
+        "version = 1\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\n[[package]]\nname = \"demo\"\nversion = \"1.4\"\nsource = { registry = \"https://pypi.org/simple\" }\n",
+    )
+    .unwrap();
+    for (dir, name, body) in [
+        (
+            "poetry",
+            "poetry.lock",
+            "[[package]]\nname = \"Demo\"\nversion = \"1.0\"\n",
+        ),
+        (
+            "pylock",
+            "pylock.toml",
+            "lock-version = \"1.0\"\n[[packages]]\nname = \"demo\"\nversion = \"1.0.0\"\n",
+        ),
+        (
+            "pipenv",
+            "Pipfile.lock",
+            "{\n  \"default\": {\n    \"demo\": {\"version\": \"==1.0\"}\n  }\n}\n",
+        ),
+    ] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        std::fs::write(root.join(dir).join(name), body).unwrap();
+    }
+    let run = p.run(&p.config(), "2026-11-25T00:00:00Z");
+    assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
+    let mut got: Vec<(String, u32, String)> = run
+        .findings
+        .iter()
+        .map(|f| (f.path.clone(), f.span.start_line, f.identity.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "pipenv/Pipfile.lock".into(),
+                3,
+                "demo:GHSA-zzzz-zzzz-zzzz".into()
+            ),
+            ("pipenv/Pipfile.lock".into(), 3, "demo:PYSEC-2026-1".into()),
+            (
+                "poetry/poetry.lock".into(),
+                2,
+                "demo:GHSA-zzzz-zzzz-zzzz".into()
+            ),
+            ("poetry/poetry.lock".into(), 2, "demo:PYSEC-2026-1".into()),
+            (
+                "pylock/pylock.toml".into(),
+                3,
+                "demo:GHSA-zzzz-zzzz-zzzz".into()
+            ),
+            ("pylock/pylock.toml".into(), 3, "demo:PYSEC-2026-1".into()),
+            // The lock says 1.4 is installed: only the range advisory applies, and the
+            // manifest's `demo==1.0` is not audited because the lock is authoritative.
+            ("uv.lock".into(), 7, "demo:PYSEC-2026-1".into()),
+        ]
+    );
+}

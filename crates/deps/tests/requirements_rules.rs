@@ -90,3 +90,25 @@ fn includes_cycles_and_missing_files_are_diagnostics() {
         vec![("DEP001".to_string(), "sub/b.txt".to_string(), 2)]
     );
 }
+
+#[test]
+fn dep010_unpinned_application_dependency() {
+    let config = palisade_deps::Config {
+        application: true,
+        ..Default::default()
+    };
+    let checker = palisade_deps::DepsChecker::new(&config).with_env(Box::new(|_| None));
+    assert_fixture(&checker, "dep010");
+}
+
+#[test]
+fn dep010_is_silent_for_libraries() {
+    let run = run_dir(&checker(), &fixture_dir("dep010"));
+    assert!(run.findings.iter().all(|f| f.rule_id != "DEP010"));
+    assert_eq!(
+        run.findings.len(),
+        2,
+        "only the DEP002 findings: {:#?}",
+        run.findings
+    );
+}

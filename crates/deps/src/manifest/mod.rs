@@ -1,7 +1,9 @@
 //! Manifest and lock file parsers. Each turns one file's text into [`Dependency`] values that
 //! the pin rules and the audit share.
 
+pub mod locks;
 pub mod pep508;
+pub mod project;
 pub mod requirements;
 
 use pep440_rs::Version;
@@ -39,6 +41,8 @@ pub enum DepSource {
     LocalPath(String),
     /// An exact version taken from a lock file (never a range).
     Locked(String),
+    /// A range in a syntax other than PEP 440 (Poetry's `^1.2`, `~1.2`, `1.*`).
+    Constraint(String),
 }
 
 /// One declared or locked dependency.
@@ -81,7 +85,7 @@ impl Dependency {
 
     pub fn pinning(&self) -> Pinning {
         match &self.source {
-            DepSource::Registry(None) => Pinning::Range,
+            DepSource::Registry(None) | DepSource::Constraint(_) => Pinning::Range,
             DepSource::Registry(Some(set)) => match set.exact() {
                 Some(ExactPin::Version(v)) => Pinning::Exact(v),
                 Some(ExactPin::Arbitrary(a)) => Pinning::ExactOpaque(a),

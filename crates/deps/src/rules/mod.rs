@@ -14,6 +14,7 @@ pub mod dep006_extra_index_url;
 pub mod dep007_insecure_index;
 pub mod dep008_index_credentials;
 pub mod dep009_known_vulnerability;
+pub mod dep010_unpinned_application_dependency;
 
 pub use dep001_unpinned_requirement::UNPINNED_REQUIREMENT;
 pub use dep002_vcs_not_at_commit::VCS_NOT_AT_COMMIT;
@@ -24,6 +25,7 @@ pub use dep006_extra_index_url::EXTRA_INDEX_URL;
 pub use dep007_insecure_index::INSECURE_INDEX;
 pub use dep008_index_credentials::INDEX_CREDENTIALS;
 pub use dep009_known_vulnerability::KNOWN_VULNERABILITY;
+pub use dep010_unpinned_application_dependency::UNPINNED_APPLICATION_DEPENDENCY;
 
 /// Every rule of the deps checker, in ID order.
 pub static ALL: &[&RuleMeta] = &[
@@ -36,6 +38,7 @@ pub static ALL: &[&RuleMeta] = &[
     &INSECURE_INDEX,
     &INDEX_CREDENTIALS,
     &KNOWN_VULNERABILITY,
+    &UNPINNED_APPLICATION_DEPENDENCY,
 ];
 /// A finding of `rule` at `loc`. `identity` is what the fingerprint keeps across line moves
 /// and version bumps (usually the package name).
