@@ -227,7 +227,7 @@ fn peer_catalogue_examples() {
     let recall = ratio(total[0], total[0] + total[1]);
     println!("overall recall {:.3}", recall);
     let mut missed: Vec<_> = missed_by_rule.into_iter().collect();
-    missed.sort_by(|a, b| b.1.cmp(&a.1));
+    missed.sort_by_key(|m| std::cmp::Reverse(m.1));
     println!("most missed: {:?}", &missed[..missed.len().min(40)]);
     // Many catalogue positives are deliberately fake-looking (sequential, `EXAMPLE`, bad
     // checksums) and are rejected by design; the floor guards against regressions.
