@@ -7,6 +7,26 @@ use std::process::Command as StdCommand;
 
 use crate::common::{fake_private_key, findings, json, palisade};
 
+/// Variables a surrounding git hook may set (`cargo test` run from a hook): removed for every
+/// command here, so that no test reads or writes another repository's index.
+const GIT_ENV: [&str; 6] = [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+];
+
+/// The binary under test, without a surrounding hook's git variables.
+fn bin(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = palisade(dir);
+    for var in GIT_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// A git repository in a temporary folder, isolated from the user's git configuration.
 struct Repo {
     dir: tempfile::TempDir,
@@ -26,21 +46,27 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> String {
-        let out = StdCommand::new("git")
-            .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .unwrap();
+        let out = self.git_command(args).output().unwrap();
         assert!(
             out.status.success(),
             "git {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn git_command(&self, args: &[&str]) -> StdCommand {
+        let mut cmd = StdCommand::new("git");
+        for var in GIT_ENV {
+            cmd.env_remove(var);
+        }
+        cmd.args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null");
+        cmd
     }
 
     fn write(&self, path: &str, content: impl AsRef<[u8]>) {
@@ -61,7 +87,7 @@ impl Repo {
     }
 
     fn check_with_stdin(&self, args: &[&str], stdin: &str) -> (i32, Vec<(String, String, u64)>) {
-        let out = palisade(self.path())
+        let out = bin(self.path())
             .arg("check")
             .args(args)
             .args(["--format", "json"])
@@ -215,7 +241,7 @@ fn staged_from_a_subfolder_checks_the_whole_index() {
     let repo = repo_with_old_findings();
     stage_new_findings(&repo);
     std::fs::create_dir_all(repo.path().join("keys")).unwrap();
-    let out = palisade(&repo.path().join("keys"))
+    let out = bin(&repo.path().join("keys"))
         .args(["check", "--staged", "--format", "json"])
         .output()
         .unwrap();
@@ -293,7 +319,7 @@ fn patch_without_the_files_on_disk_keeps_line_numbers() {
     let text = repo.git(&["diff", "--no-color"]);
     // Checked somewhere else: the new side is rebuilt from the hunks alone.
     let elsewhere = tempfile::tempdir().unwrap();
-    let out = palisade(elsewhere.path())
+    let out = bin(elsewhere.path())
         .args(["check", "--patch", "-", "--format", "json"])
         .write_stdin(text)
         .output()
@@ -314,7 +340,7 @@ fn empty_patch_is_clean_and_garbage_is_an_error() {
     let repo = repo_with_old_findings();
     let (code, found) = repo.check_with_stdin(&["--patch", "-"], "");
     assert_eq!((code, found.len()), (0, 0));
-    palisade(repo.path())
+    bin(repo.path())
         .args(["check", "--patch", "-"])
         .write_stdin("print('this is not a diff')\n")
         .assert()
@@ -325,15 +351,62 @@ fn empty_patch_is_clean_and_garbage_is_an_error() {
 #[test]
 fn git_mode_errors_exit_two_with_a_reason() {
     let repo = repo_with_old_findings();
-    palisade(repo.path())
+    bin(repo.path())
         .args(["check", "--diff", "no-such-branch"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("bad revision `no-such-branch`"));
     let plain = tempfile::tempdir().unwrap();
-    palisade(plain.path())
+    bin(plain.path())
         .args(["check", "--staged"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("not inside a git repository"));
+}
+
+/// The project's plain git hook (`hooks/pre-commit`) in a real `git commit`: `commit -a` and
+/// `commit PATHS` run it with `GIT_INDEX_FILE` naming a temporary index, which is what the
+/// commit will contain and what `--staged` must read.
+#[test]
+fn plain_git_hook_blocks_commit_a_and_commit_paths() {
+    let hook = Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit");
+    if !hook.is_file() {
+        eprintln!("skipped: {} is absent", hook.display());
+        return;
+    }
+    let repo = repo_with_old_findings();
+    let hooks = repo.path().join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    std::fs::copy(&hook, hooks.join("pre-commit")).unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("palisade");
+    let commit = |args: &[&str]| {
+        let out = repo
+            .git_command(args)
+            .env("PALISADE", &binary)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let head = || repo.git(&["rev-parse", "HEAD"]);
+    let before = head();
+
+    // Nothing staged; the key and the assert reach the commit only through `-a` / PATHS.
+    repo.write("app.py", APP_ADDED);
+    let (ok, text) = commit(&["commit", "-q", "-a", "-m", "with -a"]);
+    assert!(!ok, "commit -a must be blocked: {text}");
+    assert!(text.contains("B101"), "{text}");
+    let (ok, text) = commit(&["commit", "-q", "-m", "with paths", "app.py"]);
+    assert!(!ok, "commit PATHS must be blocked: {text}");
+    assert_eq!(head(), before, "no commit was made");
+
+    // A clean change passes the same hook, untouched old findings notwithstanding.
+    repo.write("app.py", APP.replace("return x", "return x + 1"));
+    let (ok, text) = commit(&["commit", "-q", "-a", "-m", "clean"]);
+    assert!(ok, "clean commit -a must pass: {text}");
+    assert_ne!(head(), before);
 }

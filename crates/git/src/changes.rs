@@ -13,12 +13,21 @@ use crate::{all_lines, open, paths, ChangedFile, GitError};
 /// The files the index would commit, against `HEAD`; before the first commit every staged file
 /// is new. Deleted files, submodules, symbolic links and conflicted entries are left out;
 /// a renamed file appears under its new path with only its differing lines changed.
+///
+/// The index is `$GIT_INDEX_FILE` when set (git sets it for the hooks of `git commit -a` and
+/// `git commit PATHS`), else the repository's.
 pub fn staged(repo_root: &Path) -> Result<Vec<ChangedFile>, GitError> {
+    staged_from(repo_root, crate::index_file_from_env().as_deref())
+}
+
+/// [`staged`] with an explicit index file (`None`: the repository's own index).
+pub fn staged_from(
+    repo_root: &Path,
+    index_file: Option<&Path>,
+) -> Result<Vec<ChangedFile>, GitError> {
     let repo = open(repo_root)?;
     let head_tree = head_tree(&repo)?;
-    let index = repo.index().map_err(|e| GitError::Index {
-        message: message(&e),
-    })?;
+    let index = crate::load_index(&repo, index_file)?;
     let mut diff = repo
         .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options()))
         .map_err(diff_error)?;
@@ -527,5 +536,37 @@ mod tests {
         let files = staged(repo.root()).unwrap();
         let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["b.py"]);
+    }
+
+    /// `git commit -a` runs the hook with `GIT_INDEX_FILE` naming a temporary index that
+    /// holds the `-a` changes; `.git/index` does not have them.
+    #[test]
+    fn explicit_index_file_is_what_gets_committed() {
+        let repo = TestRepo::new();
+        repo.write("a.py", "x = 1\n");
+        repo.git(&["add", "."]);
+        repo.commit("base");
+        repo.write("a.py", format!("x = 1\n{SECRET}\n"));
+        let alt = repo.root().join(".git/index.lock");
+        std::fs::copy(repo.root().join(".git/index"), &alt).unwrap();
+        repo.git_env(&["add", "-u"], &[("GIT_INDEX_FILE", &alt)]);
+
+        assert!(staged_from(repo.root(), None).unwrap().is_empty());
+        let files = staged_from(repo.root(), Some(&alt)).unwrap();
+        assert_eq!(files[0].path, "a.py");
+        assert_eq!(files[0].changed, lines(&[(2, 2)]));
+
+        let reader = crate::IndexReader::open_from(repo.root(), Some(&alt)).unwrap();
+        use palisade_core::checker::ContentReader;
+        assert!(String::from_utf8(reader.read("a.py").unwrap())
+            .unwrap()
+            .contains(SECRET));
+
+        // A named index that does not exist fails closed instead of reading as empty.
+        let missing = repo.root().join(".git/no-such-index");
+        let err = staged_from(repo.root(), Some(&missing))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("GIT_INDEX_FILE names"), "{err}");
     }
 }

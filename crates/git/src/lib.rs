@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use git2::Repository;
 use palisade_core::ChangedLines;
 
-pub use changes::{diff, staged};
+pub use changes::{diff, staged, staged_from};
 pub use error::GitError;
 pub use patch::{patch, patch_with_skipped, PatchFiles, SkipReason, SkippedFile};
 pub use reader::{diff_reader, IndexReader, TreeReader};
@@ -77,6 +77,44 @@ pub(crate) fn open(repo_root: &Path) -> Result<Repository, GitError> {
         });
     }
     Ok(repo)
+}
+
+/// The index a commit would be made from. git runs the pre-commit hook of `git commit -a`
+/// or `git commit PATHS` with `GIT_INDEX_FILE` naming a temporary index that holds what will
+/// be committed; `.git/index` does not have those changes yet. So, like `git diff --cached`,
+/// honour `GIT_INDEX_FILE` (relative to the current directory, as git resolves it).
+pub(crate) fn index_file_from_env() -> Option<PathBuf> {
+    std::env::var_os("GIT_INDEX_FILE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Loads the index: `index_file` if given (it must exist: a missing file would read as an
+/// empty index and pass every check), else the repository's own.
+pub(crate) fn load_index(
+    repo: &Repository,
+    index_file: Option<&Path>,
+) -> Result<git2::Index, GitError> {
+    let index_error = |e: git2::Error| GitError::Index {
+        message: error::message(&e),
+    };
+    match index_file {
+        Some(path) => {
+            if !path.is_file() {
+                return Err(GitError::Index {
+                    message: format!(
+                        "GIT_INDEX_FILE names `{}`, which is not a file",
+                        path.display()
+                    ),
+                });
+            }
+            let mut index = git2::Index::open(path).map_err(index_error)?;
+            // Make it the repository's index too, for later `Repository::index` calls.
+            repo.set_index(&mut index).map_err(index_error)?;
+            Ok(index)
+        }
+        None => repo.index().map_err(index_error),
+    }
 }
 
 /// Every line of `content` as changed (1..=last line; one line for an empty file).

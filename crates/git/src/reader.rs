@@ -23,27 +23,50 @@ pub struct IndexReader {
     // git2's Repository is Send but not Sync (and Index is neither); checkers read from many
     // threads, rarely, so one lock is enough. The repository keeps its index loaded, so
     // `Repository::index` per read is a reference count, not a reload.
-    repo: Mutex<Repository>,
+    state: Mutex<IndexState>,
+}
+
+struct IndexState {
+    repo: Repository,
+    /// `GIT_INDEX_FILE` at open time, loaded with the index on first read.
+    index_file: Option<std::path::PathBuf>,
+    loaded: bool,
 }
 
 impl IndexReader {
     /// Opens the repository only: the index is loaded on the first read, since most scans
     /// never read another file (loading it costs ~1.5 µs per entry).
+    /// Honours `GIT_INDEX_FILE` like [`crate::staged`].
     pub fn open(repo_root: &Path) -> Result<Self, GitError> {
+        Self::open_from(repo_root, crate::index_file_from_env().as_deref())
+    }
+
+    /// With an explicit index file (`None`: the repository's own index).
+    pub fn open_from(repo_root: &Path, index_file: Option<&Path>) -> Result<Self, GitError> {
         Ok(IndexReader {
-            repo: Mutex::new(open(repo_root)?),
+            state: Mutex::new(IndexState {
+                repo: open(repo_root)?,
+                index_file: index_file.map(Path::to_path_buf),
+                loaded: false,
+            }),
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Repository> {
+    fn lock(&self) -> MutexGuard<'_, IndexState> {
         // A panic elsewhere while holding the lock leaves the handle usable.
-        self.repo.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl ContentReader for IndexReader {
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        let repo = self.lock();
+        let mut state = self.lock();
+        if !state.loaded {
+            crate::load_index(&state.repo, state.index_file.as_deref())
+                .map_err(io::Error::other)?;
+            state.loaded = true;
+        }
+        let repo = &state.repo;
         let index = repo.index().map_err(io::Error::other)?;
         let entry = paths::repo_relative(path)
             .and_then(|p| index.get_path(&p, 0))
@@ -60,7 +83,7 @@ impl ContentReader for IndexReader {
         if entry.mode & 0o170000 == GITLINK || entry.mode & 0o170000 == SYMLINK {
             return Err(not_found(path, "is not a regular file in the git index"));
         }
-        read_blob(&repo, entry.id, path)
+        read_blob(repo, entry.id, path)
     }
 }
 

@@ -4,6 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+const GIT_ENV: [&str; 6] = [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+];
+
 pub(crate) struct TestRepo {
     dir: tempfile::TempDir,
 }
@@ -23,7 +32,18 @@ impl TestRepo {
     }
 
     pub(crate) fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
+        self.git_env(args, &[])
+    }
+
+    /// `git` with extra environment variables. Variables a surrounding git hook may have set
+    /// (`cargo test` run from a hook) are removed so the test never touches another repository.
+    pub(crate) fn git_env(&self, args: &[&str], env: &[(&str, &Path)]) -> String {
+        let mut cmd = Command::new("git");
+        for var in GIT_ENV {
+            cmd.env_remove(var);
+        }
+        cmd.envs(env.iter().copied());
+        let out = cmd
             .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
             .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
             .args(args)
