@@ -126,16 +126,7 @@ impl Checker for DepsChecker {
     }
 
     fn applies_to(&self, path: &str) -> bool {
-        // CI and container files are recognised but not checked yet.
-        ManifestKind::of(path).is_some_and(|k| {
-            !matches!(
-                k,
-                ManifestKind::Workflow
-                    | ManifestKind::Action
-                    | ManifestKind::Dockerfile
-                    | ManifestKind::PreCommit
-            )
-        })
+        ManifestKind::of(path).is_some()
     }
 
     fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
@@ -173,7 +164,9 @@ impl Checker for DepsChecker {
             ManifestKind::Workflow
             | ManifestKind::Action
             | ManifestKind::Dockerfile
-            | ManifestKind::PreCommit => {}
+            | ManifestKind::PreCommit => {
+                checks::ci::check(kind, file, &mut findings, &mut diagnostics)
+            }
         }
         self.report(file.path, findings, diagnostics, out);
     }

@@ -1,6 +1,7 @@
 //! Manifest and lock file parsers. Each turns one file's text into [`Dependency`] values that
 //! the pin rules and the audit share.
 
+pub mod ci;
 pub mod locks;
 pub mod pep508;
 pub mod project;

@@ -147,7 +147,7 @@ pub fn expand_env(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String
 }
 
 /// Splits shell-style words (quotes and backslash escapes), as pip does for the options part.
-fn shell_words(s: &str) -> Result<Vec<String>, String> {
+pub(crate) fn shell_words(s: &str) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;

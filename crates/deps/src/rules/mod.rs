@@ -15,6 +15,10 @@ pub mod dep007_insecure_index;
 pub mod dep008_index_credentials;
 pub mod dep009_known_vulnerability;
 pub mod dep010_unpinned_application_dependency;
+pub mod dep011_action_not_pinned;
+pub mod dep012_image_not_pinned;
+pub mod dep013_pip_install_unpinned;
+pub mod dep014_precommit_rev_not_sha;
 
 pub use dep001_unpinned_requirement::UNPINNED_REQUIREMENT;
 pub use dep002_vcs_not_at_commit::VCS_NOT_AT_COMMIT;
@@ -26,6 +30,10 @@ pub use dep007_insecure_index::INSECURE_INDEX;
 pub use dep008_index_credentials::INDEX_CREDENTIALS;
 pub use dep009_known_vulnerability::KNOWN_VULNERABILITY;
 pub use dep010_unpinned_application_dependency::UNPINNED_APPLICATION_DEPENDENCY;
+pub use dep011_action_not_pinned::ACTION_NOT_PINNED;
+pub use dep012_image_not_pinned::IMAGE_NOT_PINNED;
+pub use dep013_pip_install_unpinned::PIP_INSTALL_UNPINNED;
+pub use dep014_precommit_rev_not_sha::PRECOMMIT_REV_NOT_SHA;
 
 /// Every rule of the deps checker, in ID order.
 pub static ALL: &[&RuleMeta] = &[
@@ -39,6 +47,10 @@ pub static ALL: &[&RuleMeta] = &[
     &INDEX_CREDENTIALS,
     &KNOWN_VULNERABILITY,
     &UNPINNED_APPLICATION_DEPENDENCY,
+    &ACTION_NOT_PINNED,
+    &IMAGE_NOT_PINNED,
+    &PIP_INSTALL_UNPINNED,
+    &PRECOMMIT_REV_NOT_SHA,
 ];
 /// A finding of `rule` at `loc`. `identity` is what the fingerprint keeps across line moves
 /// and version bumps (usually the package name).

@@ -1,4 +1,5 @@
-//! Fixture tests of the requirements-file rules.
+//! Fixture tests of the pin rules: each fixture folder is checked as a scan would, and the
+//! findings must be exactly its `# error:` annotations.
 
 mod common;
 
@@ -110,5 +111,49 @@ fn dep010_is_silent_for_libraries() {
         2,
         "only the DEP002 findings: {:#?}",
         run.findings
+    );
+}
+
+#[test]
+fn dep011_to_dep014_ci_and_container_pins() {
+    let run = assert_fixture(&checker(), "ci");
+    let f = run.findings.iter().find(|f| f.rule_id == "DEP012").unwrap();
+    assert_eq!(
+        f.message,
+        "base image `python:3.12-slim` is not pinned by digest; use `python:3.12-slim@sha256:...`"
+    );
+    let f = run
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "DEP011" && f.span.start_line == 7)
+        .unwrap();
+    assert_eq!(
+        f.message,
+        "`uses: actions/checkout@v4` `@v4` is a tag or branch, which can be moved; pin it to a full commit SHA"
+    );
+}
+
+#[test]
+fn broken_yaml_is_a_diagnostic_not_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wf = tmp.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).unwrap();
+    std::fs::write(wf.join("ci.yml"), "jobs:\n  a: [\n  - uses: x@v1\n").unwrap();
+    std::fs::write(tmp.path().join("pyproject.toml"), b"\xff\xfe[project]\n").unwrap();
+    let run = run_dir(&checker(), tmp.path());
+    assert!(run.findings.is_empty());
+    let mut msgs: Vec<String> = run
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{:?}", d.path, d.level))
+        .collect();
+    msgs.sort();
+    assert_eq!(
+        msgs,
+        vec![
+            ".github/workflows/ci.yml:Error".to_string(),
+            "pyproject.toml:Error".to_string(),
+            "pyproject.toml:Warning".to_string(),
+        ]
     );
 }

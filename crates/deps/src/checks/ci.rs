@@ -1,0 +1,60 @@
+//! CI and container files: workflows, `action.yml`, Dockerfiles, `.pre-commit-config.yaml`.
+
+use palisade_core::{Diagnostic, Finding, SourceFile};
+
+use crate::files::ManifestKind;
+use crate::manifest::ci::{parse_dockerfile, yaml_error, yaml_run_commands, yaml_values};
+use crate::rules;
+
+pub fn check(
+    kind: ManifestKind,
+    file: &SourceFile<'_>,
+    findings: &mut Vec<Finding>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let path = file.path;
+    let text: &str = &file.text;
+    match kind {
+        ManifestKind::Workflow | ManifestKind::Action => {
+            if let Some(d) = yaml_error(path, text) {
+                diagnostics.push(d);
+                return;
+            }
+            for uses in yaml_values(text, "uses") {
+                rules::dep011_action_not_pinned::check(path, &uses, findings);
+            }
+            for cmd in yaml_run_commands(text) {
+                rules::dep013_pip_install_unpinned::check(path, &cmd, findings);
+            }
+        }
+        ManifestKind::Dockerfile => {
+            let d = parse_dockerfile(text);
+            let mut stages: Vec<String> = Vec::new();
+            for from in &d.froms {
+                rules::dep012_image_not_pinned::check(path, from, &stages, findings);
+                stages.extend(from.stage.clone());
+            }
+            for cmd in &d.runs {
+                rules::dep013_pip_install_unpinned::check(path, cmd, findings);
+            }
+        }
+        ManifestKind::PreCommit => {
+            if let Some(d) = yaml_error(path, text) {
+                diagnostics.push(d);
+                return;
+            }
+            // Pair each `rev:` with the `repo:` before it.
+            let repos = yaml_values(text, "repo");
+            for rev in yaml_values(text, "rev") {
+                let repo = repos
+                    .iter()
+                    .rev()
+                    .find(|r| r.loc.line <= rev.loc.line)
+                    .map(|r| r.value.as_str())
+                    .unwrap_or("");
+                rules::dep014_precommit_rev_not_sha::check(path, repo, &rev, findings);
+            }
+        }
+        _ => {}
+    }
+}
