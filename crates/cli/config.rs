@@ -103,6 +103,69 @@ impl Loaded {
     }
 }
 
+/// Config globs (`exclude`, `per-path-ignores`, `[[accept]] path`) are written against paths
+/// relative to the config file's folder; findings carry paths relative to the scan root
+/// (the working directory, or the repository root for git modes and `--all`). This maps one
+/// to the other.
+#[derive(Debug, Clone)]
+pub struct ConfigPaths {
+    /// The scan root relative to the config root, with a trailing `/` (`""` when they agree).
+    prefix: Option<String>,
+    /// The config root relative to the scan root, with a trailing `/`.
+    strip: Option<String>,
+}
+
+impl ConfigPaths {
+    pub fn new(scan_root: &Path, config_root: &Path) -> Self {
+        let rel = |a: &Path, b: &Path| {
+            a.strip_prefix(b).ok().map(|p| {
+                let s = crate::select::display_path(p);
+                if s.is_empty() {
+                    s
+                } else {
+                    s + "/"
+                }
+            })
+        };
+        ConfigPaths {
+            prefix: rel(scan_root, config_root),
+            strip: rel(config_root, scan_root),
+        }
+    }
+
+    /// `display` (relative to the scan root) as a path relative to the config root.
+    pub fn relative<'a>(&self, display: &'a str) -> std::borrow::Cow<'a, str> {
+        match (&self.prefix, &self.strip) {
+            (Some(p), _) if p.is_empty() => display.into(),
+            (Some(p), _) => format!("{p}{display}").into(),
+            (None, Some(s)) => display.strip_prefix(s.as_str()).unwrap_or(display).into(),
+            (None, None) => display.into(),
+        }
+    }
+}
+
+/// `exclude` globs, matched against config-relative paths.
+#[derive(Debug, Clone)]
+pub struct Excludes {
+    globs: Vec<String>,
+    paths: ConfigPaths,
+}
+
+impl Excludes {
+    pub fn new(globs: Vec<String>, paths: ConfigPaths) -> Self {
+        Excludes { globs, paths }
+    }
+
+    pub fn excludes(&self, display: &str) -> bool {
+        !self.globs.is_empty() && {
+            let rel = self.paths.relative(display);
+            self.globs
+                .iter()
+                .any(|g| palisade_core::suppress::accept::glob_match(g, &rel))
+        }
+    }
+}
+
 /// Finds and loads the configuration: `explicit` if given, else the nearest `palisade.toml`
 /// or `pyproject.toml` with a `[tool.palisade]` table, from `start` upward.
 pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded> {
@@ -171,6 +234,17 @@ fn read(path: &Path) -> Result<Option<Config>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_relative_paths() {
+        let same = ConfigPaths::new(Path::new("/r"), Path::new("/r"));
+        assert_eq!(same.relative("a/b.py"), "a/b.py");
+        let below = ConfigPaths::new(Path::new("/r/sub"), Path::new("/r"));
+        assert_eq!(below.relative("b.py"), "sub/b.py");
+        let above = ConfigPaths::new(Path::new("/r"), Path::new("/r/pkg"));
+        assert_eq!(above.relative("pkg/b.py"), "b.py");
+        assert_eq!(above.relative("other/b.py"), "other/b.py");
+    }
 
     #[test]
     fn unknown_key_names_file_and_key() {

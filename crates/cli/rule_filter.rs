@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use crate::config::ConfigPaths;
 use palisade_core::suppress::accept::glob_match;
 use palisade_core::{Checker, Confidence, Finding, RuleMeta, Severity};
 
@@ -11,6 +12,7 @@ pub struct RuleFilter {
     severity: Severity,
     confidence: Confidence,
     per_path: Vec<(String, Vec<String>)>,
+    paths: ConfigPaths,
 }
 
 /// A selector names a rule by exact id, id prefix (`B6`, `DEP`) or exact name.
@@ -26,6 +28,7 @@ impl RuleFilter {
         severity: Option<Severity>,
         confidence: Option<Confidence>,
         per_path: Vec<(String, Vec<String>)>,
+        paths: ConfigPaths,
     ) -> Self {
         let mut enabled = HashSet::new();
         for c in checkers {
@@ -46,7 +49,13 @@ impl RuleFilter {
             severity: severity.unwrap_or(Severity::Low),
             confidence: confidence.unwrap_or(Confidence::Low),
             per_path,
+            paths,
         }
+    }
+
+    /// Maps finding paths to config-relative paths.
+    pub fn config_paths(&self) -> &ConfigPaths {
+        &self.paths
     }
 
     pub fn is_enabled(&self, rule_id: &str) -> bool {
@@ -58,8 +67,12 @@ impl RuleFilter {
         self.enabled.contains(f.rule_id.as_str())
             && f.severity >= self.severity
             && f.confidence >= self.confidence
-            && !self.per_path.iter().any(|(glob, rules)| {
-                glob_match(glob, &f.path) && rules.iter().any(|r| f.rule_id.starts_with(r.as_str()))
+            && (self.per_path.is_empty() || {
+                let path = self.paths.relative(&f.path);
+                !self.per_path.iter().any(|(glob, rules)| {
+                    glob_match(glob, &path)
+                        && rules.iter().any(|r| f.rule_id.starts_with(r.as_str()))
+                })
             })
     }
 }

@@ -400,3 +400,41 @@ fn a_closed_pipe_is_not_an_error() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "broken pipe must exit 0");
 }
+
+#[test]
+fn config_globs_are_relative_to_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "exclude = [\"pkg/generated/**\"]\n[per-path-ignores]\n\"pkg/tests/*.py\" = [\"B101\"]\n",
+    )
+    .unwrap();
+    for sub in ["pkg/generated", "pkg/tests", "pkg/src"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("a.py"), "assert x\n").unwrap();
+    }
+    let pkg = dir.path().join("pkg");
+    // Run from a subfolder: paths are shown relative to it, globs still match.
+    let out = palisade(&pkg)
+        .args(["--format", "json", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        findings(&json(&out)),
+        [("B101".to_string(), "src/a.py".to_string(), 1)]
+    );
+    let out = palisade(dir.path())
+        .args(["--format", "json", "pkg"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        findings(&json(&out)),
+        [("B101".to_string(), "pkg/src/a.py".to_string(), 1)]
+    );
+}

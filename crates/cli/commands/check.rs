@@ -11,7 +11,7 @@ use palisade_core::suppress::baseline::Baseline;
 use palisade_core::{Checker, CheckerKind, Diagnostic, DiagnosticLevel, Finding, RuleMeta};
 
 use crate::args::{CheckArgs, FormatArg};
-use crate::config::{self, Loaded};
+use crate::config::{self, ConfigPaths, Excludes, Loaded};
 use crate::rule_filter::RuleFilter;
 use crate::scan::{self, ScanOptions};
 use crate::select;
@@ -57,35 +57,46 @@ pub fn collect(args: &CheckArgs) -> Result<Collected> {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     };
 
+    // Paths are shown relative to the scan root: the repository root in git modes and with
+    // --all, else the working directory (pre-commit runs hooks from the repository root).
+    let git_mode =
+        args.mode.staged || args.mode.diff.is_some() || args.mode.patch.is_some() || args.mode.all;
+    let scan_root = if git_mode {
+        palisade_git::discover_root(&cwd).unwrap_or_else(|_| cwd.clone())
+    } else {
+        cwd.clone()
+    };
+    let config_paths = ConfigPaths::new(&scan_root, &cwd.join(&loaded.root));
+    let excludes = Excludes::new(cfg.exclude.clone(), config_paths.clone());
+
     let mut diagnostics = Vec::new();
-    let (inputs, root) =
-        match select::git::select(&args.mode, &cwd, &cfg.exclude, args.whole_files)? {
-            Some(found) => {
-                diagnostics.extend(found.diagnostics);
-                (found.inputs, found.root)
-            }
-            None if args.mode.all => {
-                let root = palisade_git::discover_root(&cwd).unwrap_or_else(|_| cwd.clone());
-                let (inputs, d) = select::walk::select(
-                    std::slice::from_ref(&root),
-                    &cfg.exclude,
-                    walk_threads,
-                    Some(&root),
-                );
-                diagnostics.extend(d);
-                (inputs, root)
-            }
-            None => {
-                let paths: Vec<PathBuf> = if args.paths.is_empty() {
-                    vec![PathBuf::from(".")]
-                } else {
-                    args.paths.clone()
-                };
-                let (inputs, d) = select::walk::select(&paths, &cfg.exclude, walk_threads, None);
-                diagnostics.extend(d);
-                (inputs, cwd.clone())
-            }
-        };
+    let (inputs, root) = match select::git::select(&args.mode, &cwd, &excludes, args.whole_files)? {
+        Some(found) => {
+            diagnostics.extend(found.diagnostics);
+            (found.inputs, found.root)
+        }
+        None if args.mode.all => {
+            let root = scan_root.clone();
+            let (inputs, d) = select::walk::select(
+                std::slice::from_ref(&root),
+                &excludes,
+                walk_threads,
+                Some(&root),
+            );
+            diagnostics.extend(d);
+            (inputs, root)
+        }
+        None => {
+            let paths: Vec<PathBuf> = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            let (inputs, d) = select::walk::select(&paths, &excludes, walk_threads, None);
+            diagnostics.extend(d);
+            (inputs, cwd.clone())
+        }
+    };
 
     let select_rules: Vec<String> = args.select.iter().chain(&cfg.select).cloned().collect();
     let ignore_rules: Vec<String> = args.ignore.iter().chain(&cfg.ignore).cloned().collect();
@@ -101,6 +112,7 @@ pub fn collect(args: &CheckArgs) -> Result<Collected> {
         args.severity.or(cfg.severity),
         args.confidence.or(cfg.confidence),
         per_path,
+        config_paths,
     );
 
     // Checkers that follow includes read from the same snapshot as the files they check.
@@ -127,7 +139,8 @@ pub fn collect(args: &CheckArgs) -> Result<Collected> {
     let today = jiff::Zoned::now().date();
     let mut findings = Vec::with_capacity(result.findings.len());
     for mut f in result.findings {
-        match accept::judge(&accepts, &f, today) {
+        let path = filter.config_paths().relative(&f.path).into_owned();
+        match accept::judge(&accepts, &f, &path, today) {
             Verdict::Accepted => result.summary.accepted += 1,
             Verdict::Open => findings.push(f),
             Verdict::Expired(note) => {

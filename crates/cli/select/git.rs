@@ -5,11 +5,11 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use palisade_core::suppress::accept::glob_match;
 use palisade_core::Diagnostic;
 
 use super::{Input, Source};
 use crate::args::ModeArgs;
+use crate::config::Excludes;
 
 /// The repository's files for a git mode, or `None` when `mode` is not a git mode.
 /// A git mode's selection: the inputs, the repository root, and per-file notes (binary
@@ -23,7 +23,7 @@ pub struct GitSelection {
 pub fn select(
     mode: &ModeArgs,
     cwd: &Path,
-    exclude: &[String],
+    exclude: &Excludes,
     whole_files: bool,
 ) -> Result<Option<GitSelection>> {
     let root = || palisade_git::discover_root(cwd).context("--staged/--diff need a git repository");
@@ -54,7 +54,7 @@ pub fn select(
     };
     let inputs = files
         .into_iter()
-        .filter(|f| !exclude.iter().any(|g| glob_match(g, &f.path)))
+        .filter(|f| !exclude.excludes(&f.path))
         .map(|f| Input {
             path: f.path,
             source: Source::Memory(f.content),

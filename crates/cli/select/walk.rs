@@ -8,16 +8,16 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
-use palisade_core::suppress::accept::glob_match;
 use palisade_core::Diagnostic;
 
 use super::{display_path, Input, Source};
+use crate::config::Excludes;
 
 /// Expands PATHS into inputs, in a deterministic order. Missing paths become error diagnostics.
 /// Display paths are relative to `base` when given (the repository root for `--all`).
 pub fn select(
     paths: &[impl AsRef<Path>],
-    exclude: &[String],
+    exclude: &Excludes,
     threads: usize,
     base: Option<&Path>,
 ) -> (Vec<Input>, Vec<Diagnostic>) {
@@ -29,7 +29,7 @@ pub fn select(
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk_dir(p, exclude, threads, base, &mut inputs, &mut diags),
             Ok(_) => {
-                if !excluded(&shown, exclude) {
+                if !exclude.excludes(&shown) {
                     inputs.push(Input {
                         path: shown,
                         source: Source::Disk(p.to_path_buf()),
@@ -56,13 +56,9 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn excluded(path: &str, exclude: &[String]) -> bool {
-    exclude.iter().any(|g| glob_match(g, path))
-}
-
 fn walk_dir(
     dir: &Path,
-    exclude: &[String],
+    exclude: &Excludes,
     threads: usize,
     base: Option<&Path>,
     inputs: &mut Vec<Input>,
@@ -70,7 +66,7 @@ fn walk_dir(
 ) {
     let found = Mutex::new(Vec::new());
     let problems = Mutex::new(Vec::new());
-    let exclude_owned: Vec<String> = exclude.to_vec();
+    let exclude_owned = exclude.clone();
     let base_owned = base.map(Path::to_path_buf);
     let shown = move |p: &Path| {
         display_path(
@@ -87,7 +83,7 @@ fn walk_dir(
         .threads(threads)
         .filter_entry(move |e| {
             let is_git_dir = e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir());
-            !is_git_dir && !excluded(&shown_in_filter(e.path()), &exclude_owned)
+            !is_git_dir && !exclude_owned.excludes(&shown_in_filter(e.path()))
         })
         .build_parallel()
         .run(|| {

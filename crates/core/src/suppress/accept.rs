@@ -29,24 +29,23 @@ pub enum Verdict {
 }
 
 impl AcceptedRisk {
-    pub fn covers(&self, finding: &Finding) -> bool {
+    /// Whether this acceptance covers `finding`, whose path relative to the config file's
+    /// folder (what the glob is written against) is `path`.
+    pub fn covers(&self, finding: &Finding, path: &str) -> bool {
         let rule_ok = self
             .rule
             .as_deref()
             .is_none_or(|r| finding.rule_id == r || finding.rule_id.starts_with(r));
-        let path_ok = self
-            .path
-            .as_deref()
-            .is_none_or(|p| glob_match(p, &finding.path));
+        let path_ok = self.path.as_deref().is_none_or(|p| glob_match(p, path));
         rule_ok && path_ok
     }
 }
 
 /// Applies the acceptances in order; the first one that covers the finding and is in force
 /// wins; otherwise the first expired one that covers it explains why it is back.
-pub fn judge(accepts: &[AcceptedRisk], finding: &Finding, today: Date) -> Verdict {
+pub fn judge(accepts: &[AcceptedRisk], finding: &Finding, path: &str, today: Date) -> Verdict {
     let mut expired = None;
-    for a in accepts.iter().filter(|a| a.covers(finding)) {
+    for a in accepts.iter().filter(|a| a.covers(finding, path)) {
         match a.expires {
             Some(d) if d < today => {
                 expired.get_or_insert_with(|| {
@@ -147,18 +146,28 @@ mod tests {
             expires: Some(jiff::civil::date(2026, 5, 31)),
         };
         assert_eq!(
-            judge(std::slice::from_ref(&live), &f("B101", "a.py"), today),
+            judge(
+                std::slice::from_ref(&live),
+                &f("B101", "a.py"),
+                "a.py",
+                today
+            ),
             Verdict::Accepted
         );
         assert_eq!(
-            judge(std::slice::from_ref(&live), &f("B602", "a.py"), today),
+            judge(
+                std::slice::from_ref(&live),
+                &f("B602", "a.py"),
+                "a.py",
+                today
+            ),
             Verdict::Open
         );
         assert!(
-            matches!(judge(std::slice::from_ref(&dead), &f("B602", "a.py"), today), Verdict::Expired(n) if n.contains("2026-05-31") && n.contains("old"))
+            matches!(judge(std::slice::from_ref(&dead), &f("B602", "a.py"), "a.py", today), Verdict::Expired(n) if n.contains("2026-05-31") && n.contains("old"))
         );
         assert_eq!(
-            judge(&[dead, live], &f("B101", "a.py"), today),
+            judge(&[dead, live], &f("B101", "a.py"), "a.py", today),
             Verdict::Accepted
         );
     }
