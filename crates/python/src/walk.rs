@@ -143,6 +143,9 @@ pub(crate) struct FileCx<'t, 's> {
     /// Ancestors of the node being visited, root first.
     pub stack: Vec<Node<'t>>,
     nosec: HashMap<u32, RuleSet>,
+    /// A block with no statement (only comments), which CPython rejects but tree-sitter
+    /// accepts: (line, column) of the first.
+    empty_block: Option<(u32, u32)>,
 }
 
 impl<'t, 's> FileCx<'t, 's> {
@@ -225,10 +228,15 @@ pub(crate) fn check_source(src: &str, path: &str, settings: &Settings) -> Option
         issues: Vec::new(),
         stack: Vec::new(),
         nosec: HashMap::new(),
+        empty_block: None,
     };
     walk(root, &mut cx);
     rules::on_file(&mut cx);
-    let syntax_error = root.has_error().then(|| first_error(root)).flatten();
+    let syntax_error = root
+        .has_error()
+        .then(|| first_error(root))
+        .flatten()
+        .or(cx.empty_block);
 
     let issues = std::mem::take(&mut cx.issues);
     let before = issues.len();
@@ -305,6 +313,17 @@ fn visit<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
         }
         "except_clause" => rules::on_except(cx, node),
         "assert_statement" => rules::on_assert(cx, node),
+        "block" if cx.empty_block.is_none() && syntax::named_children(node).next().is_none() => {
+            let p = node.start_position();
+            let parent_end = cx.stack.last().map_or(p, |n| n.end_position());
+            // Report where the statement was expected: the line after the header.
+            let at = if node.start_byte() == node.end_byte() {
+                parent_end
+            } else {
+                p
+            };
+            cx.empty_block = Some((at.row as u32 + 1, at.column as u32 + 1));
+        }
         "string" | "concatenated_string" => visit_string(node, cx),
         "comment" => {
             if cx.settings.ignore_nosec {

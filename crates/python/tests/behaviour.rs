@@ -198,3 +198,13 @@ fn every_rule_has_documentation() {
         assert!(r.help_uri().is_some(), "{} has no reference link", r.id);
     }
 }
+
+#[test]
+fn a_block_of_only_comments_is_a_syntax_error() {
+    let src = b"def f():\n    # nothing here\n\ndef g():\n    assert x\n";
+    let r = common::run(&common::default_checker(), "e.py", src);
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(r.diagnostics[0].level, DiagnosticLevel::Error);
+    assert_eq!(r.diagnostics[0].line, Some(1));
+    assert_eq!(ids(&r), vec![(5, "B101".into())]);
+}
