@@ -67,7 +67,8 @@ def palisade(kind: str) -> Tool:
     }
     if kind == "python":
         del jobs["manifest"]
-    return Tool(name, kind, "palisade", jobs)
+    # Exit 2 means some file could not be checked (the rest was): still a complete timing.
+    return Tool(name, kind, "palisade", jobs, ok_codes={0, 1, 2})
 
 
 # The peers, with the closest equivalent of what palisade does in each job. Add a peer here
@@ -288,6 +289,11 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str], timeout: float, ti
     return wall, rss, (None if killed.is_set() else proc.returncode), tail
 
 
+def last_line(output: str, width: int = 110) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1][:width] if lines else ""
+
+
 def fmt_seconds(s: float | None) -> str:
     if s is None:
         return "-"
@@ -302,7 +308,13 @@ def table(results: list[Result], markdown: bool) -> str:
         ratio = ""
         ref = by_key.get((r.job, r.kind))
         if not r.tool.startswith("palisade") and ref and ref.median and r.median:
-            ratio = f"{ref.median / r.median:.3f} ({r.median / ref.median:.0f}x)"
+            speedup = r.median / ref.median
+            if speedup >= 1:
+                ratio = (
+                    f"{ref.median / r.median:.3f} ({speedup:.{0 if speedup >= 10 else 1}f}x faster)"
+                )
+            else:
+                ratio = f"{ref.median / r.median:.2f} ({1 / speedup:.1f}x slower)"
         rows.append(
             [
                 r.tool,
@@ -366,7 +378,10 @@ def main() -> int:
     only = {s.strip() for s in args.only_tools.split(",") if s.strip()}
 
     binary = Path(args.palisade) if args.palisade else build_palisade()
-    binaries = {"palisade": str(binary.resolve()), **peer_binaries()}
+    # Time a private copy: the shared target folder may be rebuilt by someone else mid-run.
+    private = Path(tempfile.mkdtemp(prefix="palisade-bench-")) / "palisade"
+    shutil.copy2(binary, private)
+    binaries = {"palisade": str(private), **peer_binaries()}
 
     corpus = corpus_dir(args.corpus) if ({"one-file", "corpus"} & set(jobs_wanted)) else None
     jobs = []
@@ -430,8 +445,10 @@ def main() -> int:
                     res.note = f"timed out after {args.timeout:.0f} s"
                     break
                 if code not in tool.ok_codes:
-                    res.note = "unexpected exit code: " + " ".join(tail.split())[-160:]
+                    res.note = "unexpected exit code: " + last_line(tail)
                     break
+                if tool.binary == "palisade" and code == 2:
+                    res.note = "exit 2, some files not checked: " + last_line(tail)
             if tool.network and not res.note:
                 res.note = "queries PyPI over the network"
 
@@ -447,6 +464,7 @@ def main() -> int:
         Path(args.json).write_text(
             json.dumps([r.__dict__ | {"median": r.median} for r in results], indent=2) + "\n"
         )
+    shutil.rmtree(private.parent, ignore_errors=True)
     return 0
 
 

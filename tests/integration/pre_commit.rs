@@ -608,7 +608,7 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
             .env("PRE_COMMIT_COLOR", "never")
             .env("CARGO_TARGET_DIR", &target_dir)
             .env("CARGO_PROFILE_RELEASE_LTO", "false")
-            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
             .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
             .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
@@ -620,6 +620,13 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
         cmd.args(args);
         cmd
     };
+
+    let manifest = checkout().join(".pre-commit-hooks.yaml");
+    let out = pre_commit_cmd(&["validate-manifest"])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "validate-manifest: {}", text(&out));
 
     init_repo(&project);
     let config = format!(
