@@ -499,6 +499,36 @@ fn git_hook_blocks_a_staged_secret_and_passes_a_clean_commit() {
 }
 
 #[test]
+fn git_hook_passes_palisade_args_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    init_repo(repo);
+    install_git_hook(repo);
+    let bin_dir = palisade_bin().parent().unwrap().to_path_buf();
+    fs::write(repo.join("settings.py"), leaky_py()).unwrap();
+    git(repo, &["add", "settings.py"]);
+    let commit = |args: &str| {
+        git_cmd(repo)
+            .args(["commit", "-q", "-m", "x"])
+            .env("PATH", path_with(&bin_dir))
+            .env("PALISADE_ARGS", args)
+            .output()
+            .unwrap()
+    };
+    // Only the python checker: the key is not its business, so the commit goes through.
+    let out = commit("--only python");
+    assert!(out.status.success(), "{}", text(&out));
+    // A bad argument is palisade's usage error (exit 2), which refuses the commit too.
+    fs::write(repo.join("app.py"), CLEAN_PY).unwrap();
+    git(repo, &["add", "app.py"]);
+    let head_before = head(repo);
+    let out = commit("--no-such-option");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("--no-such-option"), "{}", text(&out));
+    assert_eq!(head(repo), head_before);
+}
+
+#[test]
 fn git_hook_without_palisade_refuses_and_says_how_to_install() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path();
