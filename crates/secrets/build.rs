@@ -58,7 +58,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         out,
         "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, regex: {:?}, \
          keywords: &{:?}, min_entropy: {:?}, validator: {:?}, severity: {}, confidence: {}, \
-         cwe: {}, description: {:?}, references: &{:?}, multiline: {}, generic: {}, \
+         cwe: {}, summary: {:?}, doc: {:?}, multiline: {}, generic: {}, \
          skip_noise_filter: {}, pair: {} }},",
         r.id,
         r.name,
@@ -70,11 +70,52 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         level(&r.severity, "Severity"),
         level(&r.confidence, "Confidence"),
         r.cwe.unwrap_or(798),
-        r.description.clone().unwrap_or_default(),
-        r.references,
+        format!("{} ({})", r.name, r.provider),
+        doc(r),
         r.multiline,
         r.generic,
         r.skip_noise_filter,
         pair,
     );
+}
+
+/// The rule's documentation (`palisade explain`, SARIF help), assembled here so a run does no
+/// string work per rule.
+fn doc(r: &spec::RuleSpec) -> String {
+    let mut doc = format!(
+        "## What it does\nFinds {} credentials: {}.",
+        r.provider, r.name
+    );
+    if let Some(d) = &r.description {
+        doc.push(' ');
+        doc.push_str(d.trim());
+    }
+    doc.push_str(
+        "\n\n## Why is this bad?\nA credential committed to a repository is readable by everyone \
+         who can read the repository or any of its clones and forks, for ever: removing it in a \
+         later commit does not remove it from history. Revoke and rotate it, then load it from \
+         the environment or a secret manager.",
+    );
+    if r.generic {
+        doc.push_str(
+            " This rule looks for a secret-like name and a random-looking value, not a provider \
+             format, so its confidence is lower.",
+        );
+    }
+    if let Some(v) = &r.validator {
+        doc.push_str(&format!(
+            "\n\nA match is reported only if it passes the offline `{v}` check of the format."
+        ));
+    }
+    doc.push_str("\n\n## Example\n```text\n");
+    // The first example, with generators shown as such: no realistic token in the docs.
+    doc.push_str(r.examples.first().map(String::as_str).unwrap_or(""));
+    doc.push_str("\n```");
+    if !r.references.is_empty() {
+        doc.push_str("\n\n## References\n");
+        for u in &r.references {
+            doc.push_str(&format!("- {u}\n"));
+        }
+    }
+    doc
 }

@@ -22,8 +22,8 @@ pub(crate) struct StaticRule {
     pub severity: Severity,
     pub confidence: Confidence,
     pub cwe: u32,
-    pub description: &'static str,
-    pub references: &'static [&'static str],
+    pub summary: &'static str,
+    pub doc: &'static str,
     pub multiline: bool,
     pub generic: bool,
     pub skip_noise_filter: bool,
@@ -132,41 +132,8 @@ fn compile(src: &str) -> Result<Regex, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Metadata of a built-in rule, with its documentation assembled from the data.
+/// Metadata of a built-in rule; its documentation was assembled by `build.rs`.
 pub(crate) fn static_meta(s: &'static StaticRule) -> RuleMeta {
-    let mut doc = format!(
-        "## What it does\nFinds {} credentials: {}.",
-        s.provider, s.name
-    );
-    if !s.description.is_empty() {
-        doc.push(' ');
-        doc.push_str(s.description);
-    }
-    doc.push_str(
-        "\n\n## Why is this bad?\nA credential committed to a repository is readable by everyone \
-         who can read the repository or any of its clones and forks, for ever: removing it in a \
-         later commit does not remove it from history. Revoke and rotate it, then load it from \
-         the environment or a secret manager.",
-    );
-    if s.generic {
-        doc.push_str(
-            " This rule looks for a secret-like name and a random-looking value, not a provider \
-             format, so its confidence is lower.",
-        );
-    }
-    if let Some(v) = s.validator {
-        doc.push_str(&format!(
-            "\n\nA match is reported only if it passes the offline `{v}` check of the format."
-        ));
-    }
-    doc.push_str("\n\n## Example\n```text\n");
-    doc.push_str(&format!("SECRET = \"<{}>\"\n```", s.name));
-    if !s.references.is_empty() {
-        doc.push_str("\n\n## References\n");
-        for r in s.references {
-            doc.push_str(&format!("- {r}\n"));
-        }
-    }
     RuleMeta {
         id: Cow::Borrowed(s.id),
         name: Cow::Borrowed(s.id),
@@ -174,8 +141,8 @@ pub(crate) fn static_meta(s: &'static StaticRule) -> RuleMeta {
         severity: s.severity,
         confidence: s.confidence,
         cwe: Some(s.cwe),
-        summary: Cow::Owned(format!("{} ({})", s.name, s.provider)),
-        doc: Cow::Owned(doc),
+        summary: Cow::Borrowed(s.summary),
+        doc: Cow::Borrowed(s.doc),
         default_enabled: true,
     }
 }
