@@ -2,6 +2,7 @@
 //! `[tool.bandit]` in pyproject.toml, `.bandit` INI) read so teams can switch without
 //! rewriting them.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -298,12 +299,12 @@ pub(crate) struct Settings {
     pub tmp_dirs: Vec<String>,
     pub except_pass_typed: bool,
     pub except_continue_typed: bool,
-    pub shell_subprocess: Vec<String>,
-    pub shell_shell: Vec<String>,
-    pub shell_no_shell: Vec<String>,
+    pub shell_subprocess: HashSet<String>,
+    pub shell_shell: HashSet<String>,
+    pub shell_no_shell: HashSet<String>,
     pub bad_protocol_versions: Vec<String>,
     pub key_sizes: KeySizes,
-    pub markup_names: Vec<String>,
+    pub markup_names: HashSet<String>,
     pub allowed_calls: Vec<String>,
     pub exclude_dirs: Vec<String>,
     pub include: Vec<String>,
@@ -353,54 +354,69 @@ impl Settings {
                 .unwrap_or_else(|| strs(&["/tmp", "/var/tmp", "/dev/shm"])),
             except_pass_typed: b.except_pass_typed.unwrap_or(false),
             except_continue_typed: b.except_continue_typed.unwrap_or(false),
-            shell_subprocess: b.shell_subprocess.clone().unwrap_or_else(|| {
-                strs(&[
-                    "subprocess.Popen",
-                    "subprocess.call",
-                    "subprocess.check_call",
-                    "subprocess.check_output",
-                    "subprocess.run",
-                ])
-            }),
-            shell_shell: b.shell_shell.clone().unwrap_or_else(|| {
-                strs(&[
-                    "os.system",
-                    "os.popen",
-                    "os.popen2",
-                    "os.popen3",
-                    "os.popen4",
-                    "popen2.popen2",
-                    "popen2.popen3",
-                    "popen2.popen4",
-                    "popen2.Popen3",
-                    "popen2.Popen4",
-                    "commands.getoutput",
-                    "commands.getstatusoutput",
-                    "subprocess.getoutput",
-                    "subprocess.getstatusoutput",
-                ])
-            }),
-            shell_no_shell: b.shell_no_shell.clone().unwrap_or_else(|| {
-                strs(&[
-                    "os.execl",
-                    "os.execle",
-                    "os.execlp",
-                    "os.execlpe",
-                    "os.execv",
-                    "os.execve",
-                    "os.execvp",
-                    "os.execvpe",
-                    "os.spawnl",
-                    "os.spawnle",
-                    "os.spawnlp",
-                    "os.spawnlpe",
-                    "os.spawnv",
-                    "os.spawnve",
-                    "os.spawnvp",
-                    "os.spawnvpe",
-                    "os.startfile",
-                ])
-            }),
+            shell_subprocess: b
+                .shell_subprocess
+                .clone()
+                .unwrap_or_else(|| {
+                    strs(&[
+                        "subprocess.Popen",
+                        "subprocess.call",
+                        "subprocess.check_call",
+                        "subprocess.check_output",
+                        "subprocess.run",
+                    ])
+                })
+                .into_iter()
+                .collect(),
+            shell_shell: b
+                .shell_shell
+                .clone()
+                .unwrap_or_else(|| {
+                    strs(&[
+                        "os.system",
+                        "os.popen",
+                        "os.popen2",
+                        "os.popen3",
+                        "os.popen4",
+                        "popen2.popen2",
+                        "popen2.popen3",
+                        "popen2.popen4",
+                        "popen2.Popen3",
+                        "popen2.Popen4",
+                        "commands.getoutput",
+                        "commands.getstatusoutput",
+                        "subprocess.getoutput",
+                        "subprocess.getstatusoutput",
+                    ])
+                })
+                .into_iter()
+                .collect(),
+            shell_no_shell: b
+                .shell_no_shell
+                .clone()
+                .unwrap_or_else(|| {
+                    strs(&[
+                        "os.execl",
+                        "os.execle",
+                        "os.execlp",
+                        "os.execlpe",
+                        "os.execv",
+                        "os.execve",
+                        "os.execvp",
+                        "os.execvpe",
+                        "os.spawnl",
+                        "os.spawnle",
+                        "os.spawnlp",
+                        "os.spawnlpe",
+                        "os.spawnv",
+                        "os.spawnve",
+                        "os.spawnvp",
+                        "os.spawnvpe",
+                        "os.startfile",
+                    ])
+                })
+                .into_iter()
+                .collect(),
             bad_protocol_versions: b.bad_protocol_versions.clone().unwrap_or_else(|| {
                 strs(&[
                     "PROTOCOL_SSLv2",
@@ -418,7 +434,7 @@ impl Settings {
             markup_names: {
                 let mut names = strs(&["markupsafe.Markup", "flask.Markup"]);
                 names.extend(b.extend_markup_names.clone().unwrap_or_default());
-                names
+                names.into_iter().collect()
             },
             allowed_calls: b.allowed_calls.clone().unwrap_or_default(),
             exclude_dirs: b.exclude_dirs.clone(),

@@ -38,7 +38,20 @@ pub(crate) fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t
 pub(crate) struct Imports {
     pub aliases: HashMap<String, String>,
     pub imported: Vec<String>,
+    /// Which of [`LIKE_NEEDLES`] some imported name contains, kept up to date on import.
+    like_flags: u32,
 }
+
+/// The substrings rules test with [`Imports::like`], precomputed per import.
+const LIKE_NEEDLES: &[&str] = &[
+    "flask",
+    "paramiko",
+    "django.db.models",
+    "django.utils.safestring",
+    "transformers",
+    "datasets",
+    "huggingface_hub",
+];
 
 impl Imports {
     pub fn add_import(&mut self, name: &str, asname: Option<&str>) {
@@ -56,6 +69,11 @@ impl Imports {
     }
 
     fn add_imported(&mut self, name: String) {
+        for (i, needle) in LIKE_NEEDLES.iter().enumerate() {
+            if name.contains(needle) {
+                self.like_flags |= 1 << i;
+            }
+        }
         if !self.imported.contains(&name) {
             self.imported.push(name);
         }
@@ -68,7 +86,10 @@ impl Imports {
 
     /// Bandit's `is_module_imported_like`: any imported name contains `module`.
     pub fn like(&self, module: &str) -> bool {
-        self.imported.iter().any(|m| m.contains(module))
+        match LIKE_NEEDLES.iter().position(|n| *n == module) {
+            Some(i) => self.like_flags & (1 << i) != 0,
+            None => self.imported.iter().any(|m| m.contains(module)),
+        }
     }
 }
 

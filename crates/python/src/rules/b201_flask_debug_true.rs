@@ -28,8 +28,8 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if cx.imports.like("flask")
-        && call.qualname.ends_with(".run")
+    if call.qualname.ends_with(".run")
+        && cx.imports.like("flask")
         && call.kw_is("debug", &["True"], cx.src) == Some(true)
     {
         let line = call.kw_line("debug");

@@ -31,7 +31,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if !cx.imports.exact("tarfile") || !call.name().contains("extractall") {
+    if !call.name().contains("extractall") || !cx.imports.exact("tarfile") {
         return;
     }
     if let Some(filter) = call.args.keyword("filter") {

@@ -30,9 +30,9 @@ declare_rule! {
 const SAFE: &[&str] = &["SafeLoader", "CSafeLoader"];
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if !cx.imports.exact("yaml")
-        || call.name() != "load"
+    if call.name() != "load"
         || !call.qualname.split('.').any(|p| p == "yaml")
+        || !cx.imports.exact("yaml")
     {
         return;
     }

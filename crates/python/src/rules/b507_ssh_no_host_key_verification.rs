@@ -29,7 +29,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if !cx.imports.like("paramiko") || call.name() != "set_missing_host_key_policy" {
+    if call.name() != "set_missing_host_key_policy" || !cx.imports.like("paramiko") {
         return;
     }
     let Some(arg) = call.args.arg(0).map(unparen) else {

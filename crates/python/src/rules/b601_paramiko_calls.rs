@@ -27,7 +27,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if cx.imports.like("paramiko") && call.name() == "exec_command" {
+    if call.name() == "exec_command" && cx.imports.like("paramiko") {
         cx.report(
             Rule::B601,
             call.node,

@@ -28,7 +28,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if !cx.imports.like("django.db.models") || call.name() != "RawSQL" {
+    if call.name() != "RawSQL" || !cx.imports.like("django.db.models") {
         return;
     }
     let Some(sql) = call.args.arg(0).or_else(|| call.args.keyword("sql")) else {

@@ -27,11 +27,10 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if !cx.imports.exact("torch")
-        || !matches!(
-            call.qualname.as_str(),
-            "torch.load" | "torch.serialization.load"
-        )
+    if !matches!(
+        call.qualname.as_str(),
+        "torch.load" | "torch.serialization.load"
+    ) || !cx.imports.exact("torch")
     {
         return;
     }

@@ -39,17 +39,17 @@ const PATTERNS: &[(&str, &str)] = &[
 ];
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if !["transformers", "datasets", "huggingface_hub"]
-        .iter()
-        .any(|m| cx.imports.like(m))
-    {
-        return;
-    }
     let func = call.name();
     let Some((_, module)) = PATTERNS.iter().find(|(f, _)| *f == func) else {
         return;
     };
     if !call.qualname.split('.').any(|p| p == *module) {
+        return;
+    }
+    if !["transformers", "datasets", "huggingface_hub"]
+        .iter()
+        .any(|m| cx.imports.like(m))
+    {
         return;
     }
     let src = cx.src;

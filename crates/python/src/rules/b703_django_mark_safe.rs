@@ -43,7 +43,7 @@ const AFFECTED: &[&str] = &[
 ];
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    if !cx.imports.like("django.utils.safestring") || !AFFECTED.contains(&call.name()) {
+    if !AFFECTED.contains(&call.name()) || !cx.imports.like("django.utils.safestring") {
         return;
     }
     let Some(arg) = call.args.arg(0) else { return };

@@ -1,6 +1,9 @@
 //! Matching of the call and import blacklists (B3xx, B4xx) the way Bandit's one `blacklist`
 //! test does: at most one blacklist finding per node, the first enabled entry that matches.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use tree_sitter::Node;
 
 use crate::rules::blacklist_calls::{Entry, CALLS};
@@ -37,15 +40,28 @@ pub(crate) fn check_call(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         Some(call.qualname.clone())
     };
     let Some(name) = name else { return };
-    let hit = CALLS
-        .iter()
-        .chain(IMPORTS)
-        .filter(|e| cx.on(e.rule))
-        .find(|e| e.names.iter().any(|n| *n == name));
-    if let Some(e) = hit {
+    let Some(candidates) = BY_NAME.get(name.as_str()) else {
+        return;
+    };
+    if let Some(e) = candidates.iter().copied().find(|e| cx.on(e.rule)) {
         report(cx, e, call.node, &name);
     }
 }
+
+/// Every exact name of both blacklists to its entries, in list order (one hash probe per call
+/// instead of comparing against every name).
+static BY_NAME: LazyLock<HashMap<&'static str, Vec<&'static Entry>>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Vec<&'static Entry>> = HashMap::new();
+    for e in CALLS.iter().chain(IMPORTS) {
+        for n in e.names {
+            let v = map.entry(*n).or_default();
+            if !v.iter().any(|x| std::ptr::eq(*x, e)) {
+                v.push(e);
+            }
+        }
+    }
+    map
+});
 
 /// Imports: `prefix + imported name` must start with an entry's name (so `import pickletools`
 /// matches `pickle`, as in Bandit); the message names the imported name.
