@@ -270,6 +270,7 @@ impl Checker for SecretsChecker {
         }
         let rules = &self.engine.rules;
         let lock = is_lock_file(file.path);
+        let test_code = noise::is_test_path(file.path);
         let fixture = self.allow.is_fixture(file.path);
         let matches = resolve_overlaps(rules, raw);
         let index = LineIndex::new(text);
@@ -289,6 +290,12 @@ impl Checker for SecretsChecker {
                 continue;
             }
             let secret = &text[m.secret.clone()];
+            // In test code a generic match is a test value unless it looks generated; those
+            // that do are kept with low confidence.
+            let in_test = test_code && rule.generic;
+            if in_test && (secret.len() < 12 || noise::shannon_entropy(secret) < 3.5) {
+                continue;
+            }
             let line = index.line_of(m.secret.start);
             let this = index.line_text(line);
             let before = if line > 1 {
@@ -308,7 +315,7 @@ impl Checker for SecretsChecker {
                 rule: m.rule,
                 secret: m.secret,
                 line,
-                confidence: if fixture {
+                confidence: if fixture || in_test {
                     Confidence::Low
                 } else {
                     rule.confidence

@@ -137,7 +137,8 @@ pub fn is_placeholder(secret: &str) -> bool {
     if secret.starts_with("&lt;") || contains_ignore_case(secret, PLACEHOLDER_WORDS) {
         return true;
     }
-    long_run(bytes) || low_variety(bytes)
+    let all_same = bytes.iter().all(|&b| b == bytes[0]);
+    all_same || long_run(bytes) || low_variety(bytes)
 }
 
 /// Parts of a name that make `name = value` metadata about a secret rather than the secret:
@@ -208,7 +209,10 @@ const NAME_STOPWORDS: &[&str] = &[
 /// Stricter checks for generic rules, whose values come from assignments of any kind.
 /// `context` is the matched text before the value (the name and the operator).
 pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
-    if is_placeholder(secret) {
+    if is_placeholder(secret)
+        || secret.starts_with(char::is_whitespace)
+        || secret.ends_with(char::is_whitespace)
+    {
         return true;
     }
     if contains_ignore_case(assigned_name(context), NAME_STOPWORDS) {
@@ -370,22 +374,55 @@ fn is_identifier_like(s: &str) -> bool {
     {
         return true;
     }
-    // snake_case or dotted.path of lower-case words.
-    let words_only = b
-        .iter()
-        .all(|&c| c.is_ascii_lowercase() || c == b'_' || c == b'.' || c == b'-');
-    if words_only {
-        return true;
+    // Words without digits or symbols: `my_password`, `ReadOnlyPasswordHashField`,
+    // `Get-AnsibleParam`, `SECRET_KEY`. A secret mixes classes.
+    if s.len() < 64
+        && b.iter().any(u8::is_ascii_alphabetic)
+        && b.iter()
+            .all(|&c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'.' | b'-'))
+    {
+        // Random letters switch case all the time; names have words.
+        let upper = b.iter().filter(|c| c.is_ascii_uppercase()).count();
+        let separated = b.iter().any(|&c| matches!(c, b'_' | b'.' | b'-'));
+        if separated || upper * 3 <= b.len() || upper == b.len() {
+            return true;
+        }
     }
-    // SCREAMING_CASE constants.
+    // SCREAMING_CASE constants with digits: `AWS_REGION_2`.
     let upper_words = b
         .iter()
         .all(|&c| c.is_ascii_uppercase() || c == b'_' || c == b'.' || c.is_ascii_digit());
-    if upper_words && b.contains(&b'_') {
-        return true;
-    }
-    // CamelCase words with no digits: `SomeClassName`.
-    b.iter().all(u8::is_ascii_alphabetic) && s.len() < 24 && b[0].is_ascii_uppercase()
+    upper_words && b.contains(&b'_')
+}
+
+/// Whether a path is test code or test data (`tests/`, `test_*.py`, `*_test.go`, `conftest.py`,
+/// `fixtures/`, `*.spec.ts`): generic findings there are test values far more often than
+/// secrets.
+pub fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split('/');
+    let name = parts.next_back().unwrap_or("");
+    let dir_hit = lower.split('/').rev().skip(1).any(|d| {
+        matches!(
+            d,
+            "test"
+                | "tests"
+                | "testing"
+                | "testdata"
+                | "test_data"
+                | "fixtures"
+                | "__tests__"
+                | "spec"
+                | "specs"
+        )
+    });
+    dir_hit
+        || name.starts_with("test_")
+        || name == "conftest.py"
+        || name.contains("_test.")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.contains("_spec.")
 }
 
 #[cfg(test)]
@@ -425,7 +462,32 @@ mod tests {
     }
 
     #[test]
+    fn test_paths() {
+        assert!(is_test_path("tests/auth_tests/test_forms.py"));
+        assert!(is_test_path("src/app/conftest.py"));
+        assert!(is_test_path("web/login.spec.ts"));
+        assert!(!is_test_path("src/settings.py"));
+        assert!(!is_test_path("contest/settings.py"));
+    }
+
+    #[test]
     fn generic_noise() {
+        assert!(is_generic_noise(
+            "ReadOnlyPasswordHashField",
+            "password = ReadOnlyPasswordHashField()",
+            "password = "
+        ));
+        assert!(is_generic_noise(
+            "Get-AnsibleParam",
+            "$password = Get-AnsibleParam -obj $params",
+            "$password = "
+        ));
+        assert!(is_generic_noise(
+            " -u foo",
+            "password:\" -u foo\"",
+            "password:\""
+        ));
+        assert!(is_placeholder("****"));
         assert!(is_generic_noise(
             "password",
             "password = 'password'",

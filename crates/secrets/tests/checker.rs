@@ -367,3 +367,22 @@ fn generic_password_in_realistic_files() {
         assert!(scan("app.py", text).findings.is_empty(), "{text}");
     }
 }
+
+#[test]
+fn generic_values_in_test_code() {
+    // A test password is a test value; a generated-looking one is kept, with low confidence;
+    // provider formats are reported as anywhere else.
+    let out = scan(
+        "tests/test_login.py",
+        "user = create(password=\"Sup3rS3cret!\")\n",
+    );
+    assert!(out.findings.is_empty(), "{:?}", ids(&out));
+    let key = expand_example("{{base62:32}}", "k");
+    let out = scan("tests/test_client.py", &format!("API_KEY = \"{key}\"\n"));
+    assert_eq!(ids(&out), ["generic-api-key"]);
+    assert_eq!(out.findings[0].confidence, palisade_core::Confidence::Low);
+    let pem = pem();
+    let out = scan("tests/test_keys.py", &format!("KEY = '''{pem}'''\n"));
+    assert_eq!(ids(&out), ["private-key"]);
+    assert_eq!(out.findings[0].confidence, palisade_core::Confidence::High);
+}
