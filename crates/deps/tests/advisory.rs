@@ -178,7 +178,7 @@ fn missing_and_corrupt_sources_are_errors() {
         "an empty folder has no records"
     );
     let bad = tmp.path().join("x.bin");
-    std::fs::write(&bad, b"PALISADE-OSV-INDEX-1\n\xff\xff").unwrap();
+    std::fs::write(&bad, b"PALISADE-OSV-INDEX-2\n\xff\xff").unwrap();
     assert!(AdvisoryDb::open_index(&bad)
         .unwrap_err()
         .to_string()

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::source::{self, DbError, Loaded, SourceKind};
 use super::{match_version, PackageAdvisory, Vulnerability};
 
-pub(crate) const MAGIC: &[u8] = b"PALISADE-OSV-INDEX-1\n";
+pub(crate) const MAGIC: &[u8] = b"PALISADE-OSV-INDEX-2\n";
 
 /// What is known about a loaded database.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
