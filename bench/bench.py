@@ -3,6 +3,8 @@
 
 Jobs:
   one-file   one Python file, as a one-file commit hands it to a pre-commit hook
+  staged     the same file staged in a scratch git repository, checked from the index
+             (palisade check --staged, gitleaks/betterleaks/kingfisher --staged)
              (django/conf/global_settings.py from the corpus, else bench/data/settings.py)
   manifest   one pinned requirements file (bench/data/requirements.txt); pip-audit needs PyPI
   corpus     the real-world corpus (../shared/bench/corpus.sh): Django, ansible-core, Salt
@@ -12,7 +14,7 @@ resident memory of the process tree (wait4 rusage), the exit code, and the ratio
 palisade run's median to the peer's (palisade --only secrets for secret scanners, --only python
 for bandit/ruff, --only deps for pip-audit). Python 3.11 standard library only.
 
-Usage: bench/bench.py [--jobs one-file,manifest,corpus] [--runs 5] [--skip bandit,...] [--slow]
+Usage: bench/bench.py [--jobs one-file,staged,manifest,corpus] [--runs 5] [--skip a,b] [--slow]
 See bench/README.md for the exact commands and how to add a peer.
 """
 
@@ -67,6 +69,8 @@ def palisade(kind: str) -> Tool:
     }
     if kind == "python":
         del jobs["manifest"]
+    if kind in ("all", "secrets"):
+        jobs["staged"] = ["check", *only, "--staged"]
     # Exit 2 means some file could not be checked (the rest was): still a complete timing.
     return Tool(name, kind, "palisade", jobs, ok_codes={0, 1, 2})
 
@@ -104,6 +108,7 @@ PEERS = [
         "PEER_GITLEAKS",
         {
             "one-file": ["dir", "--no-banner", "--redact", "{path}"],
+            "staged": ["git", "--pre-commit", "--staged", "--redact", "--no-banner", "."],
             "corpus": ["dir", "--no-banner", "--redact", "{path}"],
         },
     ),
@@ -113,6 +118,7 @@ PEERS = [
         "PEER_BETTERLEAKS",
         {
             "one-file": ["--no-banner", "--redact", "{path}"],
+            "staged": ["git", "--staged", "--no-banner", "--redact", "."],
             "corpus": ["--no-banner", "--redact", "{path}"],
         },
     ),
@@ -122,6 +128,7 @@ PEERS = [
         "PEER_KINGFISHER",
         {
             "one-file": ["scan", "{path}", "--no-validate", "--no-update-check", "-q"],
+            "staged": ["scan", ".", "--staged", "--no-validate", "--no-update-check", "-q"],
             "corpus": ["scan", "{path}", "--no-validate", "--no-update-check", "-q"],
         },
         # 200-range codes report findings.
@@ -223,6 +230,31 @@ def corpus_dir(explicit: str | None) -> Path | None:
         log(f"corpus unavailable: {out.stderr.strip()[-300:]}")
         return None
     return Path(out.stdout.strip())
+
+
+def stage_one_file(repo: Path, source: Path, rel: str) -> None:
+    """A scratch repository with one commit, and `source` staged as a new file at `rel`."""
+    env = dict(
+        os.environ,
+        GIT_CONFIG_GLOBAL="/dev/null",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@palisade.invalid",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@palisade.invalid",
+    )
+    repo.mkdir(parents=True)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    (repo / "README").write_text("scratch repository of the palisade benchmark\n")
+    git("add", "README")
+    git("commit", "-q", "-m", "initial")
+    (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, repo / rel)
+    git("add", rel)
 
 
 def warm_page_cache(root: Path) -> None:
@@ -341,14 +373,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--jobs",
-        default="one-file,manifest,corpus",
+        default="one-file,staged,manifest,corpus",
         help="comma-separated jobs to run (default: %(default)s)",
     )
     ap.add_argument(
         "--runs",
         type=int,
         default=5,
-        help="timed runs per tool for one-file and manifest (median reported)",
+        help="timed runs per tool for one-file, staged and manifest (median reported)",
     )
     ap.add_argument("--corpus-runs", type=int, default=1, help="timed runs per tool on the corpus")
     ap.add_argument("--skip", default="", help="comma-separated tool names to leave out")
@@ -371,26 +403,33 @@ def main() -> int:
     args = ap.parse_args()
 
     jobs_wanted = [j for j in args.jobs.split(",") if j]
-    unknown = set(jobs_wanted) - {"one-file", "manifest", "corpus"}
+    unknown = set(jobs_wanted) - {"one-file", "staged", "manifest", "corpus"}
     if unknown:
         ap.error(f"unknown job(s): {', '.join(sorted(unknown))}")
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     only = {s.strip() for s in args.only_tools.split(",") if s.strip()}
 
     binary = Path(args.palisade) if args.palisade else build_palisade()
+    scratch = Path(tempfile.mkdtemp(prefix="palisade-bench-"))
     # Time a private copy: the shared target folder may be rebuilt by someone else mid-run.
-    private = Path(tempfile.mkdtemp(prefix="palisade-bench-")) / "palisade"
+    private = scratch / "palisade"
     shutil.copy2(binary, private)
     binaries = {"palisade": str(private), **peer_binaries()}
 
-    corpus = corpus_dir(args.corpus) if ({"one-file", "corpus"} & set(jobs_wanted)) else None
+    wants_file = {"one-file", "staged", "corpus"} & set(jobs_wanted)
+    corpus = corpus_dir(args.corpus) if wants_file else None
     jobs = []
+    if corpus and (corpus / CORPUS_ONE_FILE).is_file():
+        project, rel = CORPUS_ONE_FILE.split("/", 1)
+        one_file = Job("one-file", corpus / project, rel, args.runs)
+    else:
+        one_file = Job("one-file", DATA, "settings.py", args.runs)
     if "one-file" in jobs_wanted:
-        if corpus and (corpus / CORPUS_ONE_FILE).is_file():
-            project, rel = CORPUS_ONE_FILE.split("/", 1)
-            jobs.append(Job("one-file", corpus / project, rel, args.runs))
-        else:
-            jobs.append(Job("one-file", DATA, "settings.py", args.runs))
+        jobs.append(one_file)
+    if "staged" in jobs_wanted:
+        repo = scratch / "repo"
+        stage_one_file(repo, one_file.cwd / one_file.path, one_file.path)
+        jobs.append(Job("staged", repo, ".", args.runs))
     if "manifest" in jobs_wanted:
         jobs.append(Job("manifest", DATA, "requirements.txt", args.runs))
     if "corpus" in jobs_wanted:
@@ -464,7 +503,7 @@ def main() -> int:
         Path(args.json).write_text(
             json.dumps([r.__dict__ | {"median": r.median} for r in results], indent=2) + "\n"
         )
-    shutil.rmtree(private.parent, ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
