@@ -270,7 +270,7 @@ impl Checker for SecretsChecker {
         }
         let rules = &self.engine.rules;
         let lock = is_lock_file(file.path);
-        let test_code = noise::is_test_path(file.path);
+        let test_code = noise::is_test_path(file.path) || noise::is_docs_path(file.path);
         let fixture = self.allow.is_fixture(file.path);
         let matches = resolve_overlaps(rules, raw);
         let index = LineIndex::new(text);
@@ -290,8 +290,8 @@ impl Checker for SecretsChecker {
                 continue;
             }
             let secret = &text[m.secret.clone()];
-            // In test code a generic match is a test value unless it looks generated; those
-            // that do are kept with low confidence.
+            // In tests and docs a generic match is an example value unless it looks generated;
+            // those that do are kept with low confidence.
             let in_test = test_code && rule.generic;
             if in_test && (secret.len() < 12 || noise::shannon_entropy(secret) < 3.5) {
                 continue;

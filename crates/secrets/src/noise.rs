@@ -215,6 +215,9 @@ pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
     {
         return true;
     }
+    if is_password_hash(secret) || secret.matches(' ').count() >= 2 {
+        return true;
+    }
     if contains_ignore_case(assigned_name(context), NAME_STOPWORDS) {
         return true;
     }
@@ -395,6 +398,36 @@ fn is_identifier_like(s: &str) -> bool {
     upper_words && b.contains(&b'_')
 }
 
+/// Stored password hashes (`$6$rounds=...`, `$2b$12$...`, `pbkdf2_sha256$...`, `argon2...`):
+/// what a system keeps instead of the password.
+fn is_password_hash(s: &str) -> bool {
+    let b = s.as_bytes();
+    let crypt =
+        b.len() > 4 && b[0] == b'$' && b[1..].contains(&b'$') && b[1].is_ascii_alphanumeric();
+    crypt
+        || [
+            "pbkdf2", "argon2", "bcrypt", "scrypt", "sha1$", "md5$", "{ssha}", "{sha}",
+        ]
+        .iter()
+        .any(|p| s.len() > p.len() && s[..p.len()].eq_ignore_ascii_case(p))
+}
+
+/// Documentation (`docs/`, `*.rst`, `*.md`): credentials there are examples far more often
+/// than leaks, so generic findings are held to the same bar as in tests.
+pub fn is_docs_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    let in_docs = lower
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "doc" | "docs" | "documentation" | "examples" | "example"));
+    in_docs
+        || [".rst", ".md", ".markdown", ".adoc", ".txt"]
+            .iter()
+            .any(|e| name.ends_with(e) && !name.starts_with("requirements"))
+}
+
 /// Whether a path is test code or test data (`tests/`, `test_*.py`, `*_test.go`, `conftest.py`,
 /// `fixtures/`, `*.spec.ts`): generic findings there are test values far more often than
 /// secrets.
@@ -459,6 +492,17 @@ mod tests {
         ] {
             assert!(!is_placeholder(s), "{s}");
         }
+    }
+
+    #[test]
+    fn doc_paths_and_hashes() {
+        assert!(is_docs_path("docs/topics/db/multi-db.txt"));
+        assert!(is_docs_path("README.md"));
+        assert!(!is_docs_path("requirements.txt"));
+        assert!(!is_docs_path("src/app.py"));
+        assert!(is_password_hash("$6$rounds=656000$abcdefgh$xyz"));
+        assert!(is_password_hash("pbkdf2_sha256$260000$salt$hash"));
+        assert!(!is_password_hash("$ecretP4ss"));
     }
 
     #[test]
