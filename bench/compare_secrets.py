@@ -149,8 +149,14 @@ def norm_path(p: str, corpus: Path, prefix: str = "") -> str:
     return (prefix + p) if prefix else p
 
 
+PALISADE_SKIPPED: set[str] = set()  # files palisade reported as not scanned (diagnostics)
+
+
 def load_palisade(report: Path, corpus: Path, prefix: str) -> list[Finding]:
     doc = json.loads(report.read_text())
+    for d in doc.get("diagnostics", []):
+        if d.get("path") and "skipped" in d.get("message", ""):
+            PALISADE_SKIPPED.add(norm_path(d["path"], corpus, prefix))
     out = []
     for f in doc["findings"]:
         path = norm_path(f["path"], corpus, prefix)
@@ -361,6 +367,17 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join([fmt.format(*header), sep, *(fmt.format(*map(str, r)) for r in rows)])
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> str:
+    """95% Wilson score interval of a proportion k/n, as 'lo-hi%'."""
+    if n == 0:
+        return "-"
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return f"{max(0.0, c - h):.0%}-{min(1.0, c + h):.0%}"
+
+
 def read_labels(path: Path) -> dict[tuple[str, int], str]:
     labels = {}
     for n, line in enumerate(path.read_text().splitlines(), 1):
@@ -447,10 +464,17 @@ def main() -> int:
             peer = {(f.path, f.line) for f in findings[tool]}
             pal = {(f.path, f.line) for f in findings["palisade"]
                    if in_scope(f, scope[tool])}
-            rows.append([tool, len(peer), len(pal), len(peer & pal), len(peer - pal),
-                         len(pal - peer)])
+            only = peer - pal
+            pal_lines = collections.defaultdict(set)
+            for p, n in pal:
+                pal_lines[p].add(n)
+            near = {(p, n) for p, n in only if any(abs(n - m) <= 2 for m in pal_lines[p])}
+            skipped = {(p, n) for p, n in only if p in PALISADE_SKIPPED}
+            rows.append([tool, len(peer), len(pal), len(peer & pal), len(only), len(near),
+                         len(skipped), len(pal - peer)])
         print(table(rows, ["peer", "peer locs", "palisade locs", "both", "only peer",
-                           "only palisade"]))
+                           "of which palisade within 2 lines", "of which in files palisade "
+                           "skipped", "only palisade"]))
 
         pal_locs = {(f.path, f.line) for f in findings["palisade"]}
         print("\n## Rules behind peer findings that palisade does not report (by location)\n")
@@ -462,6 +486,12 @@ def main() -> int:
             if miss:
                 top = ", ".join(f"{r} {n}" for r, n in miss.most_common(12))
                 print(f"- {tool}: {top}")
+
+        peer_locs = {(f.path, f.line) for t in PEERS if t in findings for f in findings[t]}
+        alone = collections.Counter(f.rule for f in findings["palisade"]
+                                    if (f.path, f.line) not in peer_locs)
+        print(f"- palisade, reported by no peer ({sum(alone.values())}): "
+              + ", ".join(f"{r} {n}" for r, n in alone.most_common(12)))
 
     print("\n## Rules per tool (top 15)\n")
     for tool, fs in findings.items():
@@ -524,20 +554,33 @@ def main() -> int:
         labels = read_labels(args.labels)
         print("\n## Precision from hand labels (sampled findings)\n")
         rows = []
+        per_rule: dict[str, str] = {}
         for tool, group in samples.items():
             got = [labels.get((f.path, f.line)) for f in group]
             c = collections.Counter(g for g in got if g)
             n = sum(c.values())
             if not n:
                 continue
+            ok = c["secret"] + c["fixture"]
             rows.append([tool, len(group), n, c["secret"], c["fixture"], c["fp"],
-                         f"{c['secret'] / n:.0%}", f"{(c['secret'] + c['fixture']) / n:.0%}"])
+                         f"{c['secret'] / n:.0%}", f"{ok / n:.0%}", wilson(ok, n)])
+            by_rule = collections.defaultdict(collections.Counter)
+            for f, g in zip(group, got):
+                if g:
+                    by_rule[f.rule][g] += 1
+            per_rule[tool] = ", ".join(
+                f"{r} {k['secret'] + k['fixture']}/{sum(k.values())}"
+                for r, k in sorted(by_rule.items(), key=lambda kv: -sum(kv[1].values())))
             missing = [f"{f.path}:{f.line}" for f, g in zip(group, got) if not g]
             if missing:
                 print(f"{tool}: {len(missing)} sampled findings unlabelled: "
                       + ", ".join(missing[:5]), file=sys.stderr)
         print(table(rows, ["tool", "sampled", "labelled", "secret", "fixture", "fp",
-                           "precision (live-looking)", "precision (credential incl. fixtures)"]))
+                           "precision (live-looking)", "precision (credential incl. fixtures)",
+                           "95% interval"]))
+        print("\nsampled findings that are credentials (secret or fixture) per rule:")
+        for tool, text in per_rule.items():
+            print(f"- {tool}: {text}")
     return 0
 
 
