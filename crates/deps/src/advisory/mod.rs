@@ -176,50 +176,42 @@ fn id_rank(id: &str) -> u8 {
     }
 }
 
-/// Matches `version` against a package's advisories and merges records whose id/alias sets
-/// intersect (PYSEC and GHSA records of one CVE become one finding).
+/// Matches `version` against a package's advisories and merges duplicates the way pip-audit
+/// does: every PYSEC record is its own vulnerability (two PYSEC records that share a GHSA
+/// alias by mistake are still two CVEs), and any other record (GHSA, MAL, ...) is merged into
+/// the first earlier one whose id/alias set it intersects.
 pub fn match_version(advisories: &[PackageAdvisory], version: &Version) -> Vec<Vulnerability> {
-    let hits: Vec<(&PackageAdvisory, Affects)> = advisories
+    let mut hits: Vec<(&PackageAdvisory, Affects)> = advisories
         .iter()
         .filter_map(|a| a.affects(version).map(|m| (a, m)))
         .collect();
-    // Union-find over the hits by shared names.
-    let mut parent: Vec<usize> = (0..hits.len()).collect();
-    fn find(p: &mut [usize], i: usize) -> usize {
-        let mut i = i;
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
-    let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    hits.sort_by(|a, b| (id_rank(&a.0.id), &a.0.id).cmp(&(id_rank(&b.0.id), &b.0.id)));
+    // Each group: its member records and the union of their names.
+    let mut groups: Vec<(Vec<usize>, std::collections::HashSet<&str>)> = Vec::new();
     for (i, (a, _)) in hits.iter().enumerate() {
-        for n in std::iter::once(&a.id).chain(a.aliases.iter()) {
-            match by_name.get(n.as_str()) {
-                Some(&j) => {
-                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                    if ri != rj {
-                        parent[ri] = rj;
-                    }
-                }
-                None => {
-                    by_name.insert(n.as_str(), i);
-                }
+        let names: Vec<&str> = std::iter::once(a.id.as_str())
+            .chain(a.aliases.iter().map(String::as_str))
+            .collect();
+        let target = if a.id.starts_with("PYSEC-") {
+            None
+        } else {
+            groups
+                .iter()
+                .position(|(_, seen)| names.iter().any(|n| seen.contains(n)))
+        };
+        match target {
+            Some(g) => {
+                groups[g].0.push(i);
+                groups[g].1.extend(names);
             }
+            None => groups.push((vec![i], names.into_iter().collect())),
         }
-    }
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for i in 0..hits.len() {
-        let r = find(&mut parent, i);
-        groups.entry(r).or_default().push(i);
     }
     let mut out: Vec<Vulnerability> = groups
-        .into_values()
-        .map(|members| {
-            let mut recs: Vec<&(&PackageAdvisory, Affects)> =
+        .into_iter()
+        .map(|(members, _)| {
+            let recs: Vec<&(&PackageAdvisory, Affects)> =
                 members.iter().map(|&i| &hits[i]).collect();
-            recs.sort_by(|a, b| (id_rank(&a.0.id), &a.0.id).cmp(&(id_rank(&b.0.id), &b.0.id)));
             let primary = recs[0].0;
             let mut names: Vec<String> = recs
                 .iter()
@@ -334,7 +326,7 @@ mod tests {
                 &[],
                 vec![vec![Introduced("0".into()), Fixed("1.9".into())]],
             ),
-            adv("PYSEC-2021-1", &[], &[], vec![r]),
+            adv("PYSEC-2021-1", &[], &[], vec![r.clone()]),
         ];
         let m = match_version(&advs, &v("1.5"));
         assert_eq!(m.len(), 2);
@@ -343,5 +335,16 @@ mod tests {
         assert_eq!(m[0].fixed, vec![v("1.9"), v("2.0")]);
         assert!(m[0].is_named("ghsa-aaaa"));
         assert_eq!(m[1].id, "PYSEC-2021-1");
+
+        // Two PYSEC records (two CVEs) that share a GHSA alias stay two findings, as in
+        // pip-audit; a GHSA record joins the first one it names.
+        let advs = vec![
+            adv("PYSEC-1", &["CVE-1", "GHSA-shared"], &[], vec![r.clone()]),
+            adv("PYSEC-2", &["CVE-2", "GHSA-shared"], &[], vec![r.clone()]),
+            adv("GHSA-shared", &["CVE-1"], &[], vec![r]),
+        ];
+        let m = match_version(&advs, &v("1.5"));
+        let ids: Vec<(&str, usize)> = m.iter().map(|x| (x.id.as_str(), x.aliases.len())).collect();
+        assert_eq!(ids, vec![("PYSEC-1", 2), ("PYSEC-2", 2)]);
     }
 }
