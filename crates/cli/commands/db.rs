@@ -78,6 +78,9 @@ pub fn run(args: &DbArgs) -> Result<ExitCode> {
                 m.skipped,
                 m.data_date.as_deref().unwrap_or("unknown"),
             );
+            for example in &m.skipped_examples {
+                eprintln!("palisade: warning: record skipped: {example}");
+            }
             if let Some(c) = &report.commit {
                 println!("commit {c}");
             }

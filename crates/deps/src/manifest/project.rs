@@ -146,6 +146,8 @@ pub fn parse_pyproject(path: &str, text: &str) -> Manifest {
         }
     }
     if let Some(groups) = &doc.dependency_groups {
+        // group -> (included group, line), names normalised, for the cycle check below.
+        let mut edges: BTreeMap<String, Vec<(String, u32)>> = BTreeMap::new();
         for (group, items) in groups {
             for item in items {
                 match item.get_ref() {
@@ -155,6 +157,13 @@ pub fn parse_pyproject(path: &str, text: &str) -> Manifest {
                     }
                     toml::Value::Table(t) if t.contains_key("include-group") => {
                         let target = t.get("include-group").and_then(|v| v.as_str());
+                        if let Some(g) = target {
+                            let (loc, _) = loc_of(&index, item.span());
+                            edges
+                                .entry(pep508::normalize_name(group))
+                                .or_default()
+                                .push((pep508::normalize_name(g), loc.line));
+                        }
                         let known = target.is_some_and(|g| {
                             groups
                                 .keys()
@@ -187,6 +196,15 @@ pub fn parse_pyproject(path: &str, text: &str) -> Manifest {
                 }
             }
         }
+        if let Some((cycle, line)) = find_cycle(&edges) {
+            m.diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!("dependency-groups include cycle: {}", cycle.join(" -> ")),
+                )
+                .at_line(line),
+            );
+        }
     }
     if let Some(poetry) = doc.tool.as_ref().and_then(|t| t.poetry.as_ref()) {
         let mut tables: Vec<(String, &BTreeMap<String, Spanned<toml::Value>>)> = Vec::new();
@@ -217,6 +235,42 @@ pub fn parse_pyproject(path: &str, text: &str) -> Manifest {
         }
     }
     m
+}
+
+/// The first include cycle among dependency groups, and the line of the include closing it.
+fn find_cycle(edges: &BTreeMap<String, Vec<(String, u32)>>) -> Option<(Vec<String>, u32)> {
+    fn dfs(
+        node: &str,
+        edges: &BTreeMap<String, Vec<(String, u32)>>,
+        stack: &mut Vec<String>,
+        done: &mut std::collections::HashSet<String>,
+    ) -> Option<(Vec<String>, u32)> {
+        stack.push(node.to_string());
+        for (next, line) in edges.get(node).into_iter().flatten() {
+            if let Some(pos) = stack.iter().position(|s| s == next) {
+                let mut cycle = stack[pos..].to_vec();
+                cycle.push(next.clone());
+                return Some((cycle, *line));
+            }
+            if !done.contains(next) {
+                if let Some(found) = dfs(next, edges, stack, done) {
+                    return Some(found);
+                }
+            }
+        }
+        stack.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = std::collections::HashSet::new();
+    for start in edges.keys() {
+        if !done.contains(start) {
+            if let Some(found) = dfs(start, edges, &mut Vec::new(), &mut done) {
+                return Some(found);
+            }
+        }
+    }
+    None
 }
 
 /// A Poetry version constraint as a source: a bare version is exact (`1.2.3` means `==1.2.3`);
@@ -521,6 +575,21 @@ black = {version = "==24.1.0"}
             .unwrap();
         assert_eq!(attrs.dep.loc.line, 4);
         assert_eq!(p.len(), 9);
+    }
+
+    #[test]
+    fn dependency_group_cycles_are_errors() {
+        let m = parse_pyproject(
+            "pyproject.toml",
+            "[dependency-groups]\na = [{include-group = \"b\"}]\nb = [\"x==1\", {include-group = \"A\"}]\n",
+        );
+        assert_eq!(m.diagnostics.len(), 1, "{:?}", m.diagnostics);
+        assert_eq!(m.diagnostics[0].line, Some(3));
+        assert!(
+            m.diagnostics[0].message.ends_with("a -> b -> a"),
+            "{}",
+            m.diagnostics[0].message
+        );
     }
 
     #[test]

@@ -39,28 +39,51 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
         path,
         opt.loc,
         format!("`--extra-index-url {shown}` lets packages of the same name on any index compete (dependency confusion)"),
-        &redact_snippet(&opt.snippet),
+        &opt.snippet,
         shown,
     ));
 }
 
-/// The snippet with the user-info of any URL in it replaced.
+/// The text with the user-info of every URL in it replaced by `****`.
 pub fn redact_snippet(snippet: &str) -> String {
-    snippet
-        .split(' ')
-        .map(|w| {
-            if w.contains("://") {
-                crate::manifest::redact_url(w)
-            } else if let Some((k, v)) = w.split_once('=') {
-                if v.contains("://") {
-                    format!("{k}={}", crate::manifest::redact_url(v))
-                } else {
-                    w.to_string()
-                }
-            } else {
-                w.to_string()
+    if !snippet.contains("://") {
+        return snippet.to_string();
+    }
+    let mut out = String::with_capacity(snippet.len());
+    let mut rest = snippet;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        // The authority ends at `/`, whitespace, a quote or the end.
+        let end = tail
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                out.push_str("****");
+                out.push_str(&authority[at..]);
             }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snippets_lose_credentials() {
+        assert_eq!(
+            super::redact_snippet("-i https://u:p@h/simple --extra-index-url=http://t0k@x/s \"mylib @ git+https://a:b@g/o/r\""),
+            "-i https://****@h/simple --extra-index-url=http://****@x/s \"mylib @ git+https://****@g/o/r\""
+        );
+        assert_eq!(
+            super::redact_snippet("git+ssh://git@github.com/o/r@main"),
+            "git+ssh://****@github.com/o/r@main"
+        );
+        assert_eq!(super::redact_snippet("requests==2.0"), "requests==2.0");
+    }
 }

@@ -39,7 +39,7 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
                 path,
                 opt.loc,
                 format!("`--trusted-host {host}` turns off TLS certificate checks for that host"),
-                &super::dep006_extra_index_url::redact_snippet(&opt.snippet),
+                &opt.snippet,
                 format!("trusted-host {host}"),
             ));
             return;
@@ -55,7 +55,7 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
         path,
         opt.loc,
         format!("`{flag} {shown}` fetches packages over plain HTTP; use https://"),
-        &super::dep006_extra_index_url::redact_snippet(&opt.snippet),
+        &opt.snippet,
         shown,
     ));
 }

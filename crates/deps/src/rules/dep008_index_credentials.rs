@@ -56,7 +56,7 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
         path,
         opt.loc,
         format!("`{flag} {shown}` has credentials written into the URL; read them from the environment (`${{VAR}}`) or a keyring"),
-        &super::dep006_extra_index_url::redact_snippet(&opt.snippet),
+        &opt.snippet,
         shown,
     ));
 }

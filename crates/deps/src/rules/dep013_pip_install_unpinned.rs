@@ -41,8 +41,12 @@ pub fn check(path: &str, cmd: &Command, out: &mut Vec<Finding>) {
     if install.unpinned.is_empty() {
         return;
     }
-    let list = install
+    let unpinned: Vec<String> = install
         .unpinned
+        .iter()
+        .map(|a| super::dep006_extra_index_url::redact_snippet(a))
+        .collect();
+    let list = unpinned
         .iter()
         .map(|a| format!("`{a}`"))
         .collect::<Vec<_>>()
@@ -53,6 +57,6 @@ pub fn check(path: &str, cmd: &Command, out: &mut Vec<Finding>) {
         cmd.loc,
         format!("`pip install` of {list} is not pinned; install exact `==` versions or `--require-hashes -r` a hashed requirements file"),
         &cmd.snippet,
-        install.unpinned.join(" "),
+        unpinned.join(" "),
     ));
 }

@@ -77,6 +77,7 @@ pub fn finding(
         },
         message,
     )
-    .with_snippet(snippet)
+    // A URL in the line may carry credentials (`https://user:token@host`): never echo them.
+    .with_snippet(dep006_extra_index_url::redact_snippet(snippet))
     .with_identity(identity)
 }
