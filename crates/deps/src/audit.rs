@@ -22,6 +22,8 @@ pub struct AuditTarget {
     /// The name as written (`None` for a nameless URL).
     pub name: Option<String>,
     pub pinning: Pinning,
+    /// The environment marker the pin applies under, if any (reported, not evaluated).
+    pub marker: Option<String>,
 }
 
 /// The name of the index file inside the folder `palisade db update` maintains.
@@ -193,6 +195,9 @@ impl Auditor {
                 }
                 if let Some(sev) = &v.severity {
                     msg.push_str(&format!(" [severity {sev}]"));
+                }
+                if let Some(m) = &t.marker {
+                    msg.push_str(&format!(" (installed only where `{m}`)"));
                 }
                 let mut f = crate::rules::finding(
                     &KNOWN_VULNERABILITY,

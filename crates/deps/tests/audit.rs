@@ -118,7 +118,7 @@ fn snapshot_reference_case_through_the_checker() {
 
 #[test]
 fn findings_name_aliases_fixes_and_severity() {
-    let p = project("demo==1.0\nother==2.0\n");
+    let p = project("demo==1.0\nother==2.0\ndemo==1.0 ; python_version < \"3.9\"\n");
     let run = p.run(&p.config(), "2026-11-25T00:00:00Z");
     assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
     let mut msgs: Vec<(String, String)> = run
@@ -131,7 +131,9 @@ fn findings_name_aliases_fixes_and_severity() {
         msgs,
         vec![
             ("high".to_string(), "demo 1.0 is affected by PYSEC-2026-1 (CVE-2026-0001, GHSA-aaaa-bbbb-cccc): Demo is broken; fixed in 1.5".to_string()),
+            ("high".to_string(), "demo 1.0 is affected by PYSEC-2026-1 (CVE-2026-0001, GHSA-aaaa-bbbb-cccc): Demo is broken; fixed in 1.5 (installed only where `python_version < \"3.9\"`)".to_string()),
             ("low".to_string(), "demo 1.0 is affected by GHSA-zzzz-zzzz-zzzz; no fixed version is known [severity LOW]".to_string()),
+            ("low".to_string(), "demo 1.0 is affected by GHSA-zzzz-zzzz-zzzz; no fixed version is known [severity LOW] (installed only where `python_version < \"3.9\"`)".to_string()),
         ]
     );
 }

@@ -18,6 +18,7 @@ fn targets(path: &str, m: &Manifest) -> Vec<AuditTarget> {
             snippet: d.dep.snippet.clone(),
             name: d.dep.name.clone(),
             pinning: d.dep.pinning(),
+            marker: d.dep.marker.clone(),
         })
         .collect()
 }

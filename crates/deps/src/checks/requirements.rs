@@ -54,6 +54,7 @@ pub fn check(
                     snippet: dep.snippet.clone(),
                     name: dep.name.clone(),
                     pinning: dep.pinning(),
+                    marker: dep.marker.clone(),
                 })
             })
             .collect();
