@@ -157,3 +157,36 @@ fn broken_yaml_is_a_diagnostic_not_a_panic() {
         ]
     );
 }
+
+#[test]
+fn include_chains_are_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..100 {
+        let name = if i == 0 {
+            "requirements.txt".to_string()
+        } else {
+            format!("r{i}.txt")
+        };
+        std::fs::write(
+            tmp.path().join(name),
+            format!("-r r{}.txt\nflask==3.0.{i}\n", i + 1),
+        )
+        .unwrap();
+    }
+    let files = vec!["requirements.txt".to_string()];
+    let run = run_files(&checker(), tmp.path(), &files);
+    let deep: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("includes nest deeper than 64 files"))
+        .collect();
+    assert_eq!(deep.len(), 1, "{:#?}", run.diagnostics);
+    // Every file up to the limit was read, and its pins compared.
+    assert_eq!(
+        run.findings
+            .iter()
+            .filter(|f| f.rule_id == "DEP005")
+            .count(),
+        63
+    );
+}

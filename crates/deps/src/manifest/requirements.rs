@@ -525,8 +525,23 @@ pub fn parse(path: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Re
                 .push(err(format!("cannot parse requirement `{req_text}`: {e}"))),
         }
     }
+    // A binary or badly broken file would otherwise give one diagnostic per line.
+    if file.diagnostics.len() > MAX_DIAGNOSTICS {
+        let more = file.diagnostics.len() - MAX_DIAGNOSTICS;
+        file.diagnostics.truncate(MAX_DIAGNOSTICS);
+        file.diagnostics.push(Diagnostic::error(
+            path,
+            format!("{more} more lines could not be parsed"),
+        ));
+    }
     file
 }
+
+/// Diagnostics kept per file before the rest are summarised.
+const MAX_DIAGNOSTICS: usize = 20;
+
+/// How deep `-r`/`-c` includes may nest (a guard against pathological chains).
+const MAX_INCLUDE_DEPTH: usize = 64;
 
 /// A requirements file and the files it includes, each parsed once.
 #[derive(Debug, Default)]
@@ -677,6 +692,16 @@ fn visit(
         if tree.files.iter().any(|(f, _)| f.path == resolved) {
             continue;
         }
+        if stack.len() >= MAX_INCLUDE_DEPTH {
+            tree.diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!("includes nest deeper than {MAX_INCLUDE_DEPTH} files; `{resolved}` was not checked"),
+                )
+                .at_line(inc.loc.line),
+            );
+            continue;
+        }
         match reader.read(&resolved) {
             Ok(bytes) => {
                 let text = match String::from_utf8(bytes) {
@@ -754,6 +779,17 @@ mod tests {
             Some("c.txt")
         );
         assert_eq!(resolve_include("r.txt", "../c.txt"), None);
+    }
+
+    #[test]
+    fn binary_input_gives_a_bounded_number_of_diagnostics() {
+        let junk: String = (0..500).map(|i| format!("\u{fffd}\u{1}{i}==\n")).collect();
+        let f = parse("requirements.txt", &junk, &no_env);
+        assert_eq!(f.diagnostics.len(), MAX_DIAGNOSTICS + 1);
+        assert_eq!(
+            f.diagnostics.last().unwrap().message,
+            "480 more lines could not be parsed"
+        );
     }
 
     #[test]
