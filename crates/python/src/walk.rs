@@ -143,9 +143,9 @@ pub(crate) struct FileCx<'t, 's> {
     /// Ancestors of the node being visited, root first.
     pub stack: Vec<Node<'t>>,
     nosec: HashMap<u32, RuleSet>,
-    /// A block with no statement (only comments), which CPython rejects but tree-sitter
-    /// accepts: (line, column) of the first.
-    empty_block: Option<(u32, u32)>,
+    /// The first construct CPython rejects but tree-sitter accepts (a block of only comments,
+    /// a number run into a name): (line, column).
+    rejected: Option<(u32, u32)>,
 }
 
 impl<'t, 's> FileCx<'t, 's> {
@@ -228,7 +228,7 @@ pub(crate) fn check_source(src: &str, path: &str, settings: &Settings) -> Option
         issues: Vec::new(),
         stack: Vec::new(),
         nosec: HashMap::new(),
-        empty_block: None,
+        rejected: None,
     };
     walk(root, &mut cx);
     rules::on_file(&mut cx);
@@ -236,7 +236,7 @@ pub(crate) fn check_source(src: &str, path: &str, settings: &Settings) -> Option
         .has_error()
         .then(|| first_error(root))
         .flatten()
-        .or(cx.empty_block);
+        .or(cx.rejected);
 
     let issues = std::mem::take(&mut cx.issues);
     let before = issues.len();
@@ -293,6 +293,8 @@ static INTERESTING: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(||
                         | "string"
                         | "concatenated_string"
                         | "comment"
+                        | "integer"
+                        | "float"
                 )
         })
         .collect()
@@ -345,7 +347,7 @@ fn visit<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
         }
         "except_clause" => rules::on_except(cx, node),
         "assert_statement" => rules::on_assert(cx, node),
-        "block" if cx.empty_block.is_none() && syntax::named_children(node).next().is_none() => {
+        "block" if cx.rejected.is_none() && syntax::named_children(node).next().is_none() => {
             let p = node.start_position();
             let parent_end = cx.stack.last().map_or(p, |n| n.end_position());
             // Report where the statement was expected: the line after the header.
@@ -354,9 +356,31 @@ fn visit<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
             } else {
                 p
             };
-            cx.empty_block = Some((at.row as u32 + 1, at.column as u32 + 1));
+            cx.rejected = Some((at.row as u32 + 1, at.column as u32 + 1));
         }
         "string" | "concatenated_string" => visit_string(node, cx),
+        // `1abc` is two tokens to tree-sitter but an invalid literal to CPython (a keyword
+        // right after a number, `1if`, is only a warning there).
+        "integer" | "float" if cx.rejected.is_none() => {
+            let rest = &cx.src[node.end_byte()..];
+            let word: &str = rest
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            let starts_word = rest
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_');
+            if starts_word
+                && !matches!(
+                    word,
+                    "and" | "or" | "if" | "else" | "in" | "is" | "not" | "for"
+                )
+            {
+                let p = node.start_position();
+                cx.rejected = Some((p.row as u32 + 1, p.column as u32 + 1));
+            }
+        }
         "comment" => {
             if cx.settings.ignore_nosec {
                 return;

@@ -208,3 +208,18 @@ fn a_block_of_only_comments_is_a_syntax_error() {
     assert_eq!(r.diagnostics[0].line, Some(1));
     assert_eq!(ids(&r), vec![(5, "B101".into())]);
 }
+
+#[test]
+fn a_number_run_into_a_name_is_a_syntax_error() {
+    let r = common::run(
+        &common::default_checker(),
+        "n.py",
+        b"x = 1\n1syntax_error\n",
+    );
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(r.diagnostics[0].line, Some(2));
+    let ok = b"y = 1if x else 2\nz = 0x1f + 1_000 + 1e5 + 2j + 0o17\n";
+    assert!(common::run(&common::default_checker(), "k.py", ok)
+        .diagnostics
+        .is_empty());
+}
