@@ -117,6 +117,9 @@ def command(tool: str, exe: str, target: str, report: Path) -> tuple[list[str], 
 
 
 def run_tool(tool: str, exe: str, corpus: Path, target: str, report: Path) -> None:
+    if not Path(exe).is_file():
+        hint = " (cargo build --release, or pass --palisade)" if tool == "palisade" else ""
+        raise SystemExit(f"{tool}: no executable at {exe}{hint}")
     argv, to_stdout = command(tool, exe, target, report)
     argv = ["nice", "-n", "10", *argv]
     print(f"running {tool}: (cd {corpus} && {' '.join(argv)})", file=sys.stderr)
