@@ -37,7 +37,8 @@ pub(crate) struct Auditor {
     allow_unauditable: bool,
     ignores: Vec<IgnoreEntry>,
     now: jiff::Timestamp,
-    db: OnceLock<Result<AdvisoryDb, String>>,
+    /// The database, and whether this run built its index (so skipped records are news).
+    db: OnceLock<Result<(AdvisoryDb, bool), String>>,
     state_reported: AtomicBool,
 }
 
@@ -73,13 +74,13 @@ impl Auditor {
     }
 
     /// The database, loaded on first use.
-    fn db(&self) -> &Result<AdvisoryDb, String> {
+    fn db(&self) -> &Result<(AdvisoryDb, bool), String> {
         self.db.get_or_init(|| {
             let source = self
                 .source
                 .as_deref()
                 .ok_or("no advisory database configured")?;
-            open_source(source, self.cache_dir.as_deref()).map_err(|e| e.to_string())
+            open_source_built(source, self.cache_dir.as_deref()).map_err(|e| e.to_string())
         })
     }
 
@@ -99,8 +100,8 @@ impl Auditor {
         if !self.enabled() || targets.is_empty() {
             return;
         }
-        let db = match self.db() {
-            Ok(db) => db,
+        let (db, built) = match self.db() {
+            Ok((db, built)) => (db, *built),
             Err(e) => {
                 let path = &targets[0].path;
                 diagnostics.push(diag(
@@ -115,7 +116,7 @@ impl Auditor {
                 return;
             }
         };
-        self.report_state(db, diagnostics);
+        self.report_state(db, built, diagnostics);
         let today = self.now.to_zoned(jiff::tz::TimeZone::UTC).date();
         for t in targets {
             let name = t.name.as_deref().map(normalize_name);
@@ -215,7 +216,7 @@ impl Auditor {
     }
 
     /// Reports (once per run) that the data is stale, or how many records were unusable.
-    fn report_state(&self, db: &AdvisoryDb, diagnostics: &mut Vec<Diagnostic>) {
+    fn report_state(&self, db: &AdvisoryDb, built: bool, diagnostics: &mut Vec<Diagnostic>) {
         if self.state_reported.swap(true, Ordering::Relaxed) {
             return;
         }
@@ -248,8 +249,14 @@ impl Auditor {
             }
         }
         if meta.skipped > 0 {
+            // A warning when the index was built in this run (new data), a note afterwards.
+            let level = if built {
+                DiagnosticLevel::Warning
+            } else {
+                DiagnosticLevel::Note
+            };
             diagnostics.push(diag(
-                DiagnosticLevel::Note,
+                level,
                 "",
                 None,
                 format!(
@@ -316,9 +323,17 @@ pub fn open_source(
     source: &Path,
     cache_dir: Option<&Path>,
 ) -> Result<AdvisoryDb, crate::advisory::source::DbError> {
+    open_source_built(source, cache_dir).map(|(db, _)| db)
+}
+
+/// [`open_source`], also saying whether the index was built from the source just now.
+pub fn open_source_built(
+    source: &Path,
+    cache_dir: Option<&Path>,
+) -> Result<(AdvisoryDb, bool), crate::advisory::source::DbError> {
     let managed = source.join(MANAGED_INDEX);
     if managed.is_file() {
-        return AdvisoryDb::open_index(&managed);
+        return AdvisoryDb::open_index(&managed).map(|db| (db, false));
     }
-    AdvisoryDb::open(source, cache_dir).map(|(db, _)| db)
+    AdvisoryDb::open(source, cache_dir)
 }

@@ -380,3 +380,27 @@ fn lock_files_are_audited_and_a_lock_replaces_the_manifest_audit() {
         ]
     );
 }
+
+#[test]
+fn skipped_records_warn_when_the_index_is_built_then_become_notes() {
+    let p = project("demo==1.0\n");
+    std::fs::write(
+        p.db.join("c.json"),
+        r#"{"id":"PYSEC-2026-9","modified":"2026-11-22T10:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"odd"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2019-09-12x"}]}]}]}"#,
+    )
+    .unwrap();
+    let levels =
+        |run: &Run| -> Vec<DiagnosticLevel> { run.diagnostics.iter().map(|d| d.level).collect() };
+    let first = p.run(&p.config(), "2026-11-25T00:00:00Z");
+    assert_eq!(
+        levels(&first),
+        vec![DiagnosticLevel::Warning],
+        "{:#?}",
+        first.diagnostics
+    );
+    assert!(first.diagnostics[0]
+        .message
+        .contains("1 record(s) could not be used"));
+    let second = p.run(&p.config(), "2026-11-25T00:00:00Z");
+    assert_eq!(levels(&second), vec![DiagnosticLevel::Note]);
+}
