@@ -64,3 +64,43 @@ pub fn merge(args: &DepsArgs, config: &Config, root: &Path) -> Config {
     }
     config
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_override_the_config_and_paths_resolve_against_the_config_folder() {
+        let config = Config {
+            advisory_db: Some("db".into()),
+            cache_dir: Some("cache".into()),
+            ..Default::default()
+        };
+        let merged = merge(&DepsArgs::default(), &config, Path::new("/proj"));
+        assert_eq!(merged.advisory_db, Some(PathBuf::from("/proj/db")));
+        assert_eq!(merged.cache_dir, Some(PathBuf::from("/proj/cache")));
+        assert_eq!(merged.audit_source(), Some(PathBuf::from("/proj/db")));
+
+        let args = DepsArgs {
+            advisory_db: Some("other".into()),
+            allow_stale: true,
+            max_db_age: Some(30),
+            ..Default::default()
+        };
+        let merged = merge(&args, &config, Path::new("/proj"));
+        assert_eq!(merged.audit_source(), Some(PathBuf::from("other")));
+        assert!(merged.allow_stale && !merged.allow_unauditable);
+        assert_eq!(merged.max_db_age_days(), 30);
+
+        let args = DepsArgs {
+            no_audit: true,
+            ..Default::default()
+        };
+        assert_eq!(merge(&args, &config, Path::new("/proj")).audit_source(), None);
+        // Nothing configured, nothing asked: no audit.
+        assert_eq!(
+            merge(&DepsArgs::default(), &Config::default(), Path::new("/p")).audit_source(),
+            None
+        );
+    }
+}
