@@ -96,7 +96,10 @@ mod tests {
             no_audit: true,
             ..Default::default()
         };
-        assert_eq!(merge(&args, &config, Path::new("/proj")).audit_source(), None);
+        assert_eq!(
+            merge(&args, &config, Path::new("/proj")).audit_source(),
+            None
+        );
         // Nothing configured, nothing asked: no audit.
         assert_eq!(
             merge(&DepsArgs::default(), &Config::default(), Path::new("/p")).audit_source(),
