@@ -190,3 +190,47 @@ fn include_chains_are_bounded() {
         63
     );
 }
+
+/// Every prefix of every fixture, checked under each manifest name: truncated input must give
+/// diagnostics, never a panic.
+#[test]
+fn truncated_inputs_never_panic() {
+    let names = [
+        "requirements.txt",
+        "pyproject.toml",
+        "setup.cfg",
+        "Pipfile",
+        "Pipfile.lock",
+        "poetry.lock",
+        "uv.lock",
+        "pylock.toml",
+        ".github/workflows/ci.yml",
+        "Dockerfile",
+        ".pre-commit-config.yaml",
+    ];
+    let root = fixture_dir("");
+    let checker = checker();
+    let empty = tempfile::tempdir().unwrap();
+    let reader = palisade_core::checker::FsReader(empty.path().to_path_buf());
+    for fixture in list_files(&root) {
+        let text = std::fs::read_to_string(root.join(&fixture)).unwrap();
+        let cuts: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .step_by(3)
+            .collect();
+        for name in names {
+            let files = vec![name.to_string()];
+            let ctx = palisade_core::ScanContext {
+                files: &files,
+                reader: &reader,
+                no_redact: false,
+            };
+            for &cut in &cuts {
+                let bytes = text[..cut].as_bytes();
+                let file = palisade_core::SourceFile::new(name, bytes);
+                let mut out = palisade_core::FileReport::default();
+                palisade_core::Checker::check(&checker, &file, &ctx, &mut out);
+            }
+        }
+    }
+}
