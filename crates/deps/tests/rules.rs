@@ -214,10 +214,7 @@ fn truncated_inputs_never_panic() {
     let reader = palisade_core::checker::FsReader(empty.path().to_path_buf());
     for fixture in list_files(&root) {
         let text = std::fs::read_to_string(root.join(&fixture)).unwrap();
-        let cuts: Vec<usize> = (0..=text.len())
-            .filter(|&i| text.is_char_boundary(i))
-            .step_by(3)
-            .collect();
+        let cuts: Vec<usize> = (0..=text.len()).step_by(3).collect();
         for name in names {
             let files = vec![name.to_string()];
             let ctx = palisade_core::ScanContext {
@@ -226,7 +223,8 @@ fn truncated_inputs_never_panic() {
                 no_redact: false,
             };
             for &cut in &cuts {
-                let bytes = text[..cut].as_bytes();
+                // Cuts may split a UTF-8 sequence: that is input too.
+                let bytes = &text.as_bytes()[..cut];
                 let file = palisade_core::SourceFile::new(name, bytes);
                 let mut out = palisade_core::FileReport::default();
                 palisade_core::Checker::check(&checker, &file, &ctx, &mut out);
