@@ -25,6 +25,13 @@ pub use files::ManifestKind;
 /// Looks up `${VAR}` values for requirements files.
 pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
+/// What makes two diagnostics the same for de-duplication.
+type DiagnosticKey = (String, Option<u32>, String);
+
+fn diagnostic_key(d: &Diagnostic) -> DiagnosticKey {
+    (d.path.clone(), d.line, d.message.clone())
+}
+
 /// What makes two findings the same for de-duplication: rule, path, line, identity.
 type FindingKey = (String, String, u32, String);
 
@@ -43,6 +50,8 @@ fn key(f: &Finding) -> FindingKey {
 struct Deferred {
     /// Keys of findings already reported by a file's own check.
     direct: HashSet<FindingKey>,
+    /// (path, line, message) of diagnostics already reported by a file's own check.
+    direct_diagnostics: HashSet<DiagnosticKey>,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -108,6 +117,7 @@ impl DepsChecker {
         }
         for d in diagnostics {
             if d.path == path || d.path.is_empty() {
+                deferred.direct_diagnostics.insert(diagnostic_key(&d));
                 out.diagnose(d);
             } else {
                 deferred.diagnostics.push(d);
@@ -175,6 +185,7 @@ impl Checker for DepsChecker {
         let mut deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
         let Deferred {
             direct,
+            direct_diagnostics,
             findings,
             diagnostics,
         } = std::mem::take(&mut *deferred);
@@ -184,9 +195,9 @@ impl Checker for DepsChecker {
                 out.push(f);
             }
         }
-        let mut seen_diag = HashSet::new();
+        let mut seen_diag = direct_diagnostics;
         for d in diagnostics {
-            if seen_diag.insert((d.path.clone(), d.line, d.message.clone())) {
+            if seen_diag.insert(diagnostic_key(&d)) {
                 out.diagnose(d);
             }
         }

@@ -232,3 +232,13 @@ fn truncated_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_diagnostic_of_a_file_reached_twice_is_reported_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("requirements.txt"), "-c constraints.txt\n").unwrap();
+    std::fs::write(tmp.path().join("constraints.txt"), "bad==\n").unwrap();
+    let run = run_dir(&checker(), tmp.path());
+    assert_eq!(run.diagnostics.len(), 1, "{:#?}", run.diagnostics);
+    assert_eq!(run.diagnostics[0].path, "constraints.txt");
+}
