@@ -161,16 +161,23 @@ fn resolve_overlaps(rules: &[Rule], mut raw: Vec<RawMatch>) -> Vec<RawMatch> {
                 break;
             }
             let (a, b) = (&raw[i], &raw[j]);
-            let (ga, gb) = (rules[a.rule].generic, rules[b.rule].generic);
-            // Overlap: drop the generic one if only one is generic, else the one inside.
-            let drop_b = match (ga, gb) {
-                (false, true) => true,
-                (true, false) => false,
-                _ => b.secret.end <= a.secret.end,
+            // Specificity: a provider rule beats a generic one, a validated generic rule
+            // (JWT structure) beats a keyword-and-entropy one; on a tie the outer match wins.
+            let rank = |r: usize| match (rules[r].generic, rules[r].validator.is_some()) {
+                (false, _) => 2,
+                (true, true) => 1,
+                (true, false) => 0,
             };
+            let (ra, rb) = (rank(a.rule), rank(b.rule));
+            let drop_b = match ra.cmp(&rb) {
+                std::cmp::Ordering::Greater => true,
+                std::cmp::Ordering::Less => false,
+                std::cmp::Ordering::Equal => b.secret.end <= a.secret.end,
+            };
+            let drop_a = !drop_b && ra < rb;
             if drop_b {
                 keep[j] = false;
-            } else if ga && !gb {
+            } else if drop_a {
                 keep[i] = false;
             }
         }

@@ -391,6 +391,14 @@ fn is_identifier_like(s: &str) -> bool {
             return true;
         }
     }
+    // snake_case names with digits: `pkcs12_passphrase`, `db2_password`.
+    if b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.contains(&b'_')
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+    {
+        return true;
+    }
     // SCREAMING_CASE constants with digits: `AWS_REGION_2`.
     let upper_words = b
         .iter()

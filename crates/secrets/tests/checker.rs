@@ -386,3 +386,10 @@ fn generic_values_in_test_code() {
     assert_eq!(ids(&out), ["private-key"]);
     assert_eq!(out.findings[0].confidence, palisade_core::Confidence::High);
 }
+
+#[test]
+fn validated_generic_rule_beats_keyword_rule() {
+    let jwt = expand_example("{{jwt}}", "j");
+    let out = scan("salt/sdb/tism.py", &format!("    token: {jwt}\n"));
+    assert_eq!(ids(&out), ["jwt"]);
+}
