@@ -242,3 +242,15 @@ fn a_diagnostic_of_a_file_reached_twice_is_reported_once() {
     assert_eq!(run.diagnostics.len(), 1, "{:#?}", run.diagnostics);
     assert_eq!(run.diagnostics[0].path, "constraints.txt");
 }
+
+#[test]
+fn indexes_configured_in_pipfile_and_pyproject() {
+    let run = assert_fixture(&checker(), "indexes");
+    for f in &run.findings {
+        let text = format!("{} {}", f.message, f.snippet.as_deref().unwrap_or(""));
+        assert!(
+            !text.contains("hunter2") && !text.contains("s3cr3t"),
+            "{text}"
+        );
+    }
+}

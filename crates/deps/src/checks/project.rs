@@ -62,6 +62,10 @@ pub fn check_manifest(
         _ => return,
     };
     diagnostics.extend(m.diagnostics.iter().cloned());
+    for opt in &m.indexes {
+        rules::dep007_insecure_index::check(file.path, opt, findings);
+        rules::dep008_index_credentials::check(file.path, opt, findings);
+    }
     if m.deps.is_empty() {
         return;
     }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::pep508::{self, VersionReq};
+use super::requirements::{GlobalOption, OptionLine};
 use super::{DepSource, Dependency, Loc, SpecSet};
 
 /// A dependency and the table it was declared in (`project.dependencies`, `tool.poetry.group.dev`...).
@@ -21,6 +22,9 @@ pub struct Declared {
 #[derive(Debug, Default)]
 pub struct Manifest {
     pub deps: Vec<Declared>,
+    /// Package indexes the manifest configures (`[[source]]`, `[[tool.uv.index]]`, ...), as
+    /// index-url options so the index rules apply to them as to requirements files.
+    pub indexes: Vec<OptionLine>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -61,7 +65,7 @@ fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
     let mut d = Diagnostic::error(
         path,
         format!(
-            "invalid TOML, dependencies not checked: {}",
+            "cannot read this TOML file (syntax or an unexpected value type), dependencies not checked: {}",
             e.message().trim()
         ),
     );
@@ -93,10 +97,40 @@ struct Project {
 struct Tool {
     #[serde(default)]
     poetry: Option<Poetry>,
+    #[serde(default)]
+    uv: Option<Uv>,
+}
+
+#[derive(Deserialize, Default)]
+struct Uv {
+    #[serde(default)]
+    index: Vec<UrlEntry>,
+    #[serde(default, rename = "index-url")]
+    index_url: Option<Spanned<String>>,
+    #[serde(default, rename = "extra-index-url")]
+    extra_index_url: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+struct UrlEntry {
+    #[serde(default)]
+    url: Option<Spanned<String>>,
+}
+
+fn index_option(index: &LineIndex<'_>, url: &Spanned<String>) -> OptionLine {
+    let (loc, snippet) = loc_of(index, url.span());
+    OptionLine {
+        option: GlobalOption::IndexUrl(url.get_ref().clone()),
+        raw: Some(url.get_ref().clone()),
+        loc,
+        snippet,
+    }
 }
 
 #[derive(Deserialize, Default)]
 struct Poetry {
+    #[serde(default)]
+    source: Vec<UrlEntry>,
     #[serde(default)]
     dependencies: Option<BTreeMap<String, Spanned<toml::Value>>>,
     #[serde(default, rename = "dev-dependencies")]
@@ -206,7 +240,23 @@ pub fn parse_pyproject(path: &str, text: &str) -> Manifest {
             );
         }
     }
+    if let Some(uv) = doc.tool.as_ref().and_then(|t| t.uv.as_ref()) {
+        let urls = uv
+            .index
+            .iter()
+            .filter_map(|e| e.url.as_ref())
+            .chain(uv.index_url.as_ref())
+            .chain(uv.extra_index_url.iter());
+        m.indexes.extend(urls.map(|u| index_option(&index, u)));
+    }
     if let Some(poetry) = doc.tool.as_ref().and_then(|t| t.poetry.as_ref()) {
+        m.indexes.extend(
+            poetry
+                .source
+                .iter()
+                .filter_map(|e| e.url.as_ref())
+                .map(|u| index_option(&index, u)),
+        );
         let mut tables: Vec<(String, &BTreeMap<String, Spanned<toml::Value>>)> = Vec::new();
         if let Some(d) = &poetry.dependencies {
             tables.push(("tool.poetry.dependencies".into(), d));
@@ -356,6 +406,28 @@ pub fn parse_pipfile(path: &str, text: &str) -> Manifest {
         }
     };
     let index = LineIndex::new(text);
+    for source in doc
+        .get("source")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
+        if let Some(url) = source.get("url").and_then(|v| v.as_str()) {
+            // Plain tables carry no spans: the line is the one holding this URL.
+            let (n, line) = text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.contains(url))
+                .map(|(i, l)| (i as u32 + 1, l))
+                .unwrap_or((1, ""));
+            m.indexes.push(OptionLine {
+                option: GlobalOption::IndexUrl(url.to_string()),
+                raw: Some(url.to_string()),
+                loc: Loc::of_line(n, line),
+                snippet: line.trim().to_string(),
+            });
+        }
+    }
     for (category, table) in &doc {
         if matches!(
             category.as_str(),

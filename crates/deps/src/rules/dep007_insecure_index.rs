@@ -5,7 +5,9 @@ use crate::manifest::requirements::{GlobalOption, OptionLine};
 declare_rule! {
     /// ## What it does
     /// Flags a package index or find-links location reached over plain `http://`, and
-    /// `--trusted-host`, which turns off TLS certificate checks for a host.
+    /// `--trusted-host`, which turns off TLS certificate checks for a host. Indexes configured
+    /// in a `Pipfile` (`[[source]]`) or `pyproject.toml` (`[[tool.uv.index]]`, `[tool.uv]
+    /// index-url`/`extra-index-url`, `[[tool.poetry.source]]`) are checked too.
     ///
     /// ## Why is this bad?
     /// Without TLS, or with its certificate check disabled, anyone on the network path can

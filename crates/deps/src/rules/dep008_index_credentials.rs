@@ -5,7 +5,9 @@ use crate::manifest::requirements::{GlobalOption, OptionLine};
 declare_rule! {
     /// ## What it does
     /// Flags an index or find-links URL that carries credentials (`https://user:token@host/...`)
-    /// written into the file. Credentials taken from the environment (`${PIP_TOKEN}`) are fine.
+    /// written into the file: requirements options, a `Pipfile` `[[source]]`, or an index in
+    /// `pyproject.toml` (uv, Poetry). Credentials taken from the environment (`${PIP_TOKEN}`) are
+    /// fine.
     /// The reported URL and snippet are redacted.
     ///
     /// ## Why is this bad?
