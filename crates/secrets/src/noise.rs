@@ -218,6 +218,24 @@ pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
     if is_password_hash(secret) || secret.matches(' ').count() >= 2 {
         return true;
     }
+    // `@NAME@` template markers and `UUID=`/`LABEL=` device names.
+    let sb = secret.as_bytes();
+    if (sb[0] == b'@'
+        && sb[1..]
+            .iter()
+            .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_' || c == b'@'))
+        || contains_ignore_case(secret, &["uuid=", "label="])
+    {
+        return true;
+    }
+    // A hex digest assigned to a password name is a stored hash (MD5, NT, SHA-1, SHA-256).
+    let name = assigned_name(context);
+    if contains_ignore_case(name, &["pass", "pwd"])
+        && matches!(secret.len(), 32 | 40 | 64)
+        && sb.iter().all(u8::is_ascii_hexdigit)
+    {
+        return true;
+    }
     if contains_ignore_case(assigned_name(context), NAME_STOPWORDS) {
         return true;
     }
@@ -391,8 +409,9 @@ fn is_identifier_like(s: &str) -> bool {
             return true;
         }
     }
-    // snake_case names with digits: `pkcs12_passphrase`, `db2_password`.
-    if b.first().is_some_and(u8::is_ascii_lowercase)
+    // snake_case names with digits: `pkcs12_passphrase`, `_scram_sha_256`.
+    if b.first()
+        .is_some_and(|&c| c.is_ascii_lowercase() || c == b'_')
         && b.contains(&b'_')
         && b.iter()
             .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
@@ -540,6 +559,21 @@ mod tests {
             "password:\""
         ));
         assert!(is_placeholder("****"));
+        assert!(is_generic_noise(
+            "_scram_sha_256",
+            "password = _scram_sha_256(password)",
+            "password = "
+        ));
+        assert!(is_generic_noise(
+            "@ESXI1_PASSWORD",
+            "esxi1_password: @ESXI1_PASSWORD",
+            "esxi1_password: "
+        ));
+        assert!(is_generic_noise(
+            "A70C708517B5DD0EDB67714FE25336EB",
+            "- password: A70C708517B5DD0EDB67714FE25336EB",
+            "- password: "
+        ));
         assert!(is_generic_noise(
             "password",
             "password = 'password'",
