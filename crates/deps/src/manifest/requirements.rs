@@ -525,6 +525,28 @@ pub fn parse(path: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Re
                 .push(err(format!("cannot parse requirement `{req_text}`: {e}"))),
         }
     }
+    // A file named like a requirements file in which not one line is a requirement or a pip
+    // option is probably something else (Django ships `docs/ref/models/constraints.txt`,
+    // prose). It still could not be checked, so it stays an error, but one that says so
+    // once and how to exclude it, instead of one per line.
+    let unparsed = file
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == palisade_core::DiagnosticLevel::Error)
+        .count();
+    if file.requirements.is_empty()
+        && file.options.is_empty()
+        && unparsed >= NOT_REQUIREMENTS_MIN_LINES
+    {
+        file.diagnostics = vec![Diagnostic::error(
+            path,
+            format!(
+                "not a requirements file: none of its lines is a requirement or a pip option \
+                 ({unparsed} could not be parsed); if it is not one, add it to `exclude`"
+            ),
+        )];
+        return file;
+    }
     // A binary or badly broken file would otherwise give one diagnostic per line.
     if file.diagnostics.len() > MAX_DIAGNOSTICS {
         let more = file.diagnostics.len() - MAX_DIAGNOSTICS;
@@ -536,6 +558,9 @@ pub fn parse(path: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Re
     }
     file
 }
+
+/// Unparseable lines, with no valid one, that make a file "not a requirements file".
+const NOT_REQUIREMENTS_MIN_LINES: usize = 3;
 
 /// Diagnostics kept per file before the rest are summarised.
 const MAX_DIAGNOSTICS: usize = 20;
@@ -783,7 +808,8 @@ mod tests {
 
     #[test]
     fn binary_input_gives_a_bounded_number_of_diagnostics() {
-        let junk: String = (0..500).map(|i| format!("\u{fffd}\u{1}{i}==\n")).collect();
+        let mut junk = String::from("requests==2.31.0\n");
+        junk.extend((0..500).map(|i| format!("\u{fffd}\u{1}{i}==\n")));
         let f = parse("requirements.txt", &junk, &no_env);
         assert_eq!(f.diagnostics.len(), MAX_DIAGNOSTICS + 1);
         assert_eq!(
@@ -794,8 +820,26 @@ mod tests {
 
     #[test]
     fn bad_lines_are_diagnostics() {
-        let f = parse("r.txt", "--bogus\nfoo==\n-r\nok==1 --hash='x\n", &no_env);
+        let f = parse(
+            "r.txt",
+            "--bogus\nfoo==\n-r\nok==1 --hash='x\nbar==1.0\n",
+            &no_env,
+        );
         assert_eq!(f.diagnostics.len(), 4, "{:?}", f.diagnostics);
-        assert!(f.requirements.is_empty());
+        assert_eq!(f.requirements.len(), 1);
+    }
+
+    #[test]
+    fn prose_named_like_requirements_is_one_error() {
+        let prose = "Database constraints\n====================\n\nThe :class:`Foo` option adds\nconstraints to a model.\n";
+        let f = parse("docs/constraints.txt", prose, &no_env);
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        assert_eq!(
+            f.diagnostics[0].level,
+            palisade_core::DiagnosticLevel::Error
+        );
+        assert!(f.diagnostics[0]
+            .message
+            .starts_with("not a requirements file"));
     }
 }
