@@ -17,7 +17,17 @@ repo=$PWD
 target=${1:-corpus}
 case $target in
   corpus) dir=$(../shared/bench/corpus.sh) ;;
-  stdlib) dir=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])') ;;
+  stdlib)
+    # The standard library without site-packages (ruff skips site-packages by default; bandit
+    # and palisade would not), copied once, outside this repository (its .gitignore would hide
+    # target/ from palisade), so every tool sees the same files.
+    src=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+    dir=${PALISADE_BENCH_CACHE:-$HOME/.cache/palisade-bench}/stdlib/$(basename "$src")
+    if [ ! -d "$dir" ]; then
+      mkdir -p "$dir"
+      tar -C "$src" --exclude=./site-packages -cf - . | tar -C "$dir" -xf -
+    fi
+    ;;
   *) dir=$(cd "$target" && pwd) ;;
 esac
 name=$(basename "$target")

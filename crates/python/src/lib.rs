@@ -81,6 +81,13 @@ impl Checker for PythonChecker {
     fn check(&self, file: &SourceFile<'_>, _ctx: &ScanContext<'_>, out: &mut FileReport) {
         let text = match source::decode(file.bytes, &file.text) {
             Decoded::Text(t) => t,
+            Decoded::BomConflict(enc) => {
+                out.diagnose(Diagnostic::error(
+                    file.path,
+                    format!("a UTF-8 byte order mark with a coding declaration for `{enc}`: Python refuses this file; not checked"),
+                ));
+                return;
+            }
             Decoded::UnknownEncoding(enc) => {
                 out.diagnose(Diagnostic::error(
                     file.path,
@@ -90,9 +97,10 @@ impl Checker for PythonChecker {
             }
         };
         if file.is_lossy() && matches!(text, std::borrow::Cow::Borrowed(_)) {
-            out.diagnose(Diagnostic::warning(
+            // CPython refuses such a file; we still check it with the bad bytes replaced.
+            out.diagnose(Diagnostic::error(
                 file.path,
-                "not valid UTF-8 and no coding declaration: invalid bytes were replaced before checking",
+                "not valid UTF-8 and no coding declaration (Python refuses it): invalid bytes were replaced before checking",
             ));
         }
         let Some(outcome) = walk::check_source(&text, file.path, &self.settings) else {

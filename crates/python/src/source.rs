@@ -7,6 +7,8 @@ pub(crate) enum Decoded<'a> {
     Text(Cow<'a, str>),
     /// The coding declaration names an encoding we do not know (Python would refuse the file).
     UnknownEncoding(String),
+    /// A UTF-8 BOM with a coding declaration naming another encoding (Python refuses it).
+    BomConflict(String),
 }
 
 /// Decodes `bytes` the way CPython does: a UTF-8 BOM wins, then a `coding:` declaration in
@@ -14,13 +16,18 @@ pub(crate) enum Decoded<'a> {
 /// file is UTF-8 so the common case copies nothing.
 pub(crate) fn decode<'a>(bytes: &'a [u8], lossy: &'a str) -> Decoded<'a> {
     if let Some(rest) = lossy.strip_prefix('\u{feff}') {
+        if let Some(label) = coding_declaration(&bytes[3..]) {
+            if !is_utf8_label(&label.to_ascii_lowercase().replace('_', "-")) {
+                return Decoded::BomConflict(label);
+            }
+        }
         return Decoded::Text(Cow::Borrowed(rest));
     }
     let Some(label) = coding_declaration(bytes) else {
         return Decoded::Text(Cow::Borrowed(lossy));
     };
     let label = label.to_ascii_lowercase().replace('_', "-");
-    if label == "utf-8" || label == "utf8" || label.starts_with("utf-8-") {
+    if is_utf8_label(&label) {
         return Decoded::Text(Cow::Borrowed(lossy));
     }
     // Python's latin-1 is ISO-8859-1 proper; WHATWG maps that label to windows-1252.
@@ -37,6 +44,10 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], lossy: &'a str) -> Decoded<'a> {
         Some(enc) => Decoded::Text(enc.decode_without_bom_handling(bytes).0),
         None => Decoded::UnknownEncoding(label),
     }
+}
+
+fn is_utf8_label(label: &str) -> bool {
+    label == "utf-8" || label == "utf8" || label.starts_with("utf-8-")
 }
 
 /// The encoding named by a PEP 263 comment on line 1 or 2 (line 2 only if line 1 is a
@@ -98,6 +109,7 @@ mod tests {
         match decode(bytes, &lossy) {
             Decoded::Text(t) => t.into_owned(),
             Decoded::UnknownEncoding(e) => format!("unknown {e}"),
+            Decoded::BomConflict(e) => format!("bom {e}"),
         }
     }
 
@@ -121,6 +133,11 @@ mod tests {
             "x = 1\n# coding: latin-1\ns='\u{e9}'"
         );
         assert_eq!(text(b"# coding: klingon\n"), "unknown klingon");
+        assert_eq!(text(b"\xef\xbb\xbf# coding: latin-1\n"), "bom latin-1");
+        assert_eq!(
+            text(b"\xef\xbb\xbf# coding: utf-8\nx\n"),
+            "# coding: utf-8\nx\n"
+        );
         assert_eq!(
             text(b"# coding=cp1252\ns='\x80'").lines().nth(1),
             Some("s='\u{20ac}'")

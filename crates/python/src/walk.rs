@@ -279,7 +279,7 @@ static INTERESTING: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(||
     let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
     (0..lang.node_kind_count() as u16)
         .map(|id| {
-            lang.node_kind_is_named(id)
+            (lang.node_kind_is_named(id) || lang.node_kind_for_id(id) == Some("<>"))
                 && matches!(
                     lang.node_kind_for_id(id).unwrap_or(""),
                     "call"
@@ -295,6 +295,9 @@ static INTERESTING: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(||
                         | "comment"
                         | "integer"
                         | "float"
+                        | "print_statement"
+                        | "exec_statement"
+                        | "<>"
                 )
         })
         .collect()
@@ -361,6 +364,15 @@ fn visit<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
         "string" | "concatenated_string" => visit_string(node, cx),
         // `1abc` is two tokens to tree-sitter but an invalid literal to CPython (a keyword
         // right after a number, `1if`, is only a warning there).
+        // Python 2 forms tree-sitter still parses and CPython 3 rejects.
+        "print_statement" | "exec_statement" | "<>" if cx.rejected.is_none() => {
+            let p = node.start_position();
+            cx.rejected = Some((p.row as u32 + 1, p.column as u32 + 1));
+        }
+        "integer" if cx.rejected.is_none() && is_py2_integer(cx.text(node)) => {
+            let p = node.start_position();
+            cx.rejected = Some((p.row as u32 + 1, p.column as u32 + 1));
+        }
         "integer" | "float" if cx.rejected.is_none() => {
             let rest = &cx.src[node.end_byte()..];
             let word: &str = rest
@@ -394,6 +406,16 @@ fn visit<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
         }
         _ => {}
     }
+}
+
+/// `0777` (a Python 2 octal) and `10L` (a Python 2 long) are errors in Python 3.
+fn is_py2_integer(t: &str) -> bool {
+    let b = t.as_bytes();
+    let leading_zero = b.len() > 1
+        && b[0] == b'0'
+        && b[1..].iter().all(|c| c.is_ascii_digit() || *c == b'_')
+        && b.iter().any(|c| (b'1'..=b'9').contains(c));
+    leading_zero || t.ends_with(['l', 'L'])
 }
 
 /// `(dotted name, alias)` of an import's `name` field.

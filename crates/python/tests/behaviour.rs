@@ -73,7 +73,7 @@ fn unknown_encoding_and_invalid_utf8_are_diagnosed() {
         "u.py",
         b"x = '\xff'\nassert x\n",
     );
-    assert_eq!(r.diagnostics[0].level, DiagnosticLevel::Warning);
+    assert_eq!(r.diagnostics[0].level, DiagnosticLevel::Error);
     assert_eq!(ids(&r), vec![(2, "B101".into())]);
 }
 
@@ -222,4 +222,36 @@ fn a_number_run_into_a_name_is_a_syntax_error() {
     assert!(common::run(&common::default_checker(), "k.py", ok)
         .diagnostics
         .is_empty());
+}
+
+#[test]
+fn python2_forms_are_syntax_errors() {
+    for src in [
+        &b"print 'x'\n"[..],
+        b"exec 'code'\n",
+        b"if a <> b:\n    pass\n",
+        b"os.chmod(p, 0777)\n",
+        b"n = 10L\n",
+    ] {
+        let r = common::run(&common::default_checker(), "py2.py", src);
+        assert_eq!(
+            r.diagnostics.len(),
+            1,
+            "{:?}: {:?}",
+            String::from_utf8_lossy(src),
+            r.diagnostics
+        );
+        assert_eq!(r.diagnostics[0].level, DiagnosticLevel::Error);
+    }
+    let ok = b"x = 0\ny = 00\nz = 0_0\nw = 0o777\nprint('x')\n";
+    assert!(common::run(&common::default_checker(), "py3.py", ok)
+        .diagnostics
+        .is_empty());
+}
+
+#[test]
+fn chained_subscript_assignment_of_a_password() {
+    let src = b"data['name'] = data['password'] = data['email'] = ''\n";
+    let r = common::run(&common::default_checker(), "c.py", src);
+    assert_eq!(ids(&r), vec![(1, "B105".into())]);
 }

@@ -48,7 +48,7 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
             let mut up = ast_ancestors(&cx.stack).skip(1);
             up.next()
                 .filter(|a| a.kind() == "assignment" && a.child_by_field_name("type").is_none())
-                .and_then(|a| a.child_by_field_name("right"))
+                .and_then(assigned_value)
                 .and_then(|r| syntax::str_const(r, src))
         }
         "comparison_operator" => {
@@ -74,6 +74,15 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
         cx.report(Rule::B105, s.node, password_message(&v))
             .range_of(parent);
     }
+}
+
+/// The value of an assignment, through a chain (`a[k] = b = "x"` is one Python `Assign`).
+fn assigned_value(assignment: Node<'_>) -> Option<Node<'_>> {
+    let mut value = assignment.child_by_field_name("right")?;
+    while value.kind() == "assignment" {
+        value = value.child_by_field_name("right")?;
+    }
+    Some(value)
 }
 
 /// Whether any target of the assignment (all of a chained `a = b = "x"`) is a password-like
