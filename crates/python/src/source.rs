@@ -17,7 +17,9 @@ pub(crate) enum Decoded<'a> {
 pub(crate) fn decode<'a>(bytes: &'a [u8], lossy: &'a str) -> Decoded<'a> {
     if let Some(rest) = lossy.strip_prefix('\u{feff}') {
         if let Some(label) = coding_declaration(&bytes[3..]) {
-            if !is_utf8_label(&label.to_ascii_lowercase().replace('_', "-")) {
+            // With a BOM, CPython accepts only `utf-8` itself (not even the alias `utf8`).
+            let l = label.to_ascii_lowercase().replace('_', "-");
+            if l != "utf-8" && !l.starts_with("utf-8-") {
                 return Decoded::BomConflict(label);
             }
         }
@@ -134,6 +136,7 @@ mod tests {
         );
         assert_eq!(text(b"# coding: klingon\n"), "unknown klingon");
         assert_eq!(text(b"\xef\xbb\xbf# coding: latin-1\n"), "bom latin-1");
+        assert_eq!(text(b"\xef\xbb\xbf#coding: utf8\n"), "bom utf8");
         assert_eq!(
             text(b"\xef\xbb\xbf# coding: utf-8\nx\n"),
             "# coding: utf-8\nx\n"

@@ -365,7 +365,13 @@ fn visit<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
         // `1abc` is two tokens to tree-sitter but an invalid literal to CPython (a keyword
         // right after a number, `1if`, is only a warning there).
         // Python 2 forms tree-sitter still parses and CPython 3 rejects.
-        "print_statement" | "exec_statement" | "<>" if cx.rejected.is_none() => {
+        // (`print >> f, x` is a valid Python 3 expression that tree-sitter also reads as a
+        // Python 2 print statement.)
+        "print_statement" | "exec_statement" | "<>"
+            if cx.rejected.is_none()
+                && !(node.kind() == "print_statement"
+                    && syntax::named_children(node).any(|c| c.kind() == "chevron")) =>
+        {
             let p = node.start_position();
             cx.rejected = Some((p.row as u32 + 1, p.column as u32 + 1));
         }

@@ -243,7 +243,8 @@ fn python2_forms_are_syntax_errors() {
         );
         assert_eq!(r.diagnostics[0].level, DiagnosticLevel::Error);
     }
-    let ok = b"x = 0\ny = 00\nz = 0_0\nw = 0o777\nprint('x')\n";
+    let ok =
+        b"x = 0\ny = 00\nz = 0_0\nw = 0o777\nprint('x')\nprint >> sys.stderr, 'valid py3 tuple'\n";
     assert!(common::run(&common::default_checker(), "py3.py", ok)
         .diagnostics
         .is_empty());
