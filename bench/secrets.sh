@@ -130,7 +130,7 @@ if [ "$count" = 1 ]; then
   (cd "$corpus" && $PEER_GITLEAKS dir --no-banner --redact -f json -r "$tmp/gitleaks.json" . > /dev/null 2>&1 || true)
   python3 -c 'import json,sys; print("gitleaks", len(json.load(open(sys.argv[1]))))' "$tmp/gitleaks.json" || echo "gitleaks ?"
   (cd "$corpus" && $PEER_BETTERLEAKS --no-banner --redact -o "$tmp/betterleaks.json" . > /dev/null 2>&1 || true)
-  python3 -c 'import json,sys; print("betterleaks", len(json.load(open(sys.argv[1]))))' "$tmp/betterleaks.json" || echo "betterleaks ?"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("betterleaks", len(d["findings"] if isinstance(d, dict) else d))' "$tmp/betterleaks.json" || echo "betterleaks ?"
   (cd "$corpus" && $PEER_KINGFISHER scan . --no-validate --no-update-check -q -f json -o "$tmp/kingfisher.json" > /dev/null 2>&1 || true)
   python3 -c '
 import json, sys
