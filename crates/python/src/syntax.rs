@@ -108,26 +108,34 @@ pub(crate) fn qualname(func: Node<'_>, src: &str, aliases: &HashMap<String, Stri
 }
 
 fn attr_qualname(node: Node<'_>, src: &str, aliases: &HashMap<String, String>) -> String {
-    let node = unparen(node);
-    match node.kind() {
-        "identifier" => {
-            let id = text(node, src);
-            aliases.get(id).cloned().unwrap_or_else(|| id.to_string())
-        }
-        "attribute" => {
-            let base = node
-                .child_by_field_name("object")
-                .map(|o| attr_qualname(o, src, aliases))
-                .unwrap_or_default();
-            let attr = node
-                .child_by_field_name("attribute")
+    // Iterative: `a.b.c...` chains in generated code can be thousands deep.
+    let mut attrs = Vec::new();
+    let mut cur = unparen(node);
+    while cur.kind() == "attribute" {
+        attrs.push(
+            cur.child_by_field_name("attribute")
                 .map(|a| text(a, src))
-                .unwrap_or("");
-            let name = format!("{base}.{attr}");
-            aliases.get(&name).cloned().unwrap_or(name)
+                .unwrap_or(""),
+        );
+        match cur.child_by_field_name("object") {
+            Some(o) => cur = unparen(o),
+            None => return String::new(),
         }
-        _ => String::new(),
     }
+    let mut name = if cur.kind() == "identifier" {
+        let id = text(cur, src);
+        aliases.get(id).cloned().unwrap_or_else(|| id.to_string())
+    } else {
+        String::new()
+    };
+    for attr in attrs.iter().rev() {
+        name.push('.');
+        name.push_str(attr);
+        if let Some(alias) = aliases.get(&name) {
+            name = alias.clone();
+        }
+    }
+    name
 }
 
 /// A call's arguments split like Python's `ast.Call`: positional (including `*x`) and keywords

@@ -256,3 +256,20 @@ fn chained_subscript_assignment_of_a_password() {
     let r = common::run(&common::default_checker(), "c.py", src);
     assert_eq!(ids(&r), vec![(1, "B105".into())]);
 }
+
+#[test]
+fn very_long_chains_do_not_exhaust_the_stack() {
+    let mut src = String::from("q = \"SELECT a FROM t WHERE x = \"");
+    for i in 0..20_000 {
+        src.push_str(&format!(" + v{i}"));
+    }
+    src.push('\n');
+    src.push_str("y = a");
+    for i in 0..5_000 {
+        src.push_str(&format!(".b{i}"));
+    }
+    src.push_str("()\n");
+    let r = common::run(&common::default_checker(), "long.py", src.as_bytes());
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(ids(&r), vec![(1, "B608".into())]);
+}

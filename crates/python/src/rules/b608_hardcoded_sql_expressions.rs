@@ -107,17 +107,22 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
 }
 
 /// The operands of a `+`/`%` chain, without descending into `stop` (the literal's own
-/// operation), as Bandit's `concat_string` collects them.
-fn leaves<'t>(n: Node<'t>, stop: Node<'t>, out: &mut Vec<Node<'t>>) {
-    if n.id() == stop.id() {
-        return;
-    }
-    for side in ["left", "right"] {
-        if let Some(c) = n.child_by_field_name(side).map(unparen) {
-            if c.kind() == "binary_operator" {
-                leaves(c, stop, out);
-            } else {
-                out.push(c);
+/// operation), as Bandit's `concat_string` collects them. Iterative: generated code can chain
+/// thousands of operands.
+fn leaves<'t>(root: Node<'t>, stop: Node<'t>, out: &mut Vec<Node<'t>>) {
+    let mut pending = vec![root];
+    while let Some(n) = pending.pop() {
+        if n.id() == stop.id() {
+            continue;
+        }
+        // Right pushed first so the left operand is visited first (source order).
+        for side in ["right", "left"] {
+            if let Some(c) = n.child_by_field_name(side).map(unparen) {
+                if c.kind() == "binary_operator" {
+                    pending.push(c);
+                } else {
+                    out.push(c);
+                }
             }
         }
     }
