@@ -6,6 +6,18 @@
 //! care about, applies `# nosec`, and turns what the rules reported into [`Finding`]s with
 //! Bandit's IDs, severities, confidences, CWEs and messages.
 
+/// The tree-sitter field id of a field name, looked up once per use site (looking fields up by
+/// name compares strings on every call).
+macro_rules! field {
+    ($name:literal) => {{
+        static ID: std::sync::LazyLock<u16> = std::sync::LazyLock::new(|| {
+            let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+            lang.field_id_for_name($name).map_or(0, |f| f.get())
+        });
+        *ID
+    }};
+}
+
 mod config;
 mod nosec;
 pub mod rules;

@@ -113,11 +113,11 @@ fn attr_qualname(node: Node<'_>, src: &str, aliases: &HashMap<String, String>) -
     let mut cur = unparen(node);
     while cur.kind() == "attribute" {
         attrs.push(
-            cur.child_by_field_name("attribute")
+            cur.child_by_field_id(field!("attribute"))
                 .map(|a| text(a, src))
                 .unwrap_or(""),
         );
-        match cur.child_by_field_name("object") {
+        match cur.child_by_field_id(field!("object")) {
             Some(o) => cur = unparen(o),
             None => return String::new(),
         }
@@ -149,15 +149,15 @@ impl<'t> Args<'t> {
     pub fn of(call: Node<'t>, src: &'t str) -> Self {
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
-        if let Some(args) = call.child_by_field_name("arguments") {
+        if let Some(args) = call.child_by_field_id(field!("arguments")) {
             if args.kind() == "generator_expression" {
                 positional.push(args);
             } else {
                 for arg in named_children(args) {
                     match arg.kind() {
                         "keyword_argument" => {
-                            let name = arg.child_by_field_name("name").map(|n| text(n, src));
-                            if let Some(value) = arg.child_by_field_name("value") {
+                            let name = arg.child_by_field_id(field!("name")).map(|n| text(n, src));
+                            if let Some(value) = arg.child_by_field_id(field!("value")) {
                                 keywords.push((name, value));
                             }
                         }
@@ -270,7 +270,7 @@ pub(crate) fn value(node: Node<'_>, src: &str) -> Value {
     let node = unparen(node);
     match node.kind() {
         "attribute" => node
-            .child_by_field_name("attribute")
+            .child_by_field_id(field!("attribute"))
             .map(|a| Value::Str(text(a, src).to_string()))
             .unwrap_or(Value::Unknown),
         _ => literal(node, src),

@@ -313,7 +313,7 @@ fn visit<'t>(node: Node<'t>, cx: &mut FileCx<'t, '_>) {
     }
     match node.kind() {
         "call" => {
-            let Some(func) = node.child_by_field_name("function") else {
+            let Some(func) = node.child_by_field_id(field!("function")) else {
                 return;
             };
             let call = Call {
@@ -428,11 +428,11 @@ fn is_py2_integer(t: &str) -> bool {
 fn import_name(name: Node<'_>, src: &str) -> (String, Option<String>) {
     if name.kind() == "aliased_import" {
         let n = name
-            .child_by_field_name("name")
+            .child_by_field_id(field!("name"))
             .map(|n| syntax::text(n, src))
             .unwrap_or("");
         let a = name
-            .child_by_field_name("alias")
+            .child_by_field_id(field!("alias"))
             .map(|a| syntax::text(a, src).to_string());
         (strip_ws(n), a)
     } else {
@@ -450,7 +450,7 @@ pub(crate) fn import_from_module(node: Node<'_>, src: &str) -> Option<String> {
     if node.kind() == "future_import_statement" {
         return Some("__future__".into());
     }
-    let m = node.child_by_field_name("module_name")?;
+    let m = node.child_by_field_id(field!("module_name"))?;
     if m.kind() == "relative_import" {
         let d = syntax::named_children(m).find(|c| c.kind() == "dotted_name")?;
         Some(strip_ws(syntax::text(d, src)))

@@ -40,14 +40,16 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
     let src = cx.src;
     let parent = s.parent;
     let value = match parent.kind() {
-        "assignment" if parent.child_by_field_name("type").is_none() => {
+        "assignment" if parent.child_by_field_id(field!("type")).is_none() => {
             assigned_to_password(cx, parent).then(|| s.value.clone())
         }
         "dictionary" => dict_value(cx, s),
         "subscript" if PASSWORD_NAME.is_match(&s.value) => {
             let mut up = ast_ancestors(&cx.stack).skip(1);
             up.next()
-                .filter(|a| a.kind() == "assignment" && a.child_by_field_name("type").is_none())
+                .filter(|a| {
+                    a.kind() == "assignment" && a.child_by_field_id(field!("type")).is_none()
+                })
                 .and_then(assigned_value)
                 .and_then(|r| syntax::str_const(r, src))
         }
@@ -57,7 +59,7 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
             let name = left.and_then(|l| match l.kind() {
                 "identifier" => Some(syntax::text(l, src)),
                 "attribute" => l
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(field!("attribute"))
                     .map(|a| syntax::text(a, src)),
                 _ => None,
             });
@@ -78,9 +80,9 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
 
 /// The value of an assignment, through a chain (`a[k] = b = "x"` is one Python `Assign`).
 fn assigned_value(assignment: Node<'_>) -> Option<Node<'_>> {
-    let mut value = assignment.child_by_field_name("right")?;
+    let mut value = assignment.child_by_field_id(field!("right"))?;
     while value.kind() == "assignment" {
-        value = value.child_by_field_name("right")?;
+        value = value.child_by_field_id(field!("right"))?;
     }
     Some(value)
 }
@@ -90,12 +92,12 @@ fn assigned_value(assignment: Node<'_>) -> Option<Node<'_>> {
 fn assigned_to_password(cx: &FileCx<'_, '_>, assignment: Node<'_>) -> bool {
     let src = cx.src;
     let target_matches = |a: Node<'_>| {
-        a.child_by_field_name("left").is_some_and(|t| {
+        a.child_by_field_id(field!("left")).is_some_and(|t| {
             let t = unparen(t);
             match t.kind() {
                 "identifier" => PASSWORD_NAME.is_match(syntax::text(t, src)),
                 "attribute" => t
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(field!("attribute"))
                     .is_some_and(|n| PASSWORD_NAME.is_match(syntax::text(n, src))),
                 _ => false,
             }
@@ -108,7 +110,7 @@ fn assigned_to_password(cx: &FileCx<'_, '_>, assignment: Node<'_>) -> bool {
     let mut current = assignment;
     for a in ast_ancestors(&cx.stack).skip(1) {
         let chained = a.kind() == "assignment"
-            && a.child_by_field_name("right")
+            && a.child_by_field_id(field!("right"))
                 .is_some_and(|r| r.id() == current.id());
         if !chained {
             break;
@@ -124,10 +126,10 @@ fn assigned_to_password(cx: &FileCx<'_, '_>, assignment: Node<'_>) -> bool {
 /// For a dict key that looks like a password name: the paired value, if it is a constant.
 fn dict_value(cx: &FileCx<'_, '_>, s: &Str<'_>) -> Option<String> {
     let pair = cx.stack.last().filter(|p| p.kind() == "pair")?;
-    let key = pair.child_by_field_name("key")?;
+    let key = pair.child_by_field_id(field!("key"))?;
     if key.id() != s.node.id() || !PASSWORD_NAME.is_match(&s.value) {
         return None;
     }
-    let value = pair.child_by_field_name("value")?;
+    let value = pair.child_by_field_id(field!("value"))?;
     syntax::is_constant(value, cx.src).then(|| syntax::constant_str(value, cx.src))
 }

@@ -55,7 +55,7 @@ pub(crate) fn positional_defaults<'t, 's>(
     src: &'s str,
 ) -> Vec<(&'s str, Option<Node<'t>>)> {
     let mut out = Vec::new();
-    let Some(params) = def.child_by_field_name("parameters") else {
+    let Some(params) = def.child_by_field_id(field!("parameters")) else {
         return out;
     };
     for p in syntax::named_children(params) {
@@ -69,9 +69,9 @@ pub(crate) fn positional_defaults<'t, 's>(
             }
             "default_parameter" | "typed_default_parameter" => {
                 let name = p
-                    .child_by_field_name("name")
+                    .child_by_field_id(field!("name"))
                     .map_or("", |n| syntax::text(n, src));
-                out.push((name, p.child_by_field_name("value")));
+                out.push((name, p.child_by_field_id(field!("value"))));
             }
             // Parameters before `/` are positional-only (not `args.args`).
             "positional_separator" => out.clear(),

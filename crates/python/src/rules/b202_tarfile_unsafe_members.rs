@@ -50,7 +50,7 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
     let members = unparen(members);
     if members.kind() == "call" {
         // Bandit reads the called function's plain name; a method call is not understood.
-        let Some(func) = members.child_by_field_name("function").map(unparen) else {
+        let Some(func) = members.child_by_field_id(field!("function")).map(unparen) else {
             return;
         };
         if func.kind() != "identifier" {

@@ -31,20 +31,20 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &mut FileCx<'_, '_>, def: Node<'_>) {
-    let Some(params) = def.child_by_field_name("parameters") else {
+    let Some(params) = def.child_by_field_id(field!("parameters")) else {
         return;
     };
     for p in syntax::named_children(params) {
         match p.kind() {
             "default_parameter" | "typed_default_parameter" => {
-                let Some(v) = p.child_by_field_name("value").map(unparen) else {
+                let Some(v) = p.child_by_field_id(field!("value")).map(unparen) else {
                     continue;
                 };
                 if v.kind() != "attribute" {
                     continue;
                 }
                 let attr = v
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(field!("attribute"))
                     .map_or("", |a| cx.text(a));
                 if cx.settings.bad_protocol_versions.iter().any(|b| b == attr) {
                     cx.report(

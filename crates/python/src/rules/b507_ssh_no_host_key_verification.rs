@@ -39,14 +39,16 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         let n = unparen(n);
         match n.kind() {
             "attribute" => n
-                .child_by_field_name("attribute")
+                .child_by_field_id(field!("attribute"))
                 .map(|a| cx.text(a).to_string()),
             "identifier" => Some(cx.text(n).to_string()),
             _ => None,
         }
     };
     let policy = match arg.kind() {
-        "call" => arg.child_by_field_name("function").and_then(last_name),
+        "call" => arg
+            .child_by_field_id(field!("function"))
+            .and_then(last_name),
         _ => last_name(arg),
     };
     if matches!(policy.as_deref(), Some("AutoAddPolicy" | "WarningPolicy")) {

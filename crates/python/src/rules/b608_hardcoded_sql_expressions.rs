@@ -74,7 +74,7 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
             "attribute" => {
                 let attr = s
                     .parent
-                    .child_by_field_name("attribute")
+                    .child_by_field_id(field!("attribute"))
                     .map_or("", |a| syntax::text(a, src));
                 if attr != "format" && attr != "replace" {
                     return;
@@ -130,12 +130,12 @@ fn leaves<'t>(root: Node<'t>, stop: Node<'t>, out: &mut Vec<Node<'t>>) {
 
 /// The called function's own name: `x.execute(...)` and `execute(...)` both give `execute`.
 fn called_name<'s>(call: Node<'_>, src: &'s str) -> &'s str {
-    let Some(f) = call.child_by_field_name("function").map(unparen) else {
+    let Some(f) = call.child_by_field_id(field!("function")).map(unparen) else {
         return "";
     };
     match f.kind() {
         "attribute" => f
-            .child_by_field_name("attribute")
+            .child_by_field_id(field!("attribute"))
             .map_or("", |a| syntax::text(a, src)),
         "identifier" => syntax::text(f, src),
         _ => "",

@@ -68,8 +68,8 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
             insecure = if select.kind() == "dictionary" {
                 !syntax::named_children(select).all(|pair| {
                     pair.kind() == "pair"
-                        && pair.child_by_field_name("key").is_some_and(all_str)
-                        && pair.child_by_field_name("value").is_some_and(all_str)
+                        && pair.child_by_field_id(field!("key")).is_some_and(all_str)
+                        && pair.child_by_field_id(field!("value")).is_some_and(all_str)
                 })
             } else {
                 true

@@ -38,10 +38,10 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
     let mut queue = VecDeque::from([call.node]);
     while let Some(n) = queue.pop_front() {
         if n.kind() == "keyword_argument"
-            && n.child_by_field_name("name")
+            && n.child_by_field_id(field!("name"))
                 .is_some_and(|k| cx.text(k) == "autoescape")
         {
-            let Some(v) = n.child_by_field_name("value").map(unparen) else {
+            let Some(v) = n.child_by_field_id(field!("value")).map(unparen) else {
                 continue;
             };
             match v.kind() {
@@ -54,12 +54,12 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
                 }
                 "true" => {}
                 "call"
-                    if v.child_by_field_name("function")
+                    if v.child_by_field_id(field!("function"))
                         .map(unparen)
                         .is_some_and(|f| {
                             let name = match f.kind() {
                                 "attribute" => {
-                                    f.child_by_field_name("attribute").map(|a| cx.text(a))
+                                    f.child_by_field_id(field!("attribute")).map(|a| cx.text(a))
                                 }
                                 "identifier" => Some(cx.text(f)),
                                 _ => None,

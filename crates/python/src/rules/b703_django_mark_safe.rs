@@ -71,11 +71,13 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         }
         "call" => flow.evaluate_call(Format::of_call(arg, cx.src), scope),
         "binary_operator" => {
-            let op = arg.child_by_field_name("operator").map(|o| flow.text(o));
-            let left = arg.child_by_field_name("left");
+            let op = arg
+                .child_by_field_id(field!("operator"))
+                .map(|o| flow.text(o));
+            let left = arg.child_by_field_id(field!("left"));
             match (op, left) {
                 (Some("%"), Some(l)) if syntax::is_str_const(l, cx.src) => {
-                    let right = arg.child_by_field_name("right").map(unparen);
+                    let right = arg.child_by_field_id(field!("right")).map(unparen);
                     let args = match right {
                         Some(r) if r.kind() == "tuple" => named_children(r).collect(),
                         Some(r) => vec![r],
@@ -111,13 +113,13 @@ struct Format<'t> {
 
 impl<'t> Format<'t> {
     fn of_call(call: Node<'t>, src: &str) -> Option<Self> {
-        let func = unparen(call.child_by_field_name("function")?);
+        let func = unparen(call.child_by_field_id(field!("function"))?);
         if func.kind() != "attribute" {
             return None;
         }
-        let object = func.child_by_field_name("object")?;
-        let attr = func.child_by_field_name("attribute")?;
-        let args = call.child_by_field_name("arguments")?;
+        let object = func.child_by_field_id(field!("object"))?;
+        let attr = func.child_by_field_id(field!("attribute"))?;
+        let args = call.child_by_field_id(field!("arguments"))?;
         let src_const = matches!(
             unparen(object).kind(),
             "string" | "concatenated_string" | "integer" | "float" | "true" | "false" | "none"
@@ -175,7 +177,7 @@ impl<'s> Flow<'s> {
         match scope.kind() {
             "module" => named_children(scope).collect(),
             _ => scope
-                .child_by_field_name("body")
+                .child_by_field_id(field!("body"))
                 .map(|b| named_children(b).collect())
                 .unwrap_or_default(),
         }
@@ -268,14 +270,14 @@ impl<'s> Flow<'s> {
                     return Assigned::None;
                 };
                 match inner.kind() {
-                    "assignment" if inner.child_by_field_name("type").is_none() => {
+                    "assignment" if inner.child_by_field_id(field!("type")).is_none() => {
                         self.assignment(inner, var)
                     }
                     "augmented_assignment" => {
-                        let target = inner.child_by_field_name("left").map(unparen);
+                        let target = inner.child_by_field_id(field!("left")).map(unparen);
                         if target.is_some_and(|t| t.kind() == "identifier" && self.text(t) == var) {
                             inner
-                                .child_by_field_name("right")
+                                .child_by_field_id(field!("right"))
                                 .map_or(Assigned::None, Assigned::One)
                         } else {
                             Assigned::None
@@ -285,10 +287,10 @@ impl<'s> Flow<'s> {
                 }
             }
             "decorated_definition" => stmt
-                .child_by_field_name("definition")
+                .child_by_field_id(field!("definition"))
                 .map_or(Assigned::None, |d| self.is_assigned(d, var)),
             "function_definition" if stmt.child(0).is_none_or(|c| c.kind() != "async") => {
-                self.in_blocks(&[stmt.child_by_field_name("body")], var)
+                self.in_blocks(&[stmt.child_by_field_id(field!("body"))], var)
             }
             "with_statement" => {
                 // Bandit's result is the last item's: the statement itself if it binds the
@@ -300,21 +302,21 @@ impl<'s> Flow<'s> {
                 let mut result = Assigned::None;
                 for item in items {
                     let binds = item
-                        .child_by_field_name("value")
+                        .child_by_field_id(field!("value"))
                         .filter(|v| v.kind() == "as_pattern")
-                        .and_then(|v| v.child_by_field_name("alias"))
+                        .and_then(|v| v.child_by_field_id(field!("alias")))
                         .and_then(|a| named_children(a).next())
                         .is_some_and(|t| t.kind() == "identifier" && self.text(t) == var);
                     result = if binds {
                         Assigned::One(stmt)
                     } else {
-                        self.in_blocks(&[stmt.child_by_field_name("body")], var)
+                        self.in_blocks(&[stmt.child_by_field_id(field!("body"))], var)
                     };
                 }
                 result
             }
             "try_statement" => {
-                let mut blocks = vec![stmt.child_by_field_name("body")];
+                let mut blocks = vec![stmt.child_by_field_id(field!("body"))];
                 for c in named_children(stmt) {
                     match c.kind() {
                         "except_clause"
@@ -331,15 +333,15 @@ impl<'s> Flow<'s> {
             "if_statement" | "for_statement" | "while_statement" | "elif_clause" => {
                 let mut found = Vec::new();
                 self.collect(
-                    stmt.child_by_field_name("consequence")
-                        .or_else(|| stmt.child_by_field_name("body")),
+                    stmt.child_by_field_id(field!("consequence"))
+                        .or_else(|| stmt.child_by_field_id(field!("body"))),
                     var,
                     &mut found,
                 );
                 for alt in stmt.children_by_field_name("alternative", &mut stmt.walk()) {
                     match alt.kind() {
                         "else_clause" => {
-                            self.collect(alt.child_by_field_name("body"), var, &mut found)
+                            self.collect(alt.child_by_field_id(field!("body")), var, &mut found)
                         }
                         // `elif` is an `If` in the `orelse` of the previous one.
                         "elif_clause" => {
@@ -357,13 +359,13 @@ impl<'s> Flow<'s> {
     }
 
     fn assignment<'t>(&self, a: Node<'t>, var: &str) -> Assigned<'t> {
-        let Some(target) = a.child_by_field_name("left").map(unparen) else {
+        let Some(target) = a.child_by_field_id(field!("left")).map(unparen) else {
             return Assigned::None;
         };
         // `a = b = value`: the first target, and the innermost value.
-        let mut value = a.child_by_field_name("right");
+        let mut value = a.child_by_field_id(field!("right"));
         while let Some(v) = value.filter(|v| v.kind() == "assignment") {
-            value = v.child_by_field_name("right");
+            value = v.child_by_field_id(field!("right"));
         }
         let Some(value) = value else {
             return Assigned::None;

@@ -40,7 +40,7 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         return;
     }
     if !cx.settings.allowed_calls.is_empty() && arg.kind() == "call" {
-        if let Some(func) = arg.child_by_field_name("function") {
+        if let Some(func) = arg.child_by_field_id(field!("function")) {
             let q = syntax::qualname(func, cx.src, &cx.imports.aliases);
             if cx.settings.allowed_calls.contains(&q) {
                 return;

@@ -15,7 +15,7 @@ use crate::walk::{import_from_module, Call, FileCx};
 /// `importlib.import_module("m")` and `importlib.__import__("m")` are matched by the module
 /// they import, against the import blacklist too.
 pub(crate) fn check_call(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    let func = call.node.child_by_field_name("function").map(unparen);
+    let func = call.node.child_by_field_id(field!("function")).map(unparen);
     let name: Option<String> = if func
         .is_some_and(|f| f.kind() == "identifier" && cx.text(f) == "__import__")
     {
@@ -77,7 +77,7 @@ pub(crate) fn check_import(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
         .children_by_field_name("name", &mut node.walk())
         .map(|n| {
             let n = if n.kind() == "aliased_import" {
-                n.child_by_field_name("name").unwrap_or(n)
+                n.child_by_field_id(field!("name")).unwrap_or(n)
             } else {
                 n
             };

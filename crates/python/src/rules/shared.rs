@@ -86,7 +86,7 @@ pub(crate) fn swallowing_handler(
         return false;
     };
     if !typed {
-        if let Some(t) = handler.child_by_field_name("value") {
+        if let Some(t) = handler.child_by_field_id(field!("value")) {
             let t = unparen(t);
             let t = if t.kind() == "as_pattern" {
                 syntax::named_children(t).next().map(unparen).unwrap_or(t)
