@@ -178,7 +178,7 @@ fn found_by(engine: &Engine, text: &str, id: &str) -> bool {
     let mut windows = Vec::new();
     let mut raw = Vec::new();
     let mut errors = Vec::new();
-    engine.scan(text, &mut windows, &mut raw, &mut errors);
+    engine.scan(text, false, &mut windows, &mut raw, &mut errors);
     raw.iter().any(|m| engine.rules[m.rule].id == id)
 }
 

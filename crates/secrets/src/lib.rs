@@ -42,6 +42,9 @@ pub struct SecretsChecker {
     allow: config::CompiledAllow,
 }
 
+/// From how many files on a scan the DFA prefilter is built.
+const LARGE_SCAN_FILES: usize = 64;
+
 thread_local! {
     /// Per-thread scratch reused across files: prefilter windows and raw matches.
     static SCRATCH: RefCell<(engine::Windows, Vec<RawMatch>)> =
@@ -116,7 +119,8 @@ impl SecretsChecker {
         let mut windows = Vec::new();
         let mut raw = Vec::new();
         let mut errors = Vec::new();
-        self.engine.scan(text, &mut windows, &mut raw, &mut errors);
+        self.engine
+            .scan(text, false, &mut windows, &mut raw, &mut errors);
         let kept = resolve_overlaps(&self.engine.rules, raw);
         kept.into_iter()
             .map(|m| (self.engine.rules[m.rule].id.as_ref(), &text[m.secret]))
@@ -260,7 +264,9 @@ impl Checker for SecretsChecker {
             let (windows, raw) = &mut *s;
             raw.clear();
             let mut errors = Vec::new();
-            self.engine.scan(text, windows, raw, &mut errors);
+            // Past a few dozen files the faster DFA prefilter repays its build time.
+            let large = ctx.files.len() >= LARGE_SCAN_FILES;
+            self.engine.scan(text, large, windows, raw, &mut errors);
             (std::mem::take(raw), errors)
         });
         for e in errors {

@@ -393,3 +393,28 @@ fn validated_generic_rule_beats_keyword_rule() {
     let out = scan("salt/sdb/tism.py", &format!("    token: {jwt}\n"));
     assert_eq!(ids(&out), ["jwt"]);
 }
+
+#[test]
+fn large_scans_find_the_same() {
+    // Scans of many files use a DFA prefilter instead of the NFA: same findings.
+    let text = expand_example(
+        "GITHUB_TOKEN=ghp_{{base62:30}}{{crc32:30}}\nDB_PASSWORD={{base62:8}}#{{base62:6}}\nkey = \"AKIA{{upper:16}}\"\n-----BEGIN PRIVATE KEY-----\n{{pem-body}}\n-----END PRIVATE KEY-----\n",
+        "large",
+    );
+    let checker = SecretsChecker::new(&Config::default());
+    let reader = FsReader(".".into());
+    let run = |n: usize| {
+        let files: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
+        let ctx = ScanContext {
+            files: &files,
+            reader: &reader,
+            no_redact: false,
+        };
+        let mut out = FileReport::default();
+        checker.check(&SourceFile::new("app.env", text.as_bytes()), &ctx, &mut out);
+        out.findings
+    };
+    let small = run(1);
+    assert_eq!(small.len(), 4, "{small:?}");
+    assert_eq!(small, run(500));
+}
