@@ -179,7 +179,8 @@ fn found_by(engine: &Engine, text: &str, id: &str) -> bool {
     let mut raw = Vec::new();
     let mut errors = Vec::new();
     engine.scan(text, false, &mut windows, &mut raw, &mut errors);
-    raw.iter().any(|m| engine.rules[m.rule].id == id)
+    raw.iter()
+        .any(|m| !m.rejected && engine.rules[m.rule].id == id)
 }
 
 #[cfg(test)]

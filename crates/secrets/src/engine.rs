@@ -21,6 +21,9 @@ pub struct RawMatch {
     pub rule: usize,
     /// Byte range of the secret (the capture group) in the text.
     pub secret: Range<usize>,
+    /// The value has a provider's format but failed its checksum or structure check: not a
+    /// finding, and it keeps generic rules from reporting the same value.
+    pub rejected: bool,
 }
 
 /// A regex that failed to compile (only possible for user rules loaded without checks).
@@ -171,12 +174,18 @@ impl Engine {
             else {
                 continue;
             };
-            if secret.is_empty() || !passes_filters(rule, secret, context, text, g.start()) {
+            if secret.is_empty() {
                 continue;
             }
+            let rejected = match passes_filters(rule, secret, context, text, g.start()) {
+                Verdict::Pass => false,
+                Verdict::Invalid if !rule.generic => true,
+                _ => continue,
+            };
             out.push(RawMatch {
                 rule: r,
                 secret: g.range(),
+                rejected,
             });
         }
     }
@@ -191,25 +200,33 @@ fn build_prefilter<S: AsRef<[u8]>>(keywords: &[S], kind: AhoCorasickKind) -> Aho
         .expect("keywords form a valid automaton")
 }
 
-fn passes_filters(rule: &Rule, secret: &str, context: &str, text: &str, at: usize) -> bool {
+enum Verdict {
+    Pass,
+    /// Noise: a placeholder, a reference, too little entropy.
+    Noise,
+    /// The right shape, but the checksum or structure is wrong.
+    Invalid,
+}
+
+fn passes_filters(rule: &Rule, secret: &str, context: &str, text: &str, at: usize) -> Verdict {
     if let Some(min) = rule.min_entropy {
         if noise::shannon_entropy(secret) < min {
-            return false;
+            return Verdict::Noise;
         }
     }
     if !rule.skip_noise_filter {
         if rule.generic {
             let line = line_around(text.as_bytes(), at);
             if noise::is_generic_noise(secret, &text[line], context) {
-                return false;
+                return Verdict::Noise;
             }
         } else if noise::is_placeholder(secret) {
-            return false;
+            return Verdict::Noise;
         }
     }
     match rule.validator {
-        Some(v) => v.check(secret),
-        None => true,
+        Some(v) if !v.check(secret) => Verdict::Invalid,
+        _ => Verdict::Pass,
     }
 }
 

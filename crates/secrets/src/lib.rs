@@ -176,9 +176,11 @@ fn resolve_overlaps(rules: &[Rule], mut raw: Vec<RawMatch>) -> Vec<RawMatch> {
             let drop_b = match ra.cmp(&rb) {
                 std::cmp::Ordering::Greater => true,
                 std::cmp::Ordering::Less => false,
+                // A rejected value never hides a valid match of another rule.
+                std::cmp::Ordering::Equal if a.rejected != b.rejected => b.rejected,
                 std::cmp::Ordering::Equal => b.secret.end <= a.secret.end,
             };
-            let drop_a = !drop_b && ra < rb;
+            let drop_a = !drop_b && (ra < rb || (ra == rb && a.rejected && !b.rejected));
             if drop_b {
                 keep[j] = false;
             } else if drop_a {
@@ -186,9 +188,11 @@ fn resolve_overlaps(rules: &[Rule], mut raw: Vec<RawMatch>) -> Vec<RawMatch> {
             }
         }
     }
+    // Rejected provider matches have done their work (outranking generic matches of the same
+    // value) and are not findings.
     raw.into_iter()
         .zip(keep)
-        .filter_map(|(m, k)| k.then_some(m))
+        .filter_map(|(m, k)| (k && !m.rejected).then_some(m))
         .collect()
 }
 
