@@ -117,6 +117,7 @@ pub const VALIDATORS: &[&str] = &[
     "openai-key",
     "basic-auth-b64",
     "pem-base64",
+    "jwt-base64",
 ];
 
 /// Checks what serde cannot: id shape, levels, validator names, regex macros.

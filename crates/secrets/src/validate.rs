@@ -18,6 +18,8 @@ pub enum Validator {
     Base64Of64Bytes,
     /// Base64 of a PEM private key block (checked like [`Validator::PemBody`] once decoded).
     PemBase64,
+    /// Base64 of a JWT (checked like [`Validator::Jwt`] once decoded).
+    JwtBase64,
     /// Base64 of `user:password` (Docker `config.json` `auth` fields), both parts printable.
     BasicAuthBase64,
     /// OpenAI keys of the current formats carry the marker `T3BlbkFJ` (base64 of "OpenAI").
@@ -35,6 +37,7 @@ impl Validator {
             "openai-key" => Validator::OpenAiKey,
             "basic-auth-b64" => Validator::BasicAuthBase64,
             "pem-base64" => Validator::PemBase64,
+            "jwt-base64" => Validator::JwtBase64,
             _ => return None,
         })
     }
@@ -51,6 +54,9 @@ impl Validator {
             }
             Validator::OpenAiKey => secret.contains("T3BlbkFJ"),
             Validator::BasicAuthBase64 => basic_auth_ok(secret),
+            Validator::JwtBase64 => decode_base64(secret.as_bytes(), false)
+                .and_then(|b| String::from_utf8(b).ok())
+                .is_some_and(|jwt| jwt_ok(jwt.trim_end_matches('='))),
             Validator::PemBase64 => decode_base64(secret.as_bytes(), false)
                 .and_then(|b| String::from_utf8(b).ok())
                 .is_some_and(|pem| pem.contains("PRIVATE KEY") && pem_body_ok(&pem)),
