@@ -90,7 +90,7 @@ impl Checker for PythonChecker {
         wanted && !self.excluded(path)
     }
 
-    fn check(&self, file: &SourceFile<'_>, _ctx: &ScanContext<'_>, out: &mut FileReport) {
+    fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
         let text = match source::decode(file.bytes, &file.text) {
             Decoded::Text(t) => t,
             Decoded::BomConflict(enc) => {
@@ -134,12 +134,27 @@ impl Checker for PythonChecker {
         out.suppressed += outcome.suppressed;
         let lines = palisade_core::LineIndex::new(&text);
         for issue in outcome.issues {
-            out.push(to_finding(&issue, file.path, &lines));
+            out.push(to_finding(&issue, file.path, &lines, ctx.no_redact));
         }
     }
 }
 
-fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<'_>) -> Finding {
+/// A hard-coded password as output shows it: its first two characters, when it is long enough
+/// that they do not give it away.
+fn redact(secret: &str) -> String {
+    let n = secret.chars().count();
+    let keep = if n >= 8 { 2 } else { 0 };
+    let mut shown: String = secret.chars().take(keep).collect();
+    shown.push_str("****");
+    shown
+}
+
+fn to_finding(
+    issue: &walk::Issue,
+    path: &str,
+    lines: &palisade_core::LineIndex<'_>,
+    no_redact: bool,
+) -> Finding {
     let meta = issue.rule.meta();
     let char_col = |line: u32, byte_col: u32| -> u32 {
         let t = lines.line_text(line);
@@ -159,15 +174,33 @@ fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<
         end_line,
         end_col,
     };
-    Finding::new(
-        meta.id.as_ref(),
-        CheckerKind::Python,
-        issue.severity,
-        issue.confidence,
-        meta.cwe,
-        path,
-        span,
-        issue.message.clone(),
-    )
-    .with_snippet(lines.line_text(issue.line))
+    let line = lines.line_text(issue.line);
+    let finding = |message: String| {
+        Finding::new(
+            meta.id.as_ref(),
+            CheckerKind::Python,
+            issue.severity,
+            issue.confidence,
+            meta.cwe,
+            path,
+            span,
+            message,
+        )
+    };
+    match issue.secret.as_deref() {
+        Some(secret) if !no_redact && !secret.is_empty() => {
+            // Never print a whole password: the message quotes it, the line holds it. The
+            // fingerprint still follows the real line, so redaction never churns baselines.
+            let hidden = redact(secret);
+            let f = finding(issue.message.replace(secret, &hidden)).with_identity(line.trim());
+            if line.contains(secret) {
+                f.with_snippet(line.replace(secret, &hidden))
+            } else {
+                // Escapes or concatenation make the source differ from the value: show no
+                // line rather than risk showing the value.
+                f
+            }
+        }
+        _ => finding(issue.message.clone()).with_snippet(line),
+    }
 }

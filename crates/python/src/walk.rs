@@ -49,6 +49,8 @@ pub(crate) struct Issue {
     pub end_col: u32,
     /// Lines whose `# nosec` applies (Bandit's `linerange`), 1-based inclusive.
     pub range: (u32, u32),
+    /// A hard-coded password the message quotes (B105-B107): redacted in output.
+    pub secret: Option<String>,
 }
 
 impl Issue {
@@ -180,6 +182,7 @@ impl<'t, 's> FileCx<'t, 's> {
             end_line: end.row as u32 + 1,
             end_col: end.column as u32,
             range: (start.row as u32 + 1, end.row as u32 + 1),
+            secret: None,
         });
         self.issues.last_mut().expect("just pushed")
     }

@@ -46,7 +46,7 @@ s = f\"{'nested'!r:>{width}}\"\n";
 #[test]
 fn latin1_coding_declaration_and_bom() {
     let latin1 = b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\npassword = 'h\xe9'\n";
-    let r = common::run(&common::default_checker(), "l1.py", latin1);
+    let r = common::run_with(&common::default_checker(), "l1.py", latin1, true);
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     assert_eq!(r.findings.len(), 1);
     assert_eq!(
@@ -272,4 +272,25 @@ fn very_long_chains_do_not_exhaust_the_stack() {
     let r = common::run(&common::default_checker(), "long.py", src.as_bytes());
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     assert_eq!(ids(&r), vec![(1, "B608".into())]);
+}
+
+#[test]
+fn hard_coded_passwords_are_redacted_unless_asked() {
+    let src = b"PASSWORD = 'hunter2hunter2'\ndef f(password='root'):\n    connect(password='Sup3rS3cret!')\n";
+    let r = common::run(&common::default_checker(), "pw.py", src);
+    assert_eq!(r.findings.len(), 3);
+    for f in &r.findings {
+        let shown = format!("{} {}", f.message, f.snippet.as_deref().unwrap_or(""));
+        for secret in ["hunter2hunter2", "root'", "Sup3rS3cret!"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("****"), "{shown}");
+    }
+    let whole = common::run_with(&common::default_checker(), "pw.py", src, true);
+    assert!(whole.findings[0].message.contains("hunter2hunter2"));
+    // The fingerprint follows the real line, so redaction never churns baselines.
+    let (mut a, mut b) = (r.findings[0].clone(), whole.findings[0].clone());
+    a.seal();
+    b.seal();
+    assert_eq!(a.fingerprint, b.fingerprint);
 }

@@ -73,8 +73,10 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
         _ => None,
     };
     if let Some(v) = value {
-        cx.report(Rule::B105, s.node, password_message(&v))
-            .range_of(parent);
+        let message = password_message(&v);
+        let issue = cx.report(Rule::B105, s.node, message);
+        issue.range_of(parent);
+        issue.secret = Some(v);
     }
 }
 

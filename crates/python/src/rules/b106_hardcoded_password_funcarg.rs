@@ -38,8 +38,10 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         };
         if PASSWORD_NAME.is_match(name) {
             let line = value.start_position().row as u32 + 1;
-            cx.report(Rule::B106, call.node, password_message(&v))
-                .on_line(Some(line));
+            let message = password_message(&v);
+            let issue = cx.report(Rule::B106, call.node, message);
+            issue.on_line(Some(line));
+            issue.secret = Some(v);
             return;
         }
     }

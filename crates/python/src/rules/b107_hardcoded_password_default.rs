@@ -42,7 +42,8 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, def: Node<'_>) {
         }
         if let Some(v) = syntax::str_const(default, cx.src) {
             if PASSWORD_NAME.is_match(name) {
-                cx.report(Rule::B107, def, password_message(&v));
+                let message = password_message(&v);
+                cx.report(Rule::B107, def, message).secret = Some(v);
                 return;
             }
         }

@@ -60,6 +60,7 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>) {
             end_line: line_no,
             end_col: (byte + c.len_utf8()) as u32,
             range: (line_no, line_no),
+            secret: None,
         });
         return;
     }

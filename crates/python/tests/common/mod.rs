@@ -6,12 +6,17 @@ use palisade_core::{Checker, FileReport, FsReader, ScanContext, SourceFile};
 use palisade_python::{BanditConfig, Config, PythonChecker};
 
 pub fn run(checker: &PythonChecker, path: &str, bytes: &[u8]) -> FileReport {
+    run_with(checker, path, bytes, false)
+}
+
+/// `run`, choosing whether hard-coded passwords are shown whole (`--no-redact`).
+pub fn run_with(checker: &PythonChecker, path: &str, bytes: &[u8], no_redact: bool) -> FileReport {
     let reader = FsReader(std::path::PathBuf::from("."));
     let files = vec![path.to_string()];
     let ctx = ScanContext {
         files: &files,
         reader: &reader,
-        no_redact: false,
+        no_redact,
     };
     let file = SourceFile::new(path, bytes);
     let mut out = FileReport::default();
