@@ -525,8 +525,8 @@ pub fn parse(path: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Re
                 .push(err(format!("cannot parse requirement `{req_text}`: {e}"))),
         }
     }
-    // A file named like a requirements file in which not one line is a requirement or a pip
-    // option is probably something else (Django ships `docs/ref/models/constraints.txt`,
+    // A file named like a requirements file in which most lines are not requirements or pip
+    // options is probably something else (Django ships `docs/ref/models/constraints.txt`,
     // prose). It still could not be checked, so it stays an error, but one that says so
     // once and how to exclude it, instead of one per line.
     let unparsed = file
@@ -534,15 +534,13 @@ pub fn parse(path: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Re
         .iter()
         .filter(|d| d.level == palisade_core::DiagnosticLevel::Error)
         .count();
-    if file.requirements.is_empty()
-        && file.options.is_empty()
-        && unparsed >= NOT_REQUIREMENTS_MIN_LINES
-    {
+    let parsed = file.requirements.len() + file.options.len();
+    if unparsed >= NOT_REQUIREMENTS_MIN_LINES && unparsed > 2 * parsed {
         file.diagnostics = vec![Diagnostic::error(
             path,
             format!(
-                "not a requirements file: none of its lines is a requirement or a pip option \
-                 ({unparsed} could not be parsed); if it is not one, add it to `exclude`"
+                "not a requirements file: most of its lines are not requirements or pip options \
+                 ({unparsed} could not be parsed, {parsed} could); if it is not one, add it to `exclude`"
             ),
         )];
         return file;
@@ -559,7 +557,8 @@ pub fn parse(path: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Re
     file
 }
 
-/// Unparseable lines, with no valid one, that make a file "not a requirements file".
+/// Unparseable lines (at least this many, and more than twice the parsed ones) that make a
+/// file "not a requirements file".
 const NOT_REQUIREMENTS_MIN_LINES: usize = 3;
 
 /// Diagnostics kept per file before the rest are summarised.
@@ -808,13 +807,19 @@ mod tests {
 
     #[test]
     fn binary_input_gives_a_bounded_number_of_diagnostics() {
-        let mut junk = String::from("requests==2.31.0\n");
-        junk.extend((0..500).map(|i| format!("\u{fffd}\u{1}{i}==\n")));
+        // Mostly junk: one error for the file.
+        let junk: String = (0..500).map(|i| format!("\u{fffd}\u{1}{i}==\n")).collect();
         let f = parse("requirements.txt", &junk, &no_env);
+        assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
+        assert!(f.diagnostics[0].message.contains("500 could not be parsed"));
+        // A real file with many bad lines: the first ones, then a count.
+        let mut mixed: String = (0..30).map(|i| format!("pkg{i}==1.0\n")).collect();
+        mixed.extend((0..50).map(|i| format!("\u{fffd}\u{1}{i}==\n")));
+        let f = parse("requirements.txt", &mixed, &no_env);
         assert_eq!(f.diagnostics.len(), MAX_DIAGNOSTICS + 1);
         assert_eq!(
             f.diagnostics.last().unwrap().message,
-            "480 more lines could not be parsed"
+            "30 more lines could not be parsed"
         );
     }
 
@@ -822,16 +827,16 @@ mod tests {
     fn bad_lines_are_diagnostics() {
         let f = parse(
             "r.txt",
-            "--bogus\nfoo==\n-r\nok==1 --hash='x\nbar==1.0\n",
+            "--bogus\nfoo==\n-r\nok==1 --hash='x\nbar==1.0\nbaz==2.0\n",
             &no_env,
         );
         assert_eq!(f.diagnostics.len(), 4, "{:?}", f.diagnostics);
-        assert_eq!(f.requirements.len(), 1);
+        assert_eq!(f.requirements.len(), 2);
     }
 
     #[test]
     fn prose_named_like_requirements_is_one_error() {
-        let prose = "Database constraints\n====================\n\nThe :class:`Foo` option adds\nconstraints to a model.\n";
+        let prose = "Database constraints\n====================\n\nThe :class:`Foo` option adds\nconstraints to a model.\n\nExamples\n";
         let f = parse("docs/constraints.txt", prose, &no_env);
         assert_eq!(f.diagnostics.len(), 1, "{:?}", f.diagnostics);
         assert_eq!(
