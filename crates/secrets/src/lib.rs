@@ -14,6 +14,7 @@ pub mod noise;
 pub mod rules;
 pub mod spec;
 pub mod validate;
+mod words;
 
 use std::cell::RefCell;
 use std::path::Path;

@@ -244,12 +244,23 @@ pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
             .iter()
             .any(|w| v.len() == w.len() && v.eq_ignore_ascii_case(w))
     };
-    if is_stop(secret) {
+    // Placeholder passwords made of words (`Sup3rS3cr3tP@ssW0rd`, `saltstack1`), and a value
+    // that repeats its own name (`pkcs12_passphrase=pkcs12_passphrase`).
+    if is_stop(secret)
+        || crate::words::is_word_password(secret)
+        || secret.eq_ignore_ascii_case(name.trim_start_matches(['-', '.']))
+    {
         return true;
+    }
+    // A query string caught whole (`password=saltdev&eauth=pam`): judge the first value.
+    if let Some((first, rest)) = secret.split_once('&') {
+        if rest.contains('=') && (is_stop(first) || crate::words::is_word_password(first)) {
+            return true;
+        }
     }
     // `user:password` pairs (curl -u, basic auth): judge the password part.
     if let Some((_, pass)) = secret.split_once(':') {
-        if is_stop(pass) || is_placeholder(pass) {
+        if is_stop(pass) || is_placeholder(pass) || crate::words::is_word_password(pass) {
             return true;
         }
     }
@@ -429,6 +440,10 @@ fn is_identifier_like(s: &str) -> bool {
 /// what a system keeps instead of the password.
 fn is_password_hash(s: &str) -> bool {
     let b = s.as_bytes();
+    // MySQL native password: `*` and the upper-case SHA1(SHA1(password)).
+    if b.len() == 41 && b[0] == b'*' && b[1..].iter().all(u8::is_ascii_hexdigit) {
+        return true;
+    }
     let crypt =
         b.len() > 4 && b[0] == b'$' && b[1..].contains(&b'$') && b[1].is_ascii_alphanumeric();
     crypt
