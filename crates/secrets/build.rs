@@ -59,7 +59,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, regex: {:?}, \
          keywords: &{:?}, min_entropy: {:?}, validator: {:?}, severity: {}, confidence: {}, \
          cwe: {}, summary: {:?}, doc: {:?}, multiline: {}, generic: {}, \
-         skip_noise_filter: {}, pair: {} }},",
+         skip_noise_filter: {}, identifier: {}, pair: {} }},",
         r.id,
         r.name,
         r.provider,
@@ -75,6 +75,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         r.multiline,
         r.generic,
         r.skip_noise_filter,
+        r.identifier,
         pair,
     );
 }

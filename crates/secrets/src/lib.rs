@@ -363,7 +363,11 @@ impl Checker for SecretsChecker {
             }
         }
 
-        for h in hits.into_iter().filter(|h| !h.absorbed) {
+        // An identifier rule (Twilio account SID) only serves to pair; alone it is no secret.
+        for h in hits
+            .into_iter()
+            .filter(|h| !h.absorbed && !rules[h.rule].identifier)
+        {
             let rule = &rules[h.rule];
             let secret = &text[h.secret.clone()];
             if self

@@ -27,6 +27,7 @@ pub(crate) struct StaticRule {
     pub multiline: bool,
     pub generic: bool,
     pub skip_noise_filter: bool,
+    pub identifier: bool,
     pub pair: Option<(&'static str, u32)>,
 }
 
@@ -53,6 +54,8 @@ pub struct Rule {
     pub multiline: bool,
     pub generic: bool,
     pub skip_noise_filter: bool,
+    /// Only a pair's companion, never a finding alone.
+    pub identifier: bool,
     pub pair: Option<(Cow<'static, str>, u32)>,
     compiled: OnceLock<Result<Regex, String>>,
 }
@@ -81,6 +84,7 @@ impl Rule {
             multiline: s.multiline,
             generic: s.generic,
             skip_noise_filter: s.skip_noise_filter,
+            identifier: s.identifier,
             pair: s.pair.map(|(id, n)| (Cow::Borrowed(id), n)),
             compiled: OnceLock::new(),
         }
@@ -112,6 +116,7 @@ impl Rule {
             multiline: s.multiline,
             generic: s.generic,
             skip_noise_filter: s.skip_noise_filter,
+            identifier: s.identifier,
             pair: s
                 .pair
                 .as_ref()

@@ -59,6 +59,10 @@ pub struct RuleSpec {
     /// Skip the placeholder/noise filters (formats whose structure already proves them).
     #[serde(default)]
     pub skip_noise_filter: bool,
+    /// An identifier that is not a secret by itself (a Twilio account SID): never reported
+    /// alone, only named as the companion of a secret rule's `pair`.
+    #[serde(default)]
+    pub identifier: bool,
     /// A companion rule (an id for this secret) found within some lines: the two become one
     /// finding of high confidence.
     #[serde(default)]

@@ -303,6 +303,26 @@ fn aws_key_pair_is_one_finding() {
 }
 
 #[test]
+fn twilio_account_sid_only_names_its_auth_token() {
+    let sid = expand_example("AC{{hex:32}}", "sid");
+    let token = expand_example("{{hex:32}}", "tok");
+    // The account SID is an identifier, not a secret: alone it is no finding.
+    let out = scan("notify.py", &format!("TWILIO_ACCOUNT_SID = '{sid}'\n"));
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    let text = format!("TWILIO_ACCOUNT_SID = '{sid}'\nTWILIO_AUTH_TOKEN = '{token}'\n");
+    let out = scan("notify.py", &text);
+    assert_eq!(ids(&out), ["twilio-auth-token"], "{:?}", out.findings);
+    assert_eq!(out.findings[0].confidence, palisade_core::Confidence::High);
+    assert!(
+        out.findings[0]
+            .message
+            .contains("twilio-account-sid on line 1"),
+        "{}",
+        out.findings[0].message
+    );
+}
+
+#[test]
 fn documented_examples_and_placeholders_are_not_secrets() {
     let text = "\
 AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
