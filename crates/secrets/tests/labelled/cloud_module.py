@@ -41,6 +41,8 @@ Configuration example:
         (?i)password: "MySekretPa$$word"
     cert_store:
       password: VeryStrongPasswordHere!
+    sqlite3:
+      password: abcdef012934125
     real:
       password: {{base62:18}}  ⟦generic-password⟧
       passphrase: Tr0ub4dor&3-horse-battery  ⟦generic-password⟧
