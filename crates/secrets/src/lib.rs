@@ -384,7 +384,12 @@ impl Checker for SecretsChecker {
             } else {
                 redact(secret)
             };
-            let mut message = format!("{} ({}): {}", rule.name, rule.provider, shown);
+            // Generic rules have no provider to name ("(any)" in the data).
+            let mut message = if rule.provider.starts_with('(') {
+                format!("{}: {}", rule.name, shown)
+            } else {
+                format!("{} ({}): {}", rule.name, rule.provider, shown)
+            };
             if let Some((id, line)) = &h.paired {
                 message.push_str(&format!(", paired with its {id} on line {line}"));
             }
