@@ -2,22 +2,11 @@
 //! reference case against the PyPA snapshot in `../shared/data/pypa-advisory-db`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use palisade_deps::advisory::AdvisoryDb;
 
-fn snapshot() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/pypa-advisory-db");
-    if p.join("vulns").is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: the PyPA advisory snapshot is not at {}",
-            p.display()
-        );
-        None
-    }
-}
+mod common;
+use common::snapshot;
 
 fn v(s: &str) -> pep440_rs::Version {
     s.parse().unwrap()

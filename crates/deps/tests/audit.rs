@@ -2,25 +2,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::*;
 use palisade_core::DiagnosticLevel;
 use palisade_deps::config::IgnoreEntry;
 use palisade_deps::{Config, DepsChecker};
-
-fn snapshot() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/pypa-advisory-db");
-    if p.join("vulns").is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: the PyPA advisory snapshot is not at {}",
-            p.display()
-        );
-        None
-    }
-}
 
 fn ts(s: &str) -> jiff::Timestamp {
     s.parse().unwrap()

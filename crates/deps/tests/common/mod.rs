@@ -148,3 +148,18 @@ pub fn assert_fixture(checker: &DepsChecker, name: &str) -> Run {
     );
     run
 }
+
+/// The PyPA advisory snapshot beside the checkout (`../shared/data/pypa-advisory-db`), or
+/// `None` with the reason printed, so a test can skip when it is absent.
+pub fn snapshot() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/pypa-advisory-db");
+    if p.join("vulns").is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: the PyPA advisory snapshot is not at {}",
+            p.display()
+        );
+        None
+    }
+}
