@@ -23,6 +23,10 @@ pub struct Config {
     /// Report findings even where a `# nosec` comment suppresses them.
     #[serde(default)]
     pub ignore_nosec: bool,
+    /// Parse every file whole, also the statements no enabled rule could report in (slower;
+    /// also reports syntax errors there).
+    #[serde(default)]
+    pub full_parse: bool,
 }
 
 /// A Bandit configuration file could not be used.

@@ -20,6 +20,7 @@ macro_rules! field {
 
 mod config;
 mod nosec;
+mod prefilter;
 pub mod rules;
 mod source;
 mod syntax;
@@ -38,6 +39,9 @@ use source::Decoded;
 pub struct PythonChecker {
     settings: Settings,
     rules: Vec<RuleMeta>,
+    /// What the enabled rules need to see, to parse only those statements (`None`: parse
+    /// every file whole).
+    prefilter: Option<prefilter::Table>,
 }
 
 impl PythonChecker {
@@ -52,9 +56,16 @@ impl PythonChecker {
         config: &Config,
         bandit: Option<&BanditConfig>,
     ) -> Result<Self, ConfigError> {
+        let settings = Settings::new(config, bandit)?;
+        let prefilter = if config.full_parse {
+            None
+        } else {
+            prefilter::Table::new(&rules::triggers(&settings), rules::IMPORT_STATE)
+        };
         Ok(PythonChecker {
-            settings: Settings::new(config, bandit)?,
+            settings,
             rules: rules::ALL.iter().map(|m| (*m).clone()).collect(),
+            prefilter,
         })
     }
 
@@ -115,7 +126,9 @@ impl Checker for PythonChecker {
                 "not valid UTF-8 and no coding declaration (Python refuses it): invalid bytes were replaced before checking",
             ));
         }
-        let Some(outcome) = walk::check_source(&text, file.path, &self.settings) else {
+        let Some(outcome) =
+            walk::check_source(&text, file.path, &self.settings, self.prefilter.as_ref())
+        else {
             out.diagnose(Diagnostic::error(
                 file.path,
                 "the Python parser gave up; file not checked",

@@ -9,6 +9,7 @@ use tree_sitter::{Node, Parser, Tree};
 
 use crate::config::Settings;
 use crate::nosec;
+use crate::prefilter::{self, Plan, Span, Table};
 use crate::rules::{self, Rule, RuleSet};
 use crate::syntax::{self, Args, Imports, Value};
 
@@ -17,8 +18,8 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses Python source with this thread's parser.
-pub(crate) fn parse(src: &str) -> Option<Tree> {
+/// Runs `f` with this thread's parser.
+fn with_parser<R>(f: impl FnOnce(&mut Parser) -> Option<R>) -> Option<R> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -28,8 +29,43 @@ pub(crate) fn parse(src: &str) -> Option<Tree> {
                 .ok()?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(src, None)
+        f(slot.as_mut()?)
     })
+}
+
+/// Parses Python source with this thread's parser.
+pub(crate) fn parse(src: &str) -> Option<Tree> {
+    with_parser(|p| p.parse(src, None))
+}
+
+/// Parses only `spans` of `src` (positions stay those of the whole source).
+fn parse_spans(src: &str, spans: &[Span]) -> Option<Tree> {
+    let ranges: Vec<tree_sitter::Range> = spans
+        .iter()
+        .map(|s| tree_sitter::Range {
+            start_byte: s.start,
+            end_byte: s.end,
+            start_point: tree_sitter::Point::new(s.start_row as usize, 0),
+            end_point: end_point(src, s),
+        })
+        .collect();
+    with_parser(|parser| {
+        parser.set_included_ranges(&ranges).ok()?;
+        let tree = parser.parse(src, None);
+        // Back to whole documents for the next file.
+        parser.set_included_ranges(&[]).ok()?;
+        tree
+    })
+}
+
+/// The point of a span's end: a line start, or the end of the source.
+fn end_point(src: &str, s: &Span) -> tree_sitter::Point {
+    if s.end < src.len() {
+        tree_sitter::Point::new(s.end_row as usize, 0)
+    } else {
+        let col = src.len() - src.rfind('\n').map_or(0, |i| i + 1);
+        tree_sitter::Point::new(s.end_row as usize, col)
+    }
 }
 
 /// One reported problem before it becomes a `Finding`.
@@ -220,8 +256,28 @@ pub(crate) struct Outcome {
 }
 
 /// Checks decoded Python source.
-pub(crate) fn check_source(src: &str, path: &str, settings: &Settings) -> Option<Outcome> {
-    let tree = parse(src)?;
+pub(crate) fn check_source(
+    src: &str,
+    path: &str,
+    settings: &Settings,
+    prefilter: Option<&Table>,
+) -> Option<Outcome> {
+    let plan = prefilter.map_or(Plan::Whole, |t| prefilter::plan(src, t));
+    let tree = match plan {
+        Plan::Nothing => {
+            return Some(Outcome {
+                issues: Vec::new(),
+                suppressed: 0,
+                syntax_error: None,
+            })
+        }
+        Plan::Whole => parse(src)?,
+        Plan::Ranges(spans) => match parse_spans(src, &spans) {
+            Some(t) if !t.root_node().has_error() => t,
+            // Report a syntax error where the whole file shows it.
+            _ => parse(src)?,
+        },
+    };
     let root = tree.root_node();
     let mut cx = FileCx {
         src,

@@ -15,7 +15,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use palisade_python::{BanditConfig, Config, PythonChecker};
 
@@ -23,71 +22,12 @@ use palisade_python::{BanditConfig, Config, PythonChecker};
 /// `(file, line, ID, extra_in_palisade, reason)`.
 const DEVIATIONS: &[(&str, u32, &str, bool, &str)] = &[];
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn research_dir() -> Option<PathBuf> {
-    let dir = repo_root().join("../shared/research");
-    dir.join("bandit_expected.tsv").is_file().then_some(dir)
-}
-
-/// The examples folder of the bandit 1.9.4 sdist, downloading it with pip on first use.
-fn examples_dir() -> Result<PathBuf, String> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"));
-    let cache = target.join("bandit-sdist");
-    let examples = cache.join("bandit-1.9.4/examples");
-    if examples.is_dir() {
-        return Ok(examples);
-    }
-    std::fs::create_dir_all(&cache)
-        .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
-    let archive = cache.join("bandit-1.9.4.tar.gz");
-    if !archive.is_file() {
-        let mut ok = false;
-        for (prog, pre) in [("pip", vec![]), ("python3", vec!["-m", "pip"])] {
-            let status = Command::new(prog)
-                .args(pre)
-                .args([
-                    "download",
-                    "--no-deps",
-                    "--no-binary",
-                    ":all:",
-                    "bandit==1.9.4",
-                    "-d",
-                ])
-                .arg(&cache)
-                .status();
-            if status.is_ok_and(|s| s.success()) {
-                ok = true;
-                break;
-            }
-        }
-        if !ok || !archive.is_file() {
-            return Err("pip could not download the bandit 1.9.4 sdist (no pip or no PyPI)".into());
-        }
-    }
-    let status = Command::new("tar")
-        .arg("xzf")
-        .arg(&archive)
-        .arg("-C")
-        .arg(&cache)
-        .status()
-        .map_err(|e| format!("cannot run tar: {e}"))?;
-    if !status.success() || !examples.is_dir() {
-        return Err("could not unpack the bandit sdist".into());
-    }
-    Ok(examples)
-}
-
 fn inputs() -> Option<(PathBuf, PathBuf)> {
-    let Some(research) = research_dir() else {
+    let Some(research) = common::research_dir() else {
         println!("SKIP: ../shared/research/bandit_expected.tsv not found beside the repository");
         return None;
     };
-    match examples_dir() {
+    match common::examples_dir() {
         Ok(ex) => Some((research, ex)),
         Err(why) => {
             println!("SKIP: {why}");

@@ -53,3 +53,9 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
         "Use of assert detected. The enclosed code will be removed when compiling to optimised byte code.",
     );
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::words(&["assert"])
+}

@@ -32,3 +32,9 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
             .range_of(s.parent);
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::string("0.0.0.0")
+}

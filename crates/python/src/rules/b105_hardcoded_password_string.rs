@@ -135,3 +135,9 @@ fn dict_value(cx: &FileCx<'_, '_>, s: &Str<'_>) -> Option<String> {
     let value = pair.child_by_field_id(field!("value"))?;
     syntax::is_constant(value, cx.src).then(|| syntax::constant_str(value, cx.src))
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::password()
+}

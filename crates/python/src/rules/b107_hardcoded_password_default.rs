@@ -82,3 +82,9 @@ pub(crate) fn positional_defaults<'t, 's>(
     }
     out
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::password()
+}

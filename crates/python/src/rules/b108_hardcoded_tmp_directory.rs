@@ -45,3 +45,15 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
         .range_of(s.parent);
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::{Atom, Trigger};
+    s.tmp_dirs.iter().fold(Trigger::default(), |t, d| {
+        t.or(if d.is_empty() {
+            Trigger::all(vec![Atom::AnyString])
+        } else {
+            Trigger::string(d)
+        })
+    })
+}

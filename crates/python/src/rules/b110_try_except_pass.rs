@@ -39,3 +39,9 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, handler: Node<'_>) {
         cx.report(Rule::B110, handler, "Try, Except, Pass detected.");
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::words(&["except", "pass"])
+}

@@ -40,3 +40,9 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         .on_line(line);
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::words(&["requests", "verify"]).or(Trigger::words(&["httpx", "verify"]))
+}

@@ -67,3 +67,13 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         .on_line(line);
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::{Atom, Trigger};
+    s.bad_protocol_versions
+        .iter()
+        .fold(Trigger::all(vec![Atom::Opaque]), |t, v| {
+            t.or(Trigger::text(v))
+        })
+}

@@ -60,3 +60,11 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, def: Node<'_>) {
         }
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    s.bad_protocol_versions
+        .iter()
+        .fold(Trigger::default(), |t, v| t.or(Trigger::text(v)))
+}

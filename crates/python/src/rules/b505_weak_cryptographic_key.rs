@@ -133,3 +133,16 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         }
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    crate::prefilter::Trigger::qualnames([
+        "cryptography.hazmat.primitives.asymmetric.dsa.generate_private_key",
+        "cryptography.hazmat.primitives.asymmetric.rsa.generate_private_key",
+        "cryptography.hazmat.primitives.asymmetric.ec.generate_private_key",
+        "Crypto.PublicKey.DSA.generate",
+        "Cryptodome.PublicKey.DSA.generate",
+        "Crypto.PublicKey.RSA.generate",
+        "Cryptodome.PublicKey.RSA.generate",
+    ])
+}

@@ -53,3 +53,9 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         "Use of unsafe yaml load. Allows instantiation of arbitrary objects. Consider yaml.safe_load().",
     );
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::words(&["load", "yaml"])
+}

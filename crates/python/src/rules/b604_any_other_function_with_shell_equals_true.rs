@@ -38,3 +38,10 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         .on_line(line);
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    // Calls named in the subprocess list are B602/B603's: their aliases matter.
+    Trigger::words(&["shell"]).with_imports(s.shell_subprocess.iter().map(String::as_str))
+}

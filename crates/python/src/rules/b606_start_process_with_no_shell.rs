@@ -31,3 +31,9 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         cx.report(Rule::B606, call.node, "Starting a process without a shell.");
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::qualnames(s.shell_no_shell.iter().map(String::as_str))
+}

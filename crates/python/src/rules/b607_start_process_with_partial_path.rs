@@ -66,3 +66,15 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         }
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    Trigger::qualnames(
+        s.shell_subprocess
+            .iter()
+            .chain(&s.shell_shell)
+            .chain(&s.shell_no_shell)
+            .map(String::as_str),
+    )
+}

@@ -141,3 +141,11 @@ fn called_name<'s>(call: Node<'_>, src: &'s str) -> &'s str {
         _ => "",
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    ["select", "delete", "insert", "update"]
+        .iter()
+        .fold(Trigger::default(), |t, w| t.or(Trigger::string(w)))
+}

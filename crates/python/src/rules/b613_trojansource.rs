@@ -65,3 +65,11 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>) {
         return;
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    BIDI.iter().fold(Trigger::default(), |t, c| {
+        t.or(Trigger::text(&c.to_string()))
+    })
+}

@@ -79,3 +79,11 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         format!("Unsafe Hugging Face Hub download without revision pinning in {func}()"),
     );
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    PATTERNS.iter().fold(Trigger::default(), |t, (f, m)| {
+        t.or(Trigger::words(&[f, m]))
+    })
+}

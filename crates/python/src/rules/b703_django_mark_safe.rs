@@ -418,3 +418,10 @@ impl Assigned<'_> {
         }
     }
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    // Bandit follows the argument through the enclosing scope: parse the whole file.
+    Trigger::any_word(AFFECTED).whole_file()
+}

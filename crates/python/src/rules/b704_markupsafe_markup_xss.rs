@@ -57,3 +57,11 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
         ),
     );
 }
+
+/// The words this rule needs in a statement to report there (see `crate::prefilter`).
+pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    // An allowed call (through its import alias) makes a call safe.
+    Trigger::qualnames(s.markup_names.iter().map(String::as_str))
+        .with_imports(s.allowed_calls.iter().map(String::as_str))
+}

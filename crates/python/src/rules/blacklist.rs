@@ -109,3 +109,24 @@ fn report(cx: &mut FileCx<'_, '_>, e: &Entry, node: Node<'_>, name: &str) {
         e.message.replace("{name}", name),
     );
 }
+
+/// What a blacklist rule needs in a statement (see `crate::prefilter`): a call by one of its
+/// qualified names, an import whose dotted name starts with one of its module names (the
+/// first part is then in the text), or a dynamic import (`__import__("x")`,
+/// `importlib.import_module("x")`) whose string names it.
+pub(crate) fn trigger(rule: crate::rules::Rule) -> crate::prefilter::Trigger {
+    use crate::prefilter::Trigger;
+    let dynamic = Trigger::any_word(&["__import__", "import_module"]);
+    let calls = CALLS
+        .iter()
+        .filter(|e| e.rule == rule)
+        .flat_map(|e| e.names.iter().copied());
+    let imports = IMPORTS
+        .iter()
+        .filter(|e| e.rule == rule)
+        .flat_map(|e| e.names.iter())
+        .fold(Trigger::default(), |t, q| {
+            t.or(Trigger::text(q.split('.').next().unwrap_or(q)))
+        });
+    Trigger::qualnames(calls).or(imports).or(dynamic)
+}

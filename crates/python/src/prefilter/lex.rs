@@ -1,0 +1,893 @@
+//! Cuts Python source into statements, with the atoms of each, without parsing it.
+//!
+//! Only what decides where a statement starts is modelled: strings (prefixes, triple quotes,
+//! escapes, f-string replacement fields with nested strings as in Python 3.12), comments,
+//! brackets, backslash continuations and indentation. Each logical line either starts a
+//! statement at its block's indentation, continues one (a deeper line, a decorated `def`,
+//! `elif`/`else`/`except`/`finally`), or starts the body of a `class`/`def` whose header
+//! ends with `:` — the body's statements then become that unit's members. Anything
+//! inconsistent returns `None`, and the caller parses the whole file.
+
+use std::collections::HashMap;
+
+use super::{Atoms, Table};
+
+/// One statement (or, for a split `class`/`def`, its header plus members that follow it).
+#[derive(Debug)]
+pub(crate) struct Unit {
+    /// Byte offset of the first line's start (0 for the first unit: leading comments go
+    /// with it).
+    pub start: usize,
+    /// Byte offset where the next statement that is not a member starts (or the end).
+    pub end: usize,
+    pub start_row: u32,
+    pub end_row: u32,
+    /// For a `class`/`def` with an indented body: where its first member starts (byte, row).
+    pub body: Option<(usize, u32)>,
+    /// How many units after this one are its members (at any depth).
+    pub descendants: u32,
+    /// What this unit's own lines hold (a split unit: its header only).
+    pub atoms: Atoms,
+    pub has_import: bool,
+    parent: u32,
+}
+
+const ROOT: u32 = u32::MAX;
+
+/// An open block: the indentation of its statements, its owner, and its current statement.
+struct Block {
+    indent: (usize, usize),
+    owner: u32,
+    current: Option<u32>,
+}
+
+/// Cuts `src` into units, or `None` when it is not lexically sound Python.
+pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
+    let mut lx = Lexer {
+        s: src,
+        i: 0,
+        row: 0,
+        table,
+        aliases: HashMap::new(),
+        units: Vec::new(),
+        cur: ROOT,
+        import: None,
+        stmt_start: true,
+        depth: 0,
+    };
+    lx.run()?;
+    let mut units = lx.units;
+    finish(&mut units, src);
+    Some(units)
+}
+
+struct Lexer<'a, 't> {
+    s: &'a [u8],
+    i: usize,
+    row: u32,
+    table: &'t Table,
+    /// Import aliases bound so far whose targets carry atoms.
+    aliases: HashMap<&'a [u8], Atoms>,
+    units: Vec<Unit>,
+    /// The unit the current tokens belong to.
+    cur: u32,
+    /// Tokens of the import statement being read.
+    import: Option<Vec<Tok<'a>>>,
+    /// Whether the next token starts a simple statement.
+    stmt_start: bool,
+    /// Bracket depth in the current logical line.
+    depth: u32,
+}
+
+/// The tokens an import statement is made of.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tok<'a> {
+    Name(&'a [u8]),
+    Dot,
+    Comma,
+    Star,
+}
+
+/// How a logical line ended.
+struct LineEnd {
+    colon: bool,
+}
+
+impl<'a> Lexer<'a, '_> {
+    fn run(&mut self) -> Option<()> {
+        let mut blocks = vec![Block {
+            indent: (0, 0),
+            owner: ROOT,
+            current: None,
+        }];
+        // A split header waiting for its body, and a decorator waiting for its `def`.
+        let mut expect_body: Option<u32> = None;
+        let mut decorated = false;
+        // The indentation of a line that ended with `:` (any block opener): the next line
+        // must be deeper (tree-sitter accepts a block of only comments, CPython does not).
+        let mut opener: Option<(usize, usize)> = None;
+        loop {
+            let line_start = self.i;
+            let row = self.row;
+            while matches!(self.peek(0), Some(b' ' | b'\t')) {
+                self.i += 1;
+            }
+            let indent = (line_start, self.i);
+            match self.peek(0) {
+                None => break,
+                Some(b'\n') => {
+                    self.i += 1;
+                    self.row += 1;
+                    continue;
+                }
+                Some(b'\r') if self.peek(1) == Some(b'\n') => {
+                    self.i += 2;
+                    self.row += 1;
+                    continue;
+                }
+                Some(b'#') => {
+                    self.skip_comment();
+                    continue;
+                }
+                Some(b'\\') => return None,
+                _ => {}
+            }
+            let first = self.peek_word();
+            let ind = &self.s[indent.0..indent.1];
+            if let Some(o) = opener.take() {
+                let o = &self.s[o.0..o.1];
+                if !(ind.len() > o.len() && ind.starts_with(o)) {
+                    return None;
+                }
+            }
+            let continuation = matches!(first, b"elif" | b"else" | b"except" | b"finally");
+            // Where this line goes: a new statement of the innermost block, or the block's
+            // current statement (a deeper line, a decorated definition, `else:` and kin).
+            let new_unit = if let Some(owner) = expect_body.take() {
+                let top = blocks.last()?;
+                let top_ind = &self.s[top.indent.0..top.indent.1];
+                if !(ind.len() > top_ind.len() && ind.starts_with(top_ind)) || continuation {
+                    return None;
+                }
+                self.units[owner as usize].body = Some((line_start, row));
+                blocks.push(Block {
+                    indent,
+                    owner,
+                    current: None,
+                });
+                true
+            } else {
+                let mut popped = false;
+                let deeper = loop {
+                    let top = blocks.last()?;
+                    let top_ind = &self.s[top.indent.0..top.indent.1];
+                    if ind == top_ind {
+                        break false;
+                    }
+                    if ind.len() > top_ind.len() && ind.starts_with(top_ind) {
+                        if popped {
+                            // A dedent to a level no enclosing block has.
+                            return None;
+                        }
+                        break true;
+                    }
+                    if top_ind.len() > ind.len() && top_ind.starts_with(ind) && blocks.len() > 1 {
+                        blocks.pop();
+                        popped = true;
+                        continue;
+                    }
+                    return None;
+                };
+                if deeper || decorated || continuation {
+                    let cur = blocks.last()?.current?;
+                    if !deeper && self.units[cur as usize].body.is_some() {
+                        return None;
+                    }
+                    self.cur = cur;
+                    false
+                } else {
+                    true
+                }
+            };
+            if new_unit {
+                let block = blocks.last_mut()?;
+                let id = self.units.len() as u32;
+                self.units.push(Unit {
+                    start: line_start,
+                    end: 0,
+                    start_row: row,
+                    end_row: 0,
+                    body: None,
+                    descendants: 0,
+                    atoms: Atoms::default(),
+                    has_import: false,
+                    parent: block.owner,
+                });
+                block.current = Some(id);
+                self.cur = id;
+            }
+            let header = first == b"class"
+                || first == b"def"
+                || (first == b"async" && self.word_after(b"async") == b"def");
+            let at_block_level = new_unit || decorated;
+            decorated = first.is_empty() && self.peek(0) == Some(b'@');
+            let end = self.logical_line()?;
+            if end.colon {
+                opener = Some(indent);
+            }
+            if header && end.colon && at_block_level {
+                expect_body = Some(self.cur);
+            }
+        }
+        if expect_body.is_some() || decorated || opener.is_some() {
+            // A header or decorator at the end of the file: not Python.
+            return None;
+        }
+        Some(())
+    }
+
+    fn peek(&self, k: usize) -> Option<u8> {
+        self.s.get(self.i + k).copied()
+    }
+
+    /// The identifier at the cursor (empty if none), without consuming it.
+    fn peek_word(&self) -> &'a [u8] {
+        let s = self.s;
+        let mut j = self.i;
+        while j < s.len() && is_ident(s[j]) {
+            j += 1;
+        }
+        &s[self.i..j]
+    }
+
+    /// The identifier after `word` and blanks at the cursor.
+    fn word_after(&self, word: &[u8]) -> &'a [u8] {
+        let s = self.s;
+        let mut j = self.i + word.len();
+        while j < s.len() && matches!(s[j], b' ' | b'\t') {
+            j += 1;
+        }
+        let k = j;
+        while j < s.len() && is_ident(s[j]) {
+            j += 1;
+        }
+        &s[k..j]
+    }
+
+    fn skip_comment(&mut self) {
+        while let Some(c) = self.peek(0) {
+            if c == b'\n' {
+                break;
+            }
+            self.i += 1;
+        }
+    }
+
+    fn unit(&mut self) -> &mut Unit {
+        &mut self.units[self.cur as usize]
+    }
+
+    /// Reads tokens to the end of the logical line.
+    fn logical_line(&mut self) -> Option<LineEnd> {
+        self.depth = 0;
+        let mut colon = false;
+        self.stmt_start = true;
+        loop {
+            let Some(c) = self.peek(0) else {
+                self.end_import();
+                return (self.depth == 0).then_some(LineEnd { colon });
+            };
+            match c {
+                b' ' | b'\t' | b'\x0c' => self.i += 1,
+                b'\r' => self.i += 1,
+                b'\n' => {
+                    self.i += 1;
+                    self.row += 1;
+                    if self.depth == 0 {
+                        self.end_import();
+                        return Some(LineEnd { colon });
+                    }
+                }
+                b'\\' => {
+                    match (self.peek(1), self.peek(2)) {
+                        (Some(b'\n'), _) => self.i += 2,
+                        (Some(b'\r'), Some(b'\n')) => self.i += 3,
+                        _ => return None,
+                    }
+                    self.row += 1;
+                }
+                b'#' => self.skip_comment(),
+                b'(' | b'[' | b'{' => {
+                    self.depth += 1;
+                    self.i += 1;
+                    colon = false;
+                    self.stmt_start = false;
+                    self.import_tok(None);
+                }
+                b')' | b']' | b'}' => {
+                    self.depth = self.depth.checked_sub(1)?;
+                    self.i += 1;
+                    colon = false;
+                    self.import_tok(None);
+                }
+                b'"' | b'\'' => {
+                    self.string(0)?;
+                    colon = false;
+                    self.stmt_start = false;
+                }
+                b':' => {
+                    self.i += 1;
+                    colon = false;
+                    if self.peek(0) == Some(b'=') {
+                        self.i += 1;
+                    } else if self.depth == 0 {
+                        colon = true;
+                        // `try: import x` — a statement may follow on the same line.
+                        self.end_import();
+                        self.stmt_start = true;
+                    }
+                }
+                b';' => {
+                    self.i += 1;
+                    colon = false;
+                    if self.depth == 0 {
+                        self.end_import();
+                        self.stmt_start = true;
+                    }
+                }
+                b'.' if !self.peek(1).is_some_and(|d| d.is_ascii_digit()) => {
+                    self.i += 1;
+                    self.import_tok(Some(Tok::Dot));
+                }
+                b',' => {
+                    self.i += 1;
+                    colon = false;
+                    self.import_tok(Some(Tok::Comma));
+                }
+                b'*' => {
+                    self.i += 1;
+                    colon = false;
+                    self.import_tok(Some(Tok::Star));
+                }
+                b'0'..=b'9' | b'.' => {
+                    self.number()?;
+                    colon = false;
+                    self.stmt_start = false;
+                }
+                c if is_ident(c) => {
+                    let start = self.i;
+                    while self.peek(0).is_some_and(is_ident) {
+                        self.i += 1;
+                    }
+                    let word = &self.s[start..self.i];
+                    if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
+                        self.string(word.len())?;
+                    } else {
+                        if self.stmt_start && (word == b"print" || word == b"exec") {
+                            // Python 2's print and exec statements (`print >>f, x` is a valid
+                            // Python 3 expression).
+                            let mut j = self.i;
+                            while matches!(self.s.get(j), Some(b' ' | b'\t')) {
+                                j += 1;
+                            }
+                            if self.s.get(j).is_some_and(|&c| {
+                                is_ident(c) || c.is_ascii_digit() || c == b'"' || c == b'\''
+                            }) && j > self.i
+                            {
+                                return None;
+                            }
+                        }
+                        self.word(word);
+                    }
+                    colon = false;
+                }
+                // Python 2's `<>` and backquotes.
+                b'<' if self.peek(1) == Some(b'>') => return None,
+                b'`' => return None,
+                _ => {
+                    self.i += 1;
+                    colon = false;
+                    self.stmt_start = false;
+                    self.import_tok(None);
+                }
+            }
+        }
+    }
+
+    /// A number token; `None` for what CPython 3 rejects and tree-sitter reads as something
+    /// else (`1abc`, Python 2's `0777` and `10L`), so the full parse reports it.
+    fn number(&mut self) -> Option<()> {
+        let start = self.i;
+        let hex = matches!(self.s.get(start..start + 2), Some(b"0x" | b"0X"));
+        while let Some(c) = self.peek(0) {
+            if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+                let exp = !hex && (c == b'e' || c == b'E');
+                self.i += 1;
+                if exp && matches!(self.peek(0), Some(b'+' | b'-')) {
+                    self.i += 1;
+                }
+            } else {
+                break;
+            }
+        }
+        valid_number(&self.s[start..self.i]).then_some(())
+    }
+
+    /// An identifier or keyword token.
+    fn word(&mut self, word: &'a [u8]) {
+        let table = self.table;
+        let starts = self.stmt_start;
+        self.stmt_start = false;
+        if starts && (word == b"import" || word == b"from") && self.import.is_none() {
+            self.import = Some(Vec::new());
+            self.unit().has_import = true;
+        }
+        if let Some(toks) = &mut self.import {
+            toks.push(Tok::Name(word));
+        }
+        if !word.is_ascii() && folds_to_ascii(word) {
+            self.opaque();
+        }
+        if let Some(id) = table.word(word) {
+            self.unit().atoms.set(id);
+        }
+        if let Some(id) = table.password {
+            if word != b"pass" && password_like(word) {
+                self.unit().atoms.set(id);
+            }
+        }
+        if !self.aliases.is_empty() {
+            if let Some(a) = self.aliases.get(word).copied() {
+                self.unit().atoms.union(&a);
+            }
+        }
+    }
+
+    fn import_tok(&mut self, tok: Option<Tok<'a>>) {
+        if let Some(toks) = &mut self.import {
+            // Brackets (`None`) carry no meaning for the bindings.
+            if let Some(t) = tok {
+                toks.push(t);
+            }
+        }
+    }
+
+    /// Ends the import statement being read and records the aliases it binds.
+    fn end_import(&mut self) {
+        let Some(toks) = self.import.take() else {
+            return;
+        };
+        for (name, target) in bindings(&toks) {
+            let mut atoms = Atoms::default();
+            for part in target.split(|&c| c == b'.') {
+                if let Some(id) = self.table.word(part) {
+                    atoms.set(id);
+                }
+            }
+            self.table.text_atoms(&target, &mut atoms);
+            if atoms.any() {
+                self.aliases.entry(name).or_default().union(&atoms);
+            }
+        }
+    }
+
+    /// A string literal whose prefix (`prefix` bytes, already consumed) ends at the cursor.
+    fn string(&mut self, prefix: usize) -> Option<()> {
+        let p = &self.s[self.i - prefix..self.i];
+        let raw = p.iter().any(|c| matches!(c, b'r' | b'R'));
+        let f = p.iter().any(|c| matches!(c, b'f' | b'F' | b't' | b'T'));
+        self.stmt_start = false;
+        self.import_tok(None);
+        if let Some(id) = self.table.any_string {
+            self.unit().atoms.set(id);
+        }
+        let mut value = Vec::new();
+        self.string_body(raw, f, &mut value)?;
+        // Implicit concatenation: adjacent literals are one value.
+        loop {
+            let save = (self.i, self.row);
+            self.skip_blank_between_strings();
+            let start = self.i;
+            while self.peek(0).is_some_and(|c| c.is_ascii_alphabetic()) && self.i - start < 3 {
+                self.i += 1;
+            }
+            let word = &self.s[start..self.i];
+            if matches!(self.peek(0), Some(b'"' | b'\''))
+                && (word.is_empty() || is_string_prefix(word))
+            {
+                let raw = word.iter().any(|c| matches!(c, b'r' | b'R'));
+                let f = word.iter().any(|c| matches!(c, b'f' | b'F' | b't' | b'T'));
+                self.string_body(raw, f, &mut value)?;
+            } else {
+                (self.i, self.row) = save;
+                break;
+            }
+        }
+        let mut atoms = Atoms::default();
+        self.table.str_atoms(&value, &mut atoms);
+        if let Some(id) = self.table.password {
+            if password_like(&value) {
+                atoms.set(id);
+            }
+        }
+        self.unit().atoms.union(&atoms);
+        Some(())
+    }
+
+    /// Skips what may separate implicitly concatenated literals: blanks, escaped line
+    /// breaks, and inside brackets line breaks and comments.
+    fn skip_blank_between_strings(&mut self) {
+        loop {
+            match self.peek(0) {
+                Some(b' ' | b'\t' | b'\x0c' | b'\r') => self.i += 1,
+                Some(b'\n') if self.depth > 0 => {
+                    self.i += 1;
+                    self.row += 1;
+                }
+                Some(b'#') if self.depth > 0 => self.skip_comment(),
+                Some(b'\\') if self.peek(1) == Some(b'\n') => {
+                    self.i += 2;
+                    self.row += 1;
+                }
+                Some(b'\\') if self.peek(1) == Some(b'\r') && self.peek(2) == Some(b'\n') => {
+                    self.i += 3;
+                    self.row += 1;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// The quotes and body of one literal; appends its value's visible text to `value`.
+    fn string_body(&mut self, raw: bool, f: bool, value: &mut Vec<u8>) -> Option<()> {
+        let q = self.peek(0)?;
+        let triple = self.peek(1) == Some(q) && self.peek(2) == Some(q);
+        self.i += if triple { 3 } else { 1 };
+        loop {
+            let c = self.peek(0)?;
+            match c {
+                _ if c == q => {
+                    if !triple {
+                        self.i += 1;
+                        return Some(());
+                    }
+                    if self.peek(1) == Some(q) && self.peek(2) == Some(q) {
+                        self.i += 3;
+                        return Some(());
+                    }
+                    value.push(c);
+                    self.i += 1;
+                }
+                b'\\' => {
+                    let next = self.peek(1)?;
+                    if next == b'\n' {
+                        self.row += 1;
+                    }
+                    if next == b'\r' && self.peek(2) == Some(b'\n') {
+                        self.row += 1;
+                        self.i += 1;
+                    }
+                    if !raw
+                        && matches!(
+                            next,
+                            b'x' | b'u' | b'U' | b'N' | b'0'..=b'7' | b'\n' | b'\r'
+                        )
+                    {
+                        self.opaque();
+                    }
+                    value.push(c);
+                    value.push(next);
+                    self.i += 2;
+                }
+                b'\n' => {
+                    if !triple {
+                        return None;
+                    }
+                    self.row += 1;
+                    value.push(c);
+                    self.i += 1;
+                }
+                b'{' if f => {
+                    if self.peek(1) == Some(b'{') {
+                        value.push(b'{');
+                        self.i += 2;
+                    } else {
+                        self.i += 1;
+                        self.replacement_field(q, triple)?;
+                    }
+                }
+                b'}' if f && self.peek(1) == Some(b'}') => {
+                    value.push(b'}');
+                    self.i += 2;
+                }
+                _ => {
+                    if c >= 0x80 && folds_at(&self.s[self.i..]) {
+                        self.opaque();
+                    }
+                    value.push(c);
+                    self.i += 1;
+                }
+            }
+        }
+    }
+
+    fn opaque(&mut self) {
+        if let Some(id) = self.table.opaque {
+            self.unit().atoms.set(id);
+        }
+    }
+
+    /// An f-string's `{expression!conversion:format_spec}`, the opening brace consumed.
+    fn replacement_field(&mut self, q: u8, triple: bool) -> Option<()> {
+        let mut depth = 0u32;
+        let saved_import = self.import.take();
+        let saved_start = self.stmt_start;
+        loop {
+            let c = self.peek(0)?;
+            match c {
+                b'}' if depth == 0 => {
+                    self.i += 1;
+                    break;
+                }
+                b':' if depth == 0 => {
+                    self.i += 1;
+                    // The format spec: literal text with nested fields; checked on its own,
+                    // as it is no part of the joined value.
+                    let mut spec = Vec::new();
+                    loop {
+                        let c = self.peek(0)?;
+                        match c {
+                            b'}' => {
+                                self.i += 1;
+                                break;
+                            }
+                            b'{' => {
+                                self.i += 1;
+                                self.replacement_field(q, triple)?;
+                            }
+                            b'\n' if !triple => return None,
+                            _ if c == q && !triple => return None,
+                            _ => {
+                                if c == b'\n' {
+                                    self.row += 1;
+                                }
+                                if c == b'\\' || (c >= 0x80 && folds_at(&self.s[self.i..])) {
+                                    self.opaque();
+                                }
+                                spec.push(c);
+                                self.i += 1;
+                            }
+                        }
+                    }
+                    let mut atoms = Atoms::default();
+                    self.table.str_atoms(&spec, &mut atoms);
+                    self.unit().atoms.union(&atoms);
+                    break;
+                }
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    self.i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    depth = depth.checked_sub(1)?;
+                    self.i += 1;
+                }
+                b'\n' => {
+                    self.row += 1;
+                    self.i += 1;
+                }
+                b'"' | b'\'' => self.string(0)?,
+                b'#' => self.skip_comment(),
+                b'0'..=b'9' => self.number()?,
+                c if is_ident(c) => {
+                    let start = self.i;
+                    while self.peek(0).is_some_and(is_ident) {
+                        self.i += 1;
+                    }
+                    let word = &self.s[start..self.i];
+                    if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
+                        self.string(word.len())?;
+                    } else {
+                        self.word(word);
+                    }
+                }
+                _ => self.i += 1,
+            }
+        }
+        self.import = saved_import;
+        self.stmt_start = saved_start;
+        Some(())
+    }
+}
+
+/// `(bound name, dotted target)` of each alias an import statement's tokens bind, as the
+/// walk's alias map records them: `import a.b as c` binds `c` to `a.b`; `from m import x as
+/// y` binds `y` (or `x`) to `m.x`; `from . import x as y` binds `y` to `x`.
+fn bindings<'a>(toks: &[Tok<'a>]) -> Vec<(&'a [u8], Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut it = toks.iter().copied().peekable();
+    match it.next() {
+        Some(Tok::Name(b"import")) => {
+            // dotted [as name] {, dotted [as name]}
+            loop {
+                let mut dotted = Vec::new();
+                while let Some(t) = it.peek().copied() {
+                    match t {
+                        Tok::Name(b"as") => break,
+                        Tok::Name(n) => dotted.extend_from_slice(n),
+                        Tok::Dot => dotted.push(b'.'),
+                        _ => break,
+                    }
+                    it.next();
+                }
+                if it.peek() == Some(&Tok::Name(b"as")) {
+                    it.next();
+                    if let Some(Tok::Name(alias)) = it.next() {
+                        out.push((alias, dotted));
+                    }
+                }
+                match it.next() {
+                    Some(Tok::Comma) => continue,
+                    _ => break,
+                }
+            }
+        }
+        Some(Tok::Name(b"from")) => {
+            let mut module = Vec::new();
+            for t in it.by_ref() {
+                match t {
+                    Tok::Name(b"import") => break,
+                    Tok::Name(n) => module.extend_from_slice(n),
+                    Tok::Dot => module.push(b'.'),
+                    _ => {}
+                }
+            }
+            // Leading dots are the relative level, which the alias map ignores.
+            let module: Vec<u8> = module.iter().copied().skip_while(|c| *c == b'.').collect();
+            while let Some(Tok::Name(name)) = it.next() {
+                let mut bound = name;
+                if it.peek() == Some(&Tok::Name(b"as")) {
+                    it.next();
+                    if let Some(Tok::Name(alias)) = it.next() {
+                        bound = alias;
+                    }
+                }
+                let target = if module.is_empty() {
+                    name.to_vec()
+                } else {
+                    [&module[..], b".", name].concat()
+                };
+                if !module.is_empty() || bound != name {
+                    out.push((bound, target));
+                }
+                match it.next() {
+                    Some(Tok::Comma) => continue,
+                    _ => break,
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Sets each unit's end (the start of the next unit that is not a member) and member count.
+fn finish(units: &mut [Unit], src: &[u8]) {
+    if let Some(first) = units.first_mut() {
+        first.start = 0;
+        first.start_row = 0;
+    }
+    for i in (0..units.len()).rev() {
+        let p = units[i].parent;
+        if p != ROOT {
+            let d = units[i].descendants + 1;
+            units[p as usize].descendants += d;
+        }
+    }
+    let eof_row = src.iter().filter(|&&c| c == b'\n').count() as u32;
+    for i in 0..units.len() {
+        let next = i + 1 + units[i].descendants as usize;
+        let (end, row) = units
+            .get(next)
+            .map_or((src.len(), eof_row), |n| (n.start, n.start_row));
+        units[i].end = end;
+        units[i].end_row = row;
+    }
+}
+
+/// Whether a name holds one of the two non-ASCII characters that Unicode case folding maps
+/// to ASCII letters, U+017F (s) and U+212A (k): the rules' case-insensitive patterns could
+/// match through them.
+fn folds_to_ascii(s: &[u8]) -> bool {
+    (0..s.len()).any(|i| folds_at(&s[i..]))
+}
+
+/// Whether `s` starts with U+017F or U+212A.
+fn folds_at(s: &[u8]) -> bool {
+    s.starts_with(&[0xc5, 0xbf]) || s.starts_with(&[0xe2, 0x84, 0xaa])
+}
+
+/// Whether a token is a Python 3 number literal.
+fn valid_number(t: &[u8]) -> bool {
+    let digits =
+        |d: &[u8], ok: fn(u8) -> bool| !d.is_empty() && d.iter().all(|&c| ok(c) || c == b'_');
+    match t {
+        [b'0', b'x' | b'X', rest @ ..] => digits(rest, |c| c.is_ascii_hexdigit()),
+        [b'0', b'o' | b'O', rest @ ..] => digits(rest, |c| (b'0'..=b'7').contains(&c)),
+        [b'0', b'b' | b'B', rest @ ..] => digits(rest, |c| c == b'0' || c == b'1'),
+        _ => {
+            let body = t
+                .strip_suffix(b"j")
+                .or_else(|| t.strip_suffix(b"J"))
+                .unwrap_or(t);
+            let (mantissa, exponent) = match body.iter().position(|c| matches!(c, b'e' | b'E')) {
+                Some(i) => (&body[..i], Some(&body[i + 1..])),
+                None => (body, None),
+            };
+            let mantissa_ok = !mantissa.is_empty()
+                && mantissa
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || matches!(c, b'_' | b'.'))
+                && mantissa.iter().filter(|&&c| c == b'.').count() <= 1
+                && mantissa.iter().any(u8::is_ascii_digit);
+            let exponent_ok = exponent.is_none_or(|e| {
+                let e = e
+                    .strip_prefix(b"+")
+                    .or_else(|| e.strip_prefix(b"-"))
+                    .unwrap_or(e);
+                digits(e, |c| c.is_ascii_digit())
+            });
+            // A decimal integer other than zero has no leading zero.
+            let is_int = exponent.is_none() && !mantissa.contains(&b'.') && body.len() == t.len();
+            let leading_zero = is_int
+                && mantissa.first() == Some(&b'0')
+                && mantissa.iter().any(|c| (b'1'..=b'9').contains(c));
+            mantissa_ok && exponent_ok && !leading_zero
+        }
+    }
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+fn is_string_prefix(w: &[u8]) -> bool {
+    if w.is_empty() || w.len() > 2 {
+        return false;
+    }
+    let lower: Vec<u8> = w.iter().map(|c| c.to_ascii_lowercase()).collect();
+    matches!(
+        &lower[..],
+        b"r" | b"u" | b"b" | b"f" | b"t" | b"br" | b"rb" | b"fr" | b"rf" | b"tr" | b"rt"
+    )
+}
+
+/// Whether a name or string value may match B105–B107's password pattern: it holds one of
+/// the pattern's words (`pas…`, `pwd`, `token`, `secret`), ASCII case ignored.
+fn password_like(w: &[u8]) -> bool {
+    let n = w.len();
+    let mut i = 0;
+    while i + 3 <= n {
+        let c = w[i] | 0x20;
+        let rest = &w[i..];
+        let hit = match c {
+            b'p' => eq_ic(rest, b"pas") || eq_ic(rest, b"pwd"),
+            b't' => eq_ic(rest, b"token"),
+            b's' => eq_ic(rest, b"secret"),
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+fn eq_ic(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len()
+        && hay
+            .iter()
+            .zip(needle)
+            .all(|(a, b)| a.to_ascii_lowercase() == *b)
+}

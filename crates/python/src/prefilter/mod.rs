@@ -1,0 +1,448 @@
+//! Which parts of a file need the parse at all.
+//!
+//! tree-sitter's parse is nearly all of this checker's time, and most statements of most
+//! files cannot make any rule fire: a rule about `subprocess.Popen` needs the words
+//! `subprocess` and `Popen` (or an import alias that stands for them) somewhere in the
+//! statement. Each rule states such a necessary condition as a [`Trigger`]; [`lex`] cuts the
+//! file into statements (and the bodies of `class` and `def` into their members) with a
+//! lexer just deep enough for that, and [`plan`] keeps the statements where some enabled rule's
+//! trigger holds. tree-sitter then parses only those byte ranges (its included ranges keep
+//! every position as in the whole file), so the rules see the same nodes they would in a full
+//! parse.
+//!
+//! A trigger is a superset: it may keep a statement in which the rule then finds nothing,
+//! never drop one where it would find something. Tests check that for every rule alone on
+//! every fixture and Bandit example (`tests/prefilter.rs`). Whatever the lexer does not
+//! understand (an unterminated string, unbalanced brackets, a stray dedent, a lone `\r` line
+//! break) makes the whole file parsed, so such files are still reported as syntax errors.
+//! A syntax error inside a statement that no rule could look at is not reported: no check
+//! was lost there. `[python] full-parse = true` parses every file whole.
+
+mod lex;
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+pub(crate) use lex::Unit;
+
+/// How many distinct atoms a trigger table may use (the width of [`Atoms`]).
+const MAX_ATOMS: usize = 64 * WORDS;
+const WORDS: usize = 8;
+
+/// A set of atom ids: what a statement contains, or what a conjunction needs.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub(crate) struct Atoms([u64; WORDS]);
+
+impl Atoms {
+    fn set(&mut self, id: u16) {
+        self.0[id as usize / 64] |= 1 << (id % 64);
+    }
+    fn union(&mut self, o: &Atoms) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a |= b;
+        }
+    }
+    fn covers(&self, need: &Atoms) -> bool {
+        self.0.iter().zip(need.0).all(|(a, b)| a & b == b)
+    }
+    fn any(&self) -> bool {
+        self.0.iter().any(|w| *w != 0)
+    }
+}
+
+/// One thing a statement may contain.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Atom {
+    /// An identifier or keyword token with exactly this text, or an import alias whose
+    /// target has it as a dotted component.
+    Word(String),
+    /// This text anywhere in the statement, ASCII case ignored (also in an alias's target).
+    Text(String),
+    /// This text inside a string literal's value (implicit concatenations and f-string
+    /// literal parts joined), ASCII case ignored.
+    Str(String),
+    /// Any string literal.
+    AnyString,
+    /// A name or string that looks like it holds a password (B105–B107's words).
+    PasswordName,
+    /// A string whose value the lexer cannot see from its text (an escape that makes a
+    /// letter, a line continuation), or non-ASCII in a name or string: string and name
+    /// patterns might match there.
+    Opaque,
+}
+
+/// A rule's necessary condition: it can only report in a statement holding all atoms of at
+/// least one of these conjunctions.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Trigger {
+    any_of: Vec<Vec<Atom>>,
+    /// The rule reads beyond the statement (B703 follows a variable through its scope):
+    /// when it fires anywhere, the whole file is parsed.
+    whole_file: bool,
+    /// Words whose import aliases change the rule's verdict although the rule does not need
+    /// them to fire (B604 reports calls *not* named in the subprocess list): an import
+    /// statement with one of them is kept.
+    imported: Vec<Atom>,
+}
+
+impl Trigger {
+    /// All these words together.
+    pub fn words(words: &[&str]) -> Trigger {
+        Trigger::all(words.iter().map(|w| Atom::Word(w.to_string())).collect())
+    }
+
+    /// Any one of these words.
+    pub fn any_word(words: &[&str]) -> Trigger {
+        words
+            .iter()
+            .fold(Trigger::default(), |t, w| t.or(Trigger::words(&[w])))
+    }
+
+    /// A call whose qualified name is `qualname`: all its dotted parts are words of the
+    /// statement (import aliases expand to their targets' parts).
+    pub fn qualname(qualname: &str) -> Trigger {
+        Trigger::all(
+            qualname
+                .split('.')
+                .filter(|p| !p.is_empty())
+                .map(|p| Atom::Word(p.to_string()))
+                .collect(),
+        )
+    }
+
+    /// Any of these qualified names.
+    pub fn qualnames<'a>(names: impl IntoIterator<Item = &'a str>) -> Trigger {
+        names
+            .into_iter()
+            .fold(Trigger::default(), |t, q| t.or(Trigger::qualname(q)))
+    }
+
+    /// This text anywhere in the statement (or an alias target), ASCII case ignored.
+    pub fn text(needle: &str) -> Trigger {
+        Trigger::all(vec![Atom::Text(needle.to_string())])
+    }
+
+    /// A string literal whose value contains `needle` (ASCII case ignored), or whose value
+    /// the lexer cannot see.
+    pub fn string(needle: &str) -> Trigger {
+        Trigger::all(vec![Atom::Str(needle.to_string())]).or(Trigger::all(vec![Atom::Opaque]))
+    }
+
+    /// A password-like name or string key together with a string literal.
+    pub fn password() -> Trigger {
+        Trigger::all(vec![Atom::PasswordName, Atom::AnyString]).or(Trigger::all(vec![Atom::Opaque]))
+    }
+
+    /// A conjunction of atoms.
+    pub fn all(atoms: Vec<Atom>) -> Trigger {
+        Trigger {
+            any_of: vec![atoms],
+            ..Trigger::default()
+        }
+    }
+
+    /// Either trigger.
+    pub fn or(mut self, other: Trigger) -> Trigger {
+        self.any_of.extend(other.any_of);
+        self.whole_file |= other.whole_file;
+        self.imported.extend(other.imported);
+        self
+    }
+
+    /// Keeps import statements that mention a dotted part of one of these qualified names.
+    pub fn with_imports<'a>(mut self, qualnames: impl IntoIterator<Item = &'a str>) -> Trigger {
+        for q in qualnames {
+            self.imported.extend(
+                q.split('.')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| Atom::Word(p.to_string())),
+            );
+        }
+        self
+    }
+
+    /// When this trigger holds anywhere, parse the whole file.
+    pub fn whole_file(mut self) -> Trigger {
+        self.whole_file = true;
+        self
+    }
+}
+
+/// The triggers of all enabled rules, compiled for one run.
+pub(crate) struct Table {
+    words: HashMap<Box<[u8]>, u16>,
+    /// Lengths of the words (bit n: some word has n bytes), to skip most identifiers
+    /// without hashing them.
+    word_lens: u64,
+    text: Option<AhoCorasick>,
+    text_ids: Vec<u16>,
+    strs: Option<AhoCorasick>,
+    str_ids: Vec<u16>,
+    any_string: Option<u16>,
+    password: Option<u16>,
+    opaque: Option<u16>,
+    /// Conjunctions that keep a statement, and those that make the whole file parsed.
+    keep: Vec<Atoms>,
+    whole: Vec<Atoms>,
+}
+
+/// What to parse of one file.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// Everything.
+    Whole,
+    /// Nothing: no enabled rule can report in this file.
+    Nothing,
+    /// Only these line-aligned byte ranges (sorted, disjoint).
+    Ranges(Vec<Span>),
+}
+
+/// A byte range `start..end` whose ends are line starts (or the end of the file), with the
+/// 0-based rows of those ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub start_row: u32,
+    pub end_row: u32,
+}
+
+impl Table {
+    /// Compiles triggers; `None` when they need more atoms than a statement can record (then
+    /// every file is parsed whole). An import statement naming one of `imported` is kept
+    /// too: rules ask whether such a module was imported.
+    pub fn new(triggers: &[Trigger], imported: &[&str]) -> Option<Table> {
+        let mut ids: HashMap<Atom, u16> = HashMap::new();
+        let import_atoms = imported
+            .iter()
+            .map(|m| Atom::Text(m.to_string()))
+            .chain(triggers.iter().flat_map(|t| t.imported.iter().cloned()));
+        for atom in import_atoms {
+            let next = ids.len();
+            if next >= MAX_ATOMS {
+                return None;
+            }
+            ids.entry(atom).or_insert(next as u16);
+        }
+        let mut keep = Vec::new();
+        let mut whole = Vec::new();
+        for t in triggers {
+            for conj in &t.any_of {
+                let mut need = Atoms::default();
+                for atom in conj {
+                    let next = ids.len();
+                    if next >= MAX_ATOMS {
+                        return None;
+                    }
+                    let id = *ids.entry(atom.clone()).or_insert(next as u16);
+                    if id as usize >= MAX_ATOMS {
+                        return None;
+                    }
+                    need.set(id);
+                }
+                // An empty conjunction would hold everywhere: parse everything.
+                if !need.any() {
+                    return None;
+                }
+                keep.push(need);
+                if t.whole_file {
+                    whole.push(need);
+                }
+            }
+        }
+        let mut words = HashMap::new();
+        let mut word_lens = 0u64;
+        let mut text = Vec::new();
+        let mut text_ids = Vec::new();
+        let mut strs = Vec::new();
+        let mut str_ids = Vec::new();
+        let (mut any_string, mut password, mut opaque) = (None, None, None);
+        for (atom, id) in &ids {
+            match atom {
+                Atom::Word(w) => {
+                    words.insert(w.as_bytes().into(), *id);
+                    word_lens |= 1 << w.len().min(63);
+                }
+                Atom::Text(t) => {
+                    text.push(t.clone());
+                    text_ids.push(*id);
+                }
+                Atom::Str(s) => {
+                    strs.push(s.clone());
+                    str_ids.push(*id);
+                }
+                Atom::AnyString => any_string = Some(*id),
+                Atom::PasswordName => password = Some(*id),
+                Atom::Opaque => opaque = Some(*id),
+            }
+        }
+        let ac = |pats: &[String]| -> Option<AhoCorasick> {
+            if pats.is_empty() {
+                return None;
+            }
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(pats)
+                .ok()
+        };
+        Some(Table {
+            words,
+            word_lens,
+            text: ac(&text),
+            text_ids,
+            strs: ac(&strs),
+            str_ids,
+            any_string,
+            password,
+            opaque,
+            keep,
+            whole,
+        })
+    }
+
+    fn word(&self, w: &[u8]) -> Option<u16> {
+        if w.len() < 64 && self.word_lens & (1 << w.len()) == 0 {
+            return None;
+        }
+        self.words.get(w).copied()
+    }
+
+    /// Adds the atoms of the text needles found in `hay` (all overlapping matches).
+    fn text_atoms(&self, hay: &[u8], out: &mut Atoms) {
+        if let Some(ac) = &self.text {
+            for m in ac.find_overlapping_iter(hay) {
+                out.set(self.text_ids[m.pattern().as_usize()]);
+            }
+        }
+    }
+
+    fn str_atoms(&self, hay: &[u8], out: &mut Atoms) {
+        if let Some(ac) = &self.strs {
+            for m in ac.find_overlapping_iter(hay) {
+                out.set(self.str_ids[m.pattern().as_usize()]);
+            }
+        }
+    }
+
+    fn keeps(&self, atoms: &Atoms) -> bool {
+        self.keep.iter().any(|need| atoms.covers(need))
+    }
+}
+
+/// Decides what of `src` to parse.
+pub(crate) fn plan(src: &str, table: &Table) -> Plan {
+    let bytes = src.as_bytes();
+    // Line breaks the lexer does not model (a lone `\r`, a form feed that resets
+    // indentation) and NUL (which tree-sitter stops at) go to the full parse.
+    if bytes.contains(&0) || bytes.contains(&0x0c) || has_lone_cr(bytes) {
+        return Plan::Whole;
+    }
+    let Some(mut units) = lex::units(bytes, table) else {
+        return Plan::Whole;
+    };
+    if units.is_empty() {
+        // Only comments and blank lines: a text needle there (a bidi character) still
+        // matters to the rules that read the raw text.
+        let mut atoms = Atoms::default();
+        table.text_atoms(bytes, &mut atoms);
+        return if table.keeps(&atoms) {
+            Plan::Whole
+        } else {
+            Plan::Nothing
+        };
+    }
+    if let Some(ac) = &table.text {
+        for m in ac.find_overlapping_iter(bytes) {
+            // The innermost statement holding the match: statements are in start order and
+            // each one's members partition its body.
+            let at = m.start();
+            let i = units.partition_point(|u| u.start <= at).saturating_sub(1);
+            units[i].atoms.set(table.text_ids[m.pattern().as_usize()]);
+        }
+    }
+    if units
+        .iter()
+        .any(|u| table.whole.iter().any(|need| u.atoms.covers(need)))
+    {
+        return Plan::Whole;
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        i = select(&units, i, table, &mut spans);
+    }
+    let kept: usize = spans.iter().map(|s| s.end - s.start).sum();
+    if spans.is_empty() {
+        Plan::Nothing
+    } else if kept * 10 >= bytes.len() * 8 {
+        // Nearly everything: one whole parse is simpler and as fast.
+        Plan::Whole
+    } else {
+        Plan::Ranges(merge(spans))
+    }
+}
+
+/// Adds the spans to parse of unit `i` and its members; returns the index after them.
+fn select(units: &[Unit], i: usize, table: &Table, out: &mut Vec<Span>) -> usize {
+    let u = &units[i];
+    let after = i + 1 + u.descendants as usize;
+    let keep_self = table.keeps(&u.atoms)
+        // An import's aliases and modules change how later calls resolve.
+        || (u.has_import && u.atoms.any());
+    match u.body {
+        Some(body) if !keep_self => {
+            let before = out.len();
+            let mut j = i + 1;
+            while j < after {
+                j = select(units, j, table, out);
+            }
+            if out.len() > before {
+                // The members need their `class`/`def` line (and decorators) around them.
+                out.insert(
+                    before,
+                    Span {
+                        start: u.start,
+                        end: body.0,
+                        start_row: u.start_row,
+                        end_row: body.1,
+                    },
+                );
+            }
+        }
+        _ if keep_self => out.push(Span {
+            start: u.start,
+            end: u.end,
+            start_row: u.start_row,
+            end_row: u.end_row,
+        }),
+        _ => {}
+    }
+    after
+}
+
+fn merge(spans: Vec<Span>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if last.end == s.start => {
+                last.end = s.end;
+                last.end_row = s.end_row;
+            }
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+fn has_lone_cr(b: &[u8]) -> bool {
+    let mut rest = b;
+    while let Some(i) = rest.iter().position(|&c| c == b'\r') {
+        if rest.get(i + 1) != Some(&b'\n') {
+            return true;
+        }
+        rest = &rest[i + 1..];
+    }
+    false
+}
