@@ -147,7 +147,8 @@ fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> Out
     let mut outside = 0;
     if !report.findings.is_empty() {
         let has_markers = file.text.contains("palisade:");
-        let index = LineIndex::new(&file.text);
+        // Lines are only looked up for inline ignore markers.
+        let index = has_markers.then(|| LineIndex::new(&file.text));
         let changed = input.changed.as_ref();
         report.findings.retain_mut(|f| {
             if !opts.filter.keeps(f) {
@@ -159,11 +160,11 @@ fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> Out
                     return false;
                 }
             }
-            if has_markers
-                && inline::is_ignored(&f.rule_id, f.span.start_line, |n| index.line_text(n))
-            {
-                suppressed += 1;
-                return false;
+            if let Some(index) = &index {
+                if inline::is_ignored(&f.rule_id, f.span.start_line, |n| index.line_text(n)) {
+                    suppressed += 1;
+                    return false;
+                }
             }
             f.seal();
             true

@@ -145,6 +145,9 @@ impl Checker for PythonChecker {
             );
         }
         out.suppressed += outcome.suppressed;
+        if outcome.issues.is_empty() {
+            return;
+        }
         let lines = palisade_core::LineIndex::new(&text);
         for issue in outcome.issues {
             out.push(to_finding(&issue, file.path, &lines, ctx.no_redact));

@@ -61,6 +61,22 @@ const SNIPPETS: &[(&str, &str)] = &[
         "dynamic_import.py",
         "m = __import__('pickle')\nimport importlib\nn = importlib.import_module('telnetlib')\n",
     ),
+    (
+        "password_shapes.py",
+        "(password) = 'paren'\nif token is 'x':\n    pass\nif secret in 'abc':\n    pass\nif pwd\\\n        == 'x':\n    pass\nd = {\n    'password'\n    : 'k',\n}\nd['passwd'] = 'v'\nf(\n    password\n    ='kw',\n)\n\n\ndef g(a, password: str = 'typed'):\n    return f'{password == \"x\"}'\n\n\nx = [password for password in 'ab']\nuser.token = \"t\"\nm = {'token': 1}\n",
+    ),
+    (
+        "handlers.py",
+        "try:\n    a()\nexcept:\n    pass\ntry:\n    a()\nexcept (Exception) as e:\n    pass\ntry:\n    a()\nexcept ValueError:\n    pass\nfor i in x:\n    try:\n        a()\n    except Exception: continue\n    try:\n        a()\n    except* OSError:\n        pass\n    try:\n        a()\n    except KeyError as e:  # comment\n        continue\n",
+    ),
+    (
+        "split_compounds.py",
+        "import os\n\n\ndef t():\n    with open(p) as f:\n        x = 1\n        assert x\n        y = 2\n    for i in r:\n        z = i\n        assert z\n    else:\n        w = 3\n    if a:\n        b = 1\n    elif c:\n        assert c\n    else:\n        d = 2\n    while q:\n        os.system(q)\n        break\n    if e:\n        pass\n    async with l:\n        assert l\n\n\nasync def u():\n    async for i in g():\n        assert i\n",
+    ),
+    (
+        "mark_safe_scopes.py",
+        "from django.utils.safestring import mark_safe\n\n\nclass V:\n    def a(self, v):\n        w = v\n        if v:\n            return mark_safe(w)\n        return None\n\n    async def b(self, v):\n        w = 'x'\n        return mark_safe(w)\n\n    c = mark_safe(CONST)\n\n\ndef outer():\n    s = 'safe'\n\n    def inner():\n        return mark_safe(s)\n    return inner\n\n\nCONST = 'x'\n",
+    ),
     ("comments_only.py", "# just a comment\n# \u{202b} bidi\n"),
     ("empty.py", ""),
 ];
@@ -82,13 +98,16 @@ const BROKEN: &[&str] = &[
 ];
 
 fn checker(rule: Option<&str>, full_parse: bool) -> PythonChecker {
+    let yaml = rule.map(|r| format!("tests: [{r}]\n"));
+    checker_with(yaml.as_deref(), full_parse)
+}
+
+fn checker_with(yaml: Option<&str>, full_parse: bool) -> PythonChecker {
     let config = Config {
         full_parse,
         ..Config::default()
     };
-    let bandit = rule.map(|r| {
-        BanditConfig::parse(&format!("tests: [{r}]\n"), Path::new("bandit.yaml")).unwrap()
-    });
+    let bandit = yaml.map(|y| BanditConfig::parse(y, Path::new("bandit.yaml")).unwrap());
     PythonChecker::with_bandit_config(&config, bandit.as_ref()).unwrap()
 }
 
@@ -179,6 +198,37 @@ fn every_rule_alone_finds_the_same_as_a_full_parse() {
         }
     }
     assert!(compared > 1000, "only {compared} comparisons");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Options that change what a rule looks at change its trigger too.
+#[test]
+fn configured_rules_find_the_same_as_a_full_parse() {
+    let files = inputs();
+    let configs = [
+        "tests: [B110, B112]\ntry_except_pass:\n  check_typed_exception: true\ntry_except_continue:\n  check_typed_exception: true\n",
+        "tests: [B108]\nhardcoded_tmp_directory:\n  tmp_dirs: ['/srv/tmp', '']\n",
+        "tests: [B602, B603, B604, B607]\nshell_injection:\n  subprocess: [my.run, os.system]\n  shell: [sh.call]\n  no_shell: []\n",
+        "tests: [B502, B503]\nssl_with_bad_version:\n  bad_protocol_versions: [PROTOCOL_TLSv1_2]\n",
+    ];
+    let mut failures = Vec::new();
+    for yaml in configs {
+        let fast = checker_with(Some(yaml), false);
+        let full = checker_with(Some(yaml), true);
+        for (name, bytes) in &files {
+            let (a, b) = (
+                common::run(&fast, name, bytes),
+                common::run(&full, name, bytes),
+            );
+            if findings(&a) != findings(&b) {
+                failures.push(format!(
+                    "{name} with {yaml}:\n--- prefiltered\n{}\n--- full parse\n{}",
+                    findings(&a),
+                    findings(&b)
+                ));
+            }
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

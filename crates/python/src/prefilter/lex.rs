@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::{Atoms, Table};
+use super::{Atoms, FastHash, Table};
 
 /// One statement (or, for a split `class`/`def`, its header plus members that follow it).
 #[derive(Debug)]
@@ -29,10 +29,15 @@ pub(crate) struct Unit {
     /// What this unit's own lines hold (a split unit: its header only).
     pub atoms: Atoms,
     pub has_import: bool,
-    parent: u32,
+    /// A split `if`/`for`/`while` turned out to have an `elif`/`else` clause: it is kept
+    /// whole or not at all.
+    pub broken: bool,
+    /// 1 for a `def`, 2 for an `async def` (whose body Bandit's B703 does not see as a scope).
+    pub def_kind: u8,
+    pub parent: u32,
 }
 
-const ROOT: u32 = u32::MAX;
+pub(crate) const ROOT: u32 = u32::MAX;
 
 /// An open block: the indentation of its statements, its owner, and its current statement.
 struct Block {
@@ -48,12 +53,19 @@ pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
         i: 0,
         row: 0,
         table,
-        aliases: HashMap::new(),
+        aliases: HashMap::default(),
         units: Vec::new(),
         cur: ROOT,
         import: None,
         stmt_start: true,
         depth: 0,
+        handler_first: false,
+        except_line: false,
+        buf: StrValue::default(),
+        first_colon: None,
+        except_start: 0,
+        plain_handler: false,
+        pwd_pending: false,
     };
     lx.run()?;
     let mut units = lx.units;
@@ -67,7 +79,7 @@ struct Lexer<'a, 't> {
     row: u32,
     table: &'t Table,
     /// Import aliases bound so far whose targets carry atoms.
-    aliases: HashMap<&'a [u8], Atoms>,
+    aliases: HashMap<&'a [u8], Atoms, FastHash>,
     units: Vec<Unit>,
     /// The unit the current tokens belong to.
     cur: u32,
@@ -77,6 +89,49 @@ struct Lexer<'a, 't> {
     stmt_start: bool,
     /// Bracket depth in the current logical line.
     depth: u32,
+    /// The next statement is the first of an `except` handler's body.
+    handler_first: bool,
+    /// The current logical line starts with `except`.
+    except_line: bool,
+    /// A string value buffer to reuse.
+    buf: StrValue,
+    /// Where the current logical line's first top-level `:` is.
+    first_colon: Option<usize>,
+    /// Where the current `except` clause's header starts (after the keyword).
+    except_start: usize,
+    /// The current `except` clause is bare or names `Exception` only.
+    plain_handler: bool,
+    /// The last token was a password-like name or string: what follows decides whether it
+    /// is assigned, compared, a keyword argument, a default, a key or an index.
+    pwd_pending: bool,
+}
+
+/// The value of a string literal group as far as the lexer knows it.
+#[derive(Default)]
+struct StrValue {
+    bytes: Vec<u8>,
+    /// Where each literal part starts in `bytes` (also after each f-string field).
+    parts: Vec<usize>,
+    any_f: bool,
+    /// Its value may differ from `bytes` in ways a pattern could see.
+    opaque: bool,
+}
+
+impl StrValue {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.parts.clear();
+        self.any_f = false;
+        self.opaque = false;
+    }
+}
+
+fn string_flags(prefix: &[u8]) -> (bool, bool) {
+    let raw = prefix.iter().any(|c| matches!(c, b'r' | b'R'));
+    let f = prefix
+        .iter()
+        .any(|c| matches!(c, b'f' | b'F' | b't' | b'T'));
+    (raw, f)
 }
 
 /// The tokens an import statement is made of.
@@ -181,7 +236,10 @@ impl<'a> Lexer<'a, '_> {
                 if deeper || decorated || continuation {
                     let cur = blocks.last()?.current?;
                     if !deeper && self.units[cur as usize].body.is_some() {
-                        return None;
+                        if !continuation {
+                            return None;
+                        }
+                        self.units[cur as usize].broken = true;
                     }
                     self.cur = cur;
                     false
@@ -201,17 +259,36 @@ impl<'a> Lexer<'a, '_> {
                     descendants: 0,
                     atoms: Atoms::default(),
                     has_import: false,
+                    broken: false,
+                    def_kind: 0,
                     parent: block.owner,
                 });
                 block.current = Some(id);
                 self.cur = id;
             }
-            let header = first == b"class"
-                || first == b"def"
-                || (first == b"async" && self.word_after(b"async") == b"def");
+            let keyword = if first == b"async" {
+                self.word_after(b"async")
+            } else {
+                first
+            };
+            // Compound statements whose body is cut into members. `try` always has a
+            // clause after its body and `match` bodies are `case` clauses: those stay whole.
+            let header = matches!(
+                keyword,
+                b"class" | b"def" | b"with" | b"for" | b"while" | b"if"
+            );
             let at_block_level = new_unit || decorated;
-            decorated = first.is_empty() && self.peek(0) == Some(b'@');
+            if at_block_level && keyword == b"def" {
+                self.units[self.cur as usize].def_kind = if first == b"async" { 2 } else { 1 };
+            }
+            // A decorator inside a nested block is just part of that block's statement.
+            decorated = at_block_level && first.is_empty() && self.peek(0) == Some(b'@');
+            self.except_line = first == b"except";
+            self.except_start = self.i + first.len();
+            self.first_colon = None;
             let end = self.logical_line()?;
+            // `except ...:` ends the line: the next line starts the handler's body.
+            self.handler_first = self.except_line && end.colon;
             if end.colon {
                 opener = Some(indent);
             }
@@ -255,12 +332,7 @@ impl<'a> Lexer<'a, '_> {
     }
 
     fn skip_comment(&mut self) {
-        while let Some(c) = self.peek(0) {
-            if c == b'\n' {
-                break;
-            }
-            self.i += 1;
-        }
+        self.i = memchr::memchr(b'\n', &self.s[self.i..]).map_or(self.s.len(), |k| self.i + k);
     }
 
     fn unit(&mut self) -> &mut Unit {
@@ -272,11 +344,15 @@ impl<'a> Lexer<'a, '_> {
         self.depth = 0;
         let mut colon = false;
         self.stmt_start = true;
+        self.pwd_pending = false;
         loop {
             let Some(c) = self.peek(0) else {
                 self.end_import();
                 return (self.depth == 0).then_some(LineEnd { colon });
             };
+            if self.pwd_pending {
+                self.password_follower(c);
+            }
             match c {
                 b' ' | b'\t' | b'\x0c' => self.i += 1,
                 b'\r' => self.i += 1,
@@ -322,9 +398,17 @@ impl<'a> Lexer<'a, '_> {
                         self.i += 1;
                     } else if self.depth == 0 {
                         colon = true;
+                        if self.first_colon.is_none() {
+                            self.first_colon = Some(self.i - 1);
+                            if self.except_line {
+                                self.plain_handler =
+                                    plain_handler(&self.s[self.except_start..self.i - 1]);
+                            }
+                        }
                         // `try: import x` — a statement may follow on the same line.
                         self.end_import();
                         self.stmt_start = true;
+                        self.handler_first = self.except_line;
                     }
                 }
                 b';' => {
@@ -337,6 +421,7 @@ impl<'a> Lexer<'a, '_> {
                 }
                 b'.' if !self.peek(1).is_some_and(|d| d.is_ascii_digit()) => {
                     self.i += 1;
+                    colon = false;
                     self.import_tok(Some(Tok::Dot));
                 }
                 b',' => {
@@ -396,6 +481,27 @@ impl<'a> Lexer<'a, '_> {
 
     /// A number token; `None` for what CPython 3 rejects and tree-sitter reads as something
     /// else (`1abc`, Python 2's `0777` and `10L`), so the full parse reports it.
+    /// After a password-like name or string: whether the token starting with `c` makes it
+    /// an assignment target, a comparison's left side, a keyword argument or default, a
+    /// dictionary key or a subscript index (B105–B107's shapes).
+    fn password_follower(&mut self, c: u8) {
+        let pair = match c {
+            b' ' | b'\t' | b'\x0c' | b'\r' | b'\\' | b'#' => return,
+            b'\n' if self.depth > 0 => return,
+            // `(password) = ...`: the parentheses do not count.
+            b')' => return,
+            b'=' | b'!' | b'<' | b'>' | b':' | b']' => true,
+            b'i' | b'n' => matches!(self.peek_word(), b"is" | b"in" | b"not"),
+            _ => false,
+        };
+        self.pwd_pending = false;
+        if pair {
+            if let Some(id) = self.table.password {
+                self.unit().atoms.set(id);
+            }
+        }
+    }
+
     fn number(&mut self) -> Option<()> {
         let start = self.i;
         let hex = matches!(self.s.get(start..start + 2), Some(b"0x" | b"0X"));
@@ -418,6 +524,14 @@ impl<'a> Lexer<'a, '_> {
         let table = self.table;
         let starts = self.stmt_start;
         self.stmt_start = false;
+        if starts && std::mem::take(&mut self.handler_first) {
+            let plain = self.plain_handler;
+            for &(kw, typed, id) in &table.handlers {
+                if kw.as_bytes() == word && (typed || plain) {
+                    self.unit().atoms.set(id);
+                }
+            }
+        }
         if starts && (word == b"import" || word == b"from") && self.import.is_none() {
             self.import = Some(Vec::new());
             self.unit().has_import = true;
@@ -431,10 +545,8 @@ impl<'a> Lexer<'a, '_> {
         if let Some(id) = table.word(word) {
             self.unit().atoms.set(id);
         }
-        if let Some(id) = table.password {
-            if word != b"pass" && password_like(word) {
-                self.unit().atoms.set(id);
-            }
+        if table.password.is_some() && word != b"pass" && password_name(word) {
+            self.pwd_pending = true;
         }
         if !self.aliases.is_empty() {
             if let Some(a) = self.aliases.get(word).copied() {
@@ -471,19 +583,19 @@ impl<'a> Lexer<'a, '_> {
         }
     }
 
-    /// A string literal whose prefix (`prefix` bytes, already consumed) ends at the cursor.
+    /// A string literal whose prefix (`prefix` bytes, already consumed) ends at the cursor,
+    /// with the literals implicitly concatenated to it.
     fn string(&mut self, prefix: usize) -> Option<()> {
-        let p = &self.s[self.i - prefix..self.i];
-        let raw = p.iter().any(|c| matches!(c, b'r' | b'R'));
-        let f = p.iter().any(|c| matches!(c, b'f' | b'F' | b't' | b'T'));
+        // A statement that may turn out to be just this string (a docstring).
+        let bare = self.stmt_start && self.depth == 0;
         self.stmt_start = false;
         self.import_tok(None);
-        if let Some(id) = self.table.any_string {
-            self.unit().atoms.set(id);
-        }
-        let mut value = Vec::new();
-        self.string_body(raw, f, &mut value)?;
-        // Implicit concatenation: adjacent literals are one value.
+        // Reuse the buffers of the last literal (a nested literal in an f-string field finds
+        // them taken and starts empty).
+        let mut v = std::mem::take(&mut self.buf);
+        v.clear();
+        let (raw, f) = string_flags(&self.s[self.i - prefix..self.i]);
+        self.string_body(raw, f, &mut v)?;
         loop {
             let save = (self.i, self.row);
             self.skip_blank_between_strings();
@@ -495,23 +607,51 @@ impl<'a> Lexer<'a, '_> {
             if matches!(self.peek(0), Some(b'"' | b'\''))
                 && (word.is_empty() || is_string_prefix(word))
             {
-                let raw = word.iter().any(|c| matches!(c, b'r' | b'R'));
-                let f = word.iter().any(|c| matches!(c, b'f' | b'F' | b't' | b'T'));
-                self.string_body(raw, f, &mut value)?;
+                let (raw, f) = string_flags(word);
+                self.string_body(raw, f, &mut v)?;
             } else {
                 (self.i, self.row) = save;
                 break;
             }
         }
+        // A bare string statement is no constant the string rules look at (the walk skips
+        // it too); an f-string statement still is.
+        if bare && !v.any_f && self.at_statement_end() {
+            self.buf = v;
+            return Some(());
+        }
+        let table = self.table;
         let mut atoms = Atoms::default();
-        self.table.str_atoms(&value, &mut atoms);
-        if let Some(id) = self.table.password {
-            if password_like(&value) {
+        if let Some(id) = table.any_string {
+            atoms.set(id);
+        }
+        if v.opaque {
+            if let Some(id) = table.opaque {
                 atoms.set(id);
             }
         }
+        table.str_atoms(&v.bytes, &mut atoms);
+        for &p in &v.parts {
+            for (needle, id) in &table.str_starts {
+                if v.bytes[p..].starts_with(needle) {
+                    atoms.set(*id);
+                }
+            }
+        }
+        let pwd = table.password.is_some() && password_name(&v.bytes);
         self.unit().atoms.union(&atoms);
+        self.buf = v;
+        self.pwd_pending = pwd;
         Some(())
+    }
+
+    /// Whether only blanks and a comment are left of the statement.
+    fn at_statement_end(&self) -> bool {
+        let mut j = self.i;
+        while matches!(self.s.get(j), Some(b' ' | b'\t')) {
+            j += 1;
+        }
+        matches!(self.s.get(j), None | Some(b'\n' | b'\r' | b'#' | b';'))
     }
 
     /// Skips what may separate implicitly concatenated literals: blanks, escaped line
@@ -538,12 +678,27 @@ impl<'a> Lexer<'a, '_> {
         }
     }
 
-    /// The quotes and body of one literal; appends its value's visible text to `value`.
-    fn string_body(&mut self, raw: bool, f: bool, value: &mut Vec<u8>) -> Option<()> {
+    /// The quotes and body of one literal; appends its value to `v` (escapes decoded).
+    fn string_body(&mut self, raw: bool, f: bool, v: &mut StrValue) -> Option<()> {
         let q = self.peek(0)?;
         let triple = self.peek(1) == Some(q) && self.peek(2) == Some(q);
         self.i += if triple { 3 } else { 1 };
+        v.any_f |= f;
+        v.parts.push(v.bytes.len());
         loop {
+            // Copy the run of ordinary characters at once.
+            let run = self.s[self.i..]
+                .iter()
+                .position(|&c| {
+                    c == q
+                        || c == b'\\'
+                        || c == b'\n'
+                        || c >= 0x80
+                        || (f && (c == b'{' || c == b'}'))
+                })
+                .unwrap_or(self.s.len() - self.i);
+            v.bytes.extend_from_slice(&self.s[self.i..self.i + run]);
+            self.i += run;
             let c = self.peek(0)?;
             match c {
                 _ if c == q => {
@@ -555,60 +710,136 @@ impl<'a> Lexer<'a, '_> {
                         self.i += 3;
                         return Some(());
                     }
-                    value.push(c);
+                    v.bytes.push(c);
                     self.i += 1;
                 }
-                b'\\' => {
-                    let next = self.peek(1)?;
-                    if next == b'\n' {
-                        self.row += 1;
-                    }
-                    if next == b'\r' && self.peek(2) == Some(b'\n') {
-                        self.row += 1;
-                        self.i += 1;
-                    }
-                    if !raw
-                        && matches!(
-                            next,
-                            b'x' | b'u' | b'U' | b'N' | b'0'..=b'7' | b'\n' | b'\r'
-                        )
-                    {
-                        self.opaque();
-                    }
-                    value.push(c);
-                    value.push(next);
-                    self.i += 2;
-                }
+                b'\\' => self.escape(raw, v)?,
                 b'\n' => {
                     if !triple {
                         return None;
                     }
                     self.row += 1;
-                    value.push(c);
+                    v.bytes.push(c);
                     self.i += 1;
                 }
                 b'{' if f => {
                     if self.peek(1) == Some(b'{') {
-                        value.push(b'{');
+                        v.bytes.push(b'{');
                         self.i += 2;
                     } else {
                         self.i += 1;
                         self.replacement_field(q, triple)?;
+                        // The text after a field is a constant of its own.
+                        v.parts.push(v.bytes.len());
                     }
                 }
                 b'}' if f && self.peek(1) == Some(b'}') => {
-                    value.push(b'}');
+                    v.bytes.push(b'}');
                     self.i += 2;
                 }
                 _ => {
                     if c >= 0x80 && folds_at(&self.s[self.i..]) {
-                        self.opaque();
+                        v.opaque = true;
                     }
-                    value.push(c);
+                    v.bytes.push(c);
                     self.i += 1;
                 }
             }
         }
+    }
+
+    /// A backslash in a literal: its escape decoded into `v` (raw literals keep it).
+    fn escape(&mut self, raw: bool, v: &mut StrValue) -> Option<()> {
+        let next = self.peek(1)?;
+        let newline = match (next, self.peek(2)) {
+            (b'\n', _) => Some(2),
+            (b'\r', Some(b'\n')) => Some(3),
+            _ => None,
+        };
+        if let Some(n) = newline {
+            self.i += n;
+            self.row += 1;
+            if raw {
+                v.bytes.extend_from_slice(&self.s[self.i - n..self.i]);
+            }
+            return Some(());
+        }
+        if raw {
+            v.bytes.extend_from_slice(&[b'\\', next]);
+            self.i += 2;
+            return Some(());
+        }
+        let hex = |s: &[u8]| -> Option<u32> {
+            std::str::from_utf8(s)
+                .ok()
+                .and_then(|t| u32::from_str_radix(t, 16).ok())
+        };
+        let (decoded, len): (Option<char>, usize) = match next {
+            b'x' => (
+                self.s
+                    .get(self.i + 2..self.i + 4)
+                    .and_then(hex)
+                    .and_then(char::from_u32),
+                4,
+            ),
+            b'u' => (
+                self.s
+                    .get(self.i + 2..self.i + 6)
+                    .and_then(hex)
+                    .and_then(char::from_u32),
+                6,
+            ),
+            b'U' => (
+                self.s
+                    .get(self.i + 2..self.i + 10)
+                    .and_then(hex)
+                    .and_then(char::from_u32),
+                10,
+            ),
+            b'0'..=b'7' => {
+                let digits = self.s[self.i + 1..]
+                    .iter()
+                    .take(3)
+                    .take_while(|c| (b'0'..=b'7').contains(*c))
+                    .count();
+                let t = std::str::from_utf8(&self.s[self.i + 1..self.i + 1 + digits]).ok()?;
+                (
+                    u32::from_str_radix(t, 8).ok().and_then(char::from_u32),
+                    1 + digits,
+                )
+            }
+            b'n' => (Some('\n'), 2),
+            b't' => (Some('\t'), 2),
+            b'r' => (Some('\r'), 2),
+            b'a' => (Some('\x07'), 2),
+            b'b' => (Some('\x08'), 2),
+            b'f' => (Some('\x0c'), 2),
+            b'v' => (Some('\x0b'), 2),
+            b'\\' | b'\'' | b'"' => (Some(next as char), 2),
+            // `\N{NAME}` needs Unicode's name table: the value is unknown here.
+            b'N' => {
+                v.opaque = true;
+                (None, 2)
+            }
+            // Not an escape: the backslash stays.
+            _ => (None, 2),
+        };
+        match decoded {
+            Some(c) => {
+                if c == '\u{17f}' || c == '\u{212a}' {
+                    v.opaque = true;
+                }
+                let mut buf = [0u8; 4];
+                v.bytes
+                    .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                self.i += len;
+            }
+            None => {
+                v.bytes.push(b'\\');
+                self.i += 1;
+            }
+        }
+        Some(())
     }
 
     fn opaque(&mut self) {
@@ -622,8 +853,15 @@ impl<'a> Lexer<'a, '_> {
         let mut depth = 0u32;
         let saved_import = self.import.take();
         let saved_start = self.stmt_start;
+        let saved_pwd = std::mem::take(&mut self.pwd_pending);
         loop {
             let c = self.peek(0)?;
+            // Inside a field, a password-like name counts whatever follows it.
+            if std::mem::take(&mut self.pwd_pending) {
+                if let Some(id) = self.table.password {
+                    self.unit().atoms.set(id);
+                }
+            }
             match c {
                 b'}' if depth == 0 => {
                     self.i += 1;
@@ -694,8 +932,14 @@ impl<'a> Lexer<'a, '_> {
                 _ => self.i += 1,
             }
         }
+        if self.pwd_pending {
+            if let Some(id) = self.table.password {
+                self.unit().atoms.set(id);
+            }
+        }
         self.import = saved_import;
         self.stmt_start = saved_start;
+        self.pwd_pending = saved_pwd;
         Some(())
     }
 }
@@ -807,6 +1051,16 @@ fn folds_at(s: &[u8]) -> bool {
     s.starts_with(&[0xc5, 0xbf]) || s.starts_with(&[0xe2, 0x84, 0xaa])
 }
 
+/// Whether an `except` clause's header (between `except` and its `:`) catches everything or
+/// `Exception` by that name: `except:`, `except Exception:`, `except (Exception) as e:`.
+fn plain_handler(header: &[u8]) -> bool {
+    let words: Vec<&[u8]> = header
+        .split(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'\\' | b'*'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    matches!(&words[..], [] | [b"Exception"] | [b"Exception", b"as", _])
+}
+
 /// Whether a token is a Python 3 number literal.
 fn valid_number(t: &[u8]) -> bool {
     let digits =
@@ -862,32 +1116,45 @@ fn is_string_prefix(w: &[u8]) -> bool {
     )
 }
 
-/// Whether a name or string value may match B105–B107's password pattern: it holds one of
-/// the pattern's words (`pas…`, `pwd`, `token`, `secret`), ASCII case ignored.
-fn password_like(w: &[u8]) -> bool {
-    let n = w.len();
-    let mut i = 0;
-    while i + 3 <= n {
-        let c = w[i] | 0x20;
-        let rest = &w[i..];
-        let hit = match c {
-            b'p' => eq_ic(rest, b"pas") || eq_ic(rest, b"pwd"),
-            b't' => eq_ic(rest, b"token"),
-            b's' => eq_ic(rest, b"secret"),
-            _ => false,
+/// Whether a name or string value matches B105–B107's password pattern: one of its
+/// `_`-separated parts is `pas+wo?r?d`, `pass`, `passphrase`, `pwd`, `token` or `secrete?`
+/// (ASCII case ignored; names that fold to these through non-ASCII letters are opaque).
+fn password_name(w: &[u8]) -> bool {
+    w.split(|&c| c == b'_').any(|part| {
+        // Every word of the pattern starts with p, t or s: most parts stop here.
+        if !part
+            .first()
+            .is_some_and(|c| matches!(c | 0x20, b'p' | b't' | b's'))
+        {
+            return false;
+        }
+        let lower: [u8; 16] = {
+            if part.len() > 16 || part.len() < 3 {
+                return false;
+            }
+            let mut b = [0u8; 16];
+            for (d, c) in b.iter_mut().zip(part) {
+                *d = c.to_ascii_lowercase();
+            }
+            b
         };
-        if hit {
+        let p = &lower[..part.len()];
+        if matches!(
+            p,
+            b"pass" | b"passphrase" | b"pwd" | b"token" | b"secret" | b"secrete"
+        ) {
             return true;
         }
-        i += 1;
-    }
-    false
-}
-
-fn eq_ic(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len()
-        && hay
-            .iter()
-            .zip(needle)
-            .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        // pa s+ w o? r? d
+        let Some(rest) = p.strip_prefix(b"pa") else {
+            return false;
+        };
+        let s = rest.iter().take_while(|&&c| c == b's').count();
+        let Some(rest) = rest[s..].strip_prefix(b"w").filter(|_| s > 0) else {
+            return false;
+        };
+        let rest = rest.strip_prefix(b"o").unwrap_or(rest);
+        let rest = rest.strip_prefix(b"r").unwrap_or(rest);
+        rest == b"d"
+    })
 }

@@ -22,7 +22,7 @@ mod lex;
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 pub(crate) use lex::Unit;
 
@@ -49,6 +49,22 @@ impl Atoms {
     fn any(&self) -> bool {
         self.0.iter().any(|w| *w != 0)
     }
+    fn first(&self) -> Option<usize> {
+        self.ids().next()
+    }
+    /// The ids in the set, ascending.
+    fn ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let b = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    i * 64 + b
+                })
+            })
+        })
+    }
 }
 
 /// One thing a statement may contain.
@@ -62,9 +78,16 @@ pub(crate) enum Atom {
     /// This text inside a string literal's value (implicit concatenations and f-string
     /// literal parts joined), ASCII case ignored.
     Str(String),
+    /// A string literal value, or an f-string literal part, starting with this text.
+    StrStart(String),
+    /// An `except` handler whose first statement is this keyword (`pass`, `continue`); unless
+    /// `typed`, the handler must be bare or catch `Exception` by that name.
+    HandlerBody(String, bool),
     /// Any string literal.
     AnyString,
-    /// A name or string that looks like it holds a password (B105–B107's words).
+    /// A name or string that looks like it holds a password (B105–B107's words), followed
+    /// by `=`, `:`, `]` or a comparison: assigned, compared, passed, defaulted, a key or an
+    /// index.
     PasswordName,
     /// A string whose value the lexer cannot see from its text (an escape that makes a
     /// letter, a line continuation), or non-ASCII in a name or string: string and name
@@ -118,15 +141,28 @@ impl Trigger {
             .fold(Trigger::default(), |t, q| t.or(Trigger::qualname(q)))
     }
 
-    /// This text anywhere in the statement (or an alias target), ASCII case ignored.
+    /// This text anywhere in the statement (or an alias target), case as written.
     pub fn text(needle: &str) -> Trigger {
         Trigger::all(vec![Atom::Text(needle.to_string())])
     }
 
-    /// A string literal whose value contains `needle` (ASCII case ignored), or whose value
+    /// A string literal value (or f-string literal part) starting with `prefix`, or one
+    /// whose value the lexer cannot see.
+    pub fn string_start(prefix: &str) -> Trigger {
+        Trigger::all(vec![Atom::StrStart(prefix.to_string())]).or(Trigger::all(vec![Atom::Opaque]))
+    }
+
+    /// String literals holding all these texts (ASCII case ignored), or one whose value
     /// the lexer cannot see.
-    pub fn string(needle: &str) -> Trigger {
-        Trigger::all(vec![Atom::Str(needle.to_string())]).or(Trigger::all(vec![Atom::Opaque]))
+    pub fn strings(needles: &[&str]) -> Trigger {
+        Trigger::all(needles.iter().map(|n| Atom::Str(n.to_string())).collect())
+            .or(Trigger::all(vec![Atom::Opaque]))
+    }
+
+    /// An `except` handler whose first statement is this keyword; unless `typed`, one that
+    /// is bare or catches `Exception`.
+    pub fn handler_body(keyword: &str, typed: bool) -> Trigger {
+        Trigger::all(vec![Atom::HandlerBody(keyword.to_string(), typed)])
     }
 
     /// A password-like name or string key together with a string literal.
@@ -171,20 +207,51 @@ impl Trigger {
 
 /// The triggers of all enabled rules, compiled for one run.
 pub(crate) struct Table {
-    words: HashMap<Box<[u8]>, u16>,
+    words: HashMap<Box<[u8]>, u16, FastHash>,
     /// Lengths of the words (bit n: some word has n bytes), to skip most identifiers
     /// without hashing them.
     word_lens: u64,
     text: Option<AhoCorasick>,
     text_ids: Vec<u16>,
+    /// For each text pattern, the other patterns that are prefixes of it (ASCII case
+    /// ignored): they match wherever it does.
+    text_prefixes: Vec<Vec<u16>>,
     strs: Option<AhoCorasick>,
     str_ids: Vec<u16>,
+    str_prefixes: Vec<Vec<u16>>,
+    str_starts: Vec<(Vec<u8>, u16)>,
+    handlers: Vec<(&'static str, bool, u16)>,
     any_string: Option<u16>,
     password: Option<u16>,
     opaque: Option<u16>,
-    /// Conjunctions that keep a statement, and those that make the whole file parsed.
-    keep: Vec<Atoms>,
+    /// Conjunctions that keep a statement, by their first atom (a statement can only
+    /// satisfy those whose first atom it has), and those that make the whole file parsed.
+    keep: Vec<Vec<Atoms>>,
     whole: Vec<Atoms>,
+}
+
+/// FNV-1a: identifiers are short, and the default SipHash showed in profiles.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// What to parse of one file.
@@ -242,22 +309,25 @@ impl Table {
                     need.set(id);
                 }
                 // An empty conjunction would hold everywhere: parse everything.
-                if !need.any() {
-                    return None;
+                let first = need.first()?;
+                if keep.len() <= first {
+                    keep.resize(first + 1, Vec::new());
                 }
-                keep.push(need);
+                keep[first].push(need);
                 if t.whole_file {
                     whole.push(need);
                 }
             }
         }
-        let mut words = HashMap::new();
+        let mut words = HashMap::default();
         let mut word_lens = 0u64;
         let mut text = Vec::new();
         let mut text_ids = Vec::new();
         let mut strs = Vec::new();
         let mut str_ids = Vec::new();
         let (mut any_string, mut password, mut opaque) = (None, None, None);
+        let mut handlers = Vec::new();
+        let mut str_starts = Vec::new();
         for (atom, id) in &ids {
             match atom {
                 Atom::Word(w) => {
@@ -272,28 +342,63 @@ impl Table {
                     strs.push(s.clone());
                     str_ids.push(*id);
                 }
+                Atom::StrStart(s) => str_starts.push((s.as_bytes().to_vec(), *id)),
+                Atom::HandlerBody(k, typed) => match k.as_str() {
+                    "pass" => handlers.push(("pass", *typed, *id)),
+                    "continue" => handlers.push(("continue", *typed, *id)),
+                    // A handler body the lexer does not record: parse everything.
+                    _ => return None,
+                },
                 Atom::AnyString => any_string = Some(*id),
                 Atom::PasswordName => password = Some(*id),
                 Atom::Opaque => opaque = Some(*id),
             }
         }
-        let ac = |pats: &[String]| -> Option<AhoCorasick> {
+        let ac = |pats: &[String], fold: bool| -> Option<AhoCorasick> {
             if pats.is_empty() {
                 return None;
             }
+            // Leftmost-longest lets the search skip ahead with its prefilter; `matches`
+            // restarts after each match's start, so no match is lost.
             AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(fold)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(pats)
                 .ok()
         };
+        let prefixes = |pats: &[String], ids: &[u16], fold: bool| -> Vec<Vec<u16>> {
+            pats.iter()
+                .map(|p| {
+                    pats.iter()
+                        .zip(ids)
+                        .filter(|(q, _)| {
+                            let head = &p.as_bytes()[..q.len().min(p.len())];
+                            q.len() < p.len()
+                                && if fold {
+                                    head.eq_ignore_ascii_case(q.as_bytes())
+                                } else {
+                                    head == q.as_bytes()
+                                }
+                        })
+                        .map(|(_, id)| *id)
+                        .collect()
+                })
+                .collect()
+        };
+        let text_prefixes = prefixes(&text, &text_ids, false);
+        let str_prefixes = prefixes(&strs, &str_ids, true);
         Some(Table {
             words,
             word_lens,
-            text: ac(&text),
+            text: ac(&text, false),
             text_ids,
-            strs: ac(&strs),
+            text_prefixes,
+            strs: ac(&strs, true),
             str_ids,
+            str_prefixes,
+            str_starts,
+            handlers,
             any_string,
             password,
             opaque,
@@ -309,25 +414,29 @@ impl Table {
         self.words.get(w).copied()
     }
 
-    /// Adds the atoms of the text needles found in `hay` (all overlapping matches).
+    /// Adds the atoms of the text needles found in `hay`.
     fn text_atoms(&self, hay: &[u8], out: &mut Atoms) {
         if let Some(ac) = &self.text {
-            for m in ac.find_overlapping_iter(hay) {
-                out.set(self.text_ids[m.pattern().as_usize()]);
-            }
+            matches(ac, hay, &self.text_ids, &self.text_prefixes, |_, id| {
+                out.set(id)
+            });
         }
     }
 
     fn str_atoms(&self, hay: &[u8], out: &mut Atoms) {
         if let Some(ac) = &self.strs {
-            for m in ac.find_overlapping_iter(hay) {
-                out.set(self.str_ids[m.pattern().as_usize()]);
-            }
+            matches(ac, hay, &self.str_ids, &self.str_prefixes, |_, id| {
+                out.set(id)
+            });
         }
     }
 
     fn keeps(&self, atoms: &Atoms) -> bool {
-        self.keep.iter().any(|need| atoms.covers(need))
+        atoms.ids().any(|id| {
+            self.keep
+                .get(id)
+                .is_some_and(|needs| needs.iter().any(|need| atoms.covers(need)))
+        })
     }
 }
 
@@ -354,30 +463,47 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
         };
     }
     if let Some(ac) = &table.text {
-        for m in ac.find_overlapping_iter(bytes) {
-            // The innermost statement holding the match: statements are in start order and
-            // each one's members partition its body.
-            let at = m.start();
-            let i = units.partition_point(|u| u.start <= at).saturating_sub(1);
-            units[i].atoms.set(table.text_ids[m.pattern().as_usize()]);
-        }
+        matches(
+            ac,
+            bytes,
+            &table.text_ids,
+            &table.text_prefixes,
+            |at, id| {
+                // The innermost statement holding the match: statements are in start order and
+                // each one's members partition its body.
+                let i = units.partition_point(|u| u.start <= at).saturating_sub(1);
+                units[i].atoms.set(id);
+            },
+        );
     }
-    if units
-        .iter()
-        .any(|u| table.whole.iter().any(|need| u.atoms.covers(need)))
-    {
-        return Plan::Whole;
+    // A rule that reads the enclosing scope (B703: the nearest `def`, else the module)
+    // gets that `def` whole, or the whole file.
+    let mut whole = vec![false; units.len()];
+    for (i, u) in units.iter().enumerate() {
+        if !table.whole.iter().any(|need| u.atoms.covers(need)) {
+            continue;
+        }
+        let mut at = i as u32;
+        loop {
+            if units[at as usize].def_kind == 1 {
+                whole[at as usize] = true;
+                break;
+            }
+            at = units[at as usize].parent;
+            if at == lex::ROOT {
+                return Plan::Whole;
+            }
+        }
     }
     let mut spans: Vec<Span> = Vec::new();
     let mut i = 0;
     while i < units.len() {
-        i = select(&units, i, table, &mut spans);
+        i = select(&units, &whole, i, table, &mut spans);
     }
     let kept: usize = spans.iter().map(|s| s.end - s.start).sum();
     if spans.is_empty() {
         Plan::Nothing
     } else if kept * 10 >= bytes.len() * 8 {
-        // Nearly everything: one whole parse is simpler and as fast.
         Plan::Whole
     } else {
         Plan::Ranges(merge(spans))
@@ -385,10 +511,17 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
 }
 
 /// Adds the spans to parse of unit `i` and its members; returns the index after them.
-fn select(units: &[Unit], i: usize, table: &Table, out: &mut Vec<Span>) -> usize {
+fn select(units: &[Unit], whole: &[bool], i: usize, table: &Table, out: &mut Vec<Span>) -> usize {
     let u = &units[i];
     let after = i + 1 + u.descendants as usize;
-    let keep_self = table.keeps(&u.atoms)
+    let all = Span {
+        start: u.start,
+        end: u.end,
+        start_row: u.start_row,
+        end_row: u.end_row,
+    };
+    let keep_self = whole[i]
+        || table.keeps(&u.atoms)
         // An import's aliases and modules change how later calls resolve.
         || (u.has_import && u.atoms.any());
     match u.body {
@@ -396,9 +529,13 @@ fn select(units: &[Unit], i: usize, table: &Table, out: &mut Vec<Span>) -> usize
             let before = out.len();
             let mut j = i + 1;
             while j < after {
-                j = select(units, j, table, out);
+                j = select(units, whole, j, table, out);
             }
-            if out.len() > before {
+            if out.len() > before && u.broken {
+                // An `if` with an `elif`/`else`: all of it or nothing.
+                out.truncate(before);
+                out.push(all);
+            } else if out.len() > before {
                 // The members need their `class`/`def` line (and decorators) around them.
                 out.insert(
                     before,
@@ -411,15 +548,34 @@ fn select(units: &[Unit], i: usize, table: &Table, out: &mut Vec<Span>) -> usize
                 );
             }
         }
-        _ if keep_self => out.push(Span {
-            start: u.start,
-            end: u.end,
-            start_row: u.start_row,
-            end_row: u.end_row,
-        }),
+        _ if keep_self => out.push(all),
         _ => {}
     }
     after
+}
+
+/// Calls `found(start, atom)` for every pattern occurrence in `hay`, overlapping ones
+/// included: each leftmost-longest match also implies the patterns that are its prefixes,
+/// and the search resumes one byte after the match's start.
+fn matches(
+    ac: &AhoCorasick,
+    hay: &[u8],
+    ids: &[u16],
+    prefixes: &[Vec<u16>],
+    mut found: impl FnMut(usize, u16),
+) {
+    let mut at = 0;
+    while at < hay.len() {
+        let Some(m) = ac.find(aho_corasick::Input::new(hay).range(at..)) else {
+            return;
+        };
+        let p = m.pattern().as_usize();
+        found(m.start(), ids[p]);
+        for &q in &prefixes[p] {
+            found(m.start(), q);
+        }
+        at = m.start() + 1;
+    }
 }
 
 fn merge(spans: Vec<Span>) -> Vec<Span> {

@@ -36,5 +36,5 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
 /// The words this rule needs in a statement to report there (see `crate::prefilter`).
 pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
     use crate::prefilter::Trigger;
-    Trigger::string("0.0.0.0")
+    Trigger::string_start("0.0.0.0")
 }

@@ -53,7 +53,7 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
         t.or(if d.is_empty() {
             Trigger::all(vec![Atom::AnyString])
         } else {
-            Trigger::string(d)
+            Trigger::string_start(d)
         })
     })
 }

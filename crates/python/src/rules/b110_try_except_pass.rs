@@ -41,7 +41,7 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, handler: Node<'_>) {
 }
 
 /// The words this rule needs in a statement to report there (see `crate::prefilter`).
-pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
+pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger {
     use crate::prefilter::Trigger;
-    Trigger::words(&["except", "pass"])
+    Trigger::handler_body("pass", s.except_pass_typed)
 }

@@ -145,7 +145,10 @@ fn called_name<'s>(call: Node<'_>, src: &'s str) -> &'s str {
 /// The words this rule needs in a statement to report there (see `crate::prefilter`).
 pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
     use crate::prefilter::Trigger;
-    ["select", "delete", "insert", "update"]
-        .iter()
-        .fold(Trigger::default(), |t, w| t.or(Trigger::string(w)))
+    // Each alternative of the SQL pattern needs both of its keywords (the parts of a
+    // concatenation are all in one statement).
+    Trigger::strings(&["select", "from"])
+        .or(Trigger::strings(&["delete", "from"]))
+        .or(Trigger::strings(&["insert", "into"]))
+        .or(Trigger::strings(&["update", "set"]))
 }
