@@ -60,7 +60,7 @@ impl PythonChecker {
         let prefilter = if config.full_parse {
             None
         } else {
-            prefilter::Table::new(&rules::triggers(&settings), rules::IMPORT_STATE)
+            prefilter::Table::new(&rules::triggers(&settings))
         };
         Ok(PythonChecker {
             settings,

@@ -66,6 +66,8 @@ pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
         except_start: 0,
         plain_handler: false,
         pwd_pending: false,
+        pwd_pair: false,
+        pwd_string: false,
     };
     lx.run()?;
     let mut units = lx.units;
@@ -104,6 +106,11 @@ struct Lexer<'a, 't> {
     /// The last token was a password-like name or string: what follows decides whether it
     /// is assigned, compared, a keyword argument, a default, a key or an index.
     pwd_pending: bool,
+    /// Such a name was assigned, compared, passed... in this logical line: a string after
+    /// it could be the password.
+    pwd_pair: bool,
+    /// The pending password-like token is a string.
+    pwd_string: bool,
 }
 
 /// The value of a string literal group as far as the lexer knows it.
@@ -345,6 +352,7 @@ impl<'a> Lexer<'a, '_> {
         let mut colon = false;
         self.stmt_start = true;
         self.pwd_pending = false;
+        self.pwd_pair = false;
         loop {
             let Some(c) = self.peek(0) else {
                 self.end_import();
@@ -495,11 +503,14 @@ impl<'a> Lexer<'a, '_> {
             _ => false,
         };
         self.pwd_pending = false;
-        if pair {
+        // A password-like string key (`{"password": None}`, `d["token"] = ...`) is itself
+        // the string B105 looks at: its value need not be a string.
+        if pair && std::mem::take(&mut self.pwd_string) {
             if let Some(id) = self.table.password {
                 self.unit().atoms.set(id);
             }
         }
+        self.pwd_pair |= pair;
     }
 
     fn number(&mut self) -> Option<()> {
@@ -547,6 +558,7 @@ impl<'a> Lexer<'a, '_> {
         }
         if table.password.is_some() && word != b"pass" && password_name(word) {
             self.pwd_pending = true;
+            self.pwd_string = false;
         }
         if !self.aliases.is_empty() {
             if let Some(a) = self.aliases.get(word).copied() {
@@ -638,10 +650,16 @@ impl<'a> Lexer<'a, '_> {
                 }
             }
         }
+        if self.pwd_pair {
+            if let Some(id) = table.password {
+                atoms.set(id);
+            }
+        }
         let pwd = table.password.is_some() && password_name(&v.bytes);
         self.unit().atoms.union(&atoms);
         self.buf = v;
         self.pwd_pending = pwd;
+        self.pwd_string = pwd;
         Some(())
     }
 

@@ -86,8 +86,8 @@ pub(crate) enum Atom {
     /// Any string literal.
     AnyString,
     /// A name or string that looks like it holds a password (B105–B107's words), followed
-    /// by `=`, `:`, `]` or a comparison: assigned, compared, passed, defaulted, a key or an
-    /// index.
+    /// by `=`, `:`, `]` or a comparison (assigned, compared, passed, defaulted, a key or an
+    /// index), and then by a string literal in the same logical line.
     PasswordName,
     /// A string whose value the lexer cannot see from its text (an escape that makes a
     /// letter, a line continuation), or non-ASCII in a name or string: string and name
@@ -165,9 +165,9 @@ impl Trigger {
         Trigger::all(vec![Atom::HandlerBody(keyword.to_string(), typed)])
     }
 
-    /// A password-like name or string key together with a string literal.
+    /// A string literal given to a password-like name or key.
     pub fn password() -> Trigger {
-        Trigger::all(vec![Atom::PasswordName, Atom::AnyString]).or(Trigger::all(vec![Atom::Opaque]))
+        Trigger::all(vec![Atom::PasswordName]).or(Trigger::all(vec![Atom::Opaque]))
     }
 
     /// A conjunction of atoms.
@@ -183,6 +183,13 @@ impl Trigger {
         self.any_of.extend(other.any_of);
         self.whole_file |= other.whole_file;
         self.imported.extend(other.imported);
+        self
+    }
+
+    /// Keeps import statements whose text holds `module`: the rule asks whether a module
+    /// named like it was imported.
+    pub fn if_imported(mut self, module: &str) -> Trigger {
+        self.imported.push(Atom::Text(module.to_string()));
         self
     }
 
@@ -277,15 +284,10 @@ pub(crate) struct Span {
 
 impl Table {
     /// Compiles triggers; `None` when they need more atoms than a statement can record (then
-    /// every file is parsed whole). An import statement naming one of `imported` is kept
-    /// too: rules ask whether such a module was imported.
-    pub fn new(triggers: &[Trigger], imported: &[&str]) -> Option<Table> {
+    /// every file is parsed whole).
+    pub fn new(triggers: &[Trigger]) -> Option<Table> {
         let mut ids: HashMap<Atom, u16> = HashMap::new();
-        let import_atoms = imported
-            .iter()
-            .map(|m| Atom::Text(m.to_string()))
-            .chain(triggers.iter().flat_map(|t| t.imported.iter().cloned()));
-        for atom in import_atoms {
+        for atom in triggers.iter().flat_map(|t| t.imported.iter().cloned()) {
             let next = ids.len();
             if next >= MAX_ATOMS {
                 return None;
@@ -495,10 +497,19 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
             }
         }
     }
-    let mut spans: Vec<Span> = Vec::new();
-    let mut i = 0;
-    while i < units.len() {
-        i = select(&units, &whole, i, table, &mut spans);
+    let pick = |import_limit: usize| {
+        let mut spans: Vec<Span> = Vec::new();
+        let mut i = 0;
+        while i < units.len() {
+            i = select(&units, &whole, import_limit, i, table, &mut spans);
+        }
+        spans
+    };
+    // Imports matter only to what follows them: first what the rules need, then the
+    // imports before the end of it.
+    let mut spans = pick(0);
+    if let Some(last) = spans.last() {
+        spans = pick(last.end);
     }
     let kept: usize = spans.iter().map(|s| s.end - s.start).sum();
     if spans.is_empty() {
@@ -511,7 +522,14 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
 }
 
 /// Adds the spans to parse of unit `i` and its members; returns the index after them.
-fn select(units: &[Unit], whole: &[bool], i: usize, table: &Table, out: &mut Vec<Span>) -> usize {
+fn select(
+    units: &[Unit],
+    whole: &[bool],
+    import_limit: usize,
+    i: usize,
+    table: &Table,
+    out: &mut Vec<Span>,
+) -> usize {
     let u = &units[i];
     let after = i + 1 + u.descendants as usize;
     let all = Span {
@@ -523,13 +541,13 @@ fn select(units: &[Unit], whole: &[bool], i: usize, table: &Table, out: &mut Vec
     let keep_self = whole[i]
         || table.keeps(&u.atoms)
         // An import's aliases and modules change how later calls resolve.
-        || (u.has_import && u.atoms.any());
+        || (u.has_import && u.start < import_limit && u.atoms.any());
     match u.body {
         Some(body) if !keep_self => {
             let before = out.len();
             let mut j = i + 1;
             while j < after {
-                j = select(units, whole, j, table, out);
+                j = select(units, whole, import_limit, j, table, out);
             }
             if out.len() > before && u.broken {
                 // An `if` with an `elif`/`else`: all of it or nothing.

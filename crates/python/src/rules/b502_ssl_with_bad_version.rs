@@ -76,4 +76,6 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
         .fold(Trigger::all(vec![Atom::Opaque]), |t, v| {
             t.or(Trigger::text(v))
         })
+        // Which of these a call is (through import aliases) sets the severity.
+        .with_imports(["ssl.wrap_socket", "pyOpenSSL.SSL.Context"])
 }

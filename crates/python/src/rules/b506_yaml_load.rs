@@ -57,5 +57,5 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
 /// The words this rule needs in a statement to report there (see `crate::prefilter`).
 pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
     use crate::prefilter::Trigger;
-    Trigger::words(&["load", "yaml"])
+    Trigger::words(&["load", "yaml"]).if_imported("yaml")
 }

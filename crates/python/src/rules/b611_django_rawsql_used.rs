@@ -46,5 +46,5 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
 /// The words this rule needs in a statement to report there (see `crate::prefilter`).
 pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
     use crate::prefilter::Trigger;
-    Trigger::words(&["RawSQL"])
+    Trigger::words(&["RawSQL"]).if_imported("django")
 }

@@ -83,7 +83,12 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
 /// The words this rule needs in a statement to report there (see `crate::prefilter`).
 pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
     use crate::prefilter::Trigger;
-    PATTERNS.iter().fold(Trigger::default(), |t, (f, m)| {
-        t.or(Trigger::words(&[f, m]))
-    })
+    PATTERNS
+        .iter()
+        .fold(Trigger::default(), |t, (f, m)| {
+            t.or(Trigger::words(&[f, m]))
+        })
+        .if_imported("transformers")
+        .if_imported("datasets")
+        .if_imported("huggingface_hub")
 }

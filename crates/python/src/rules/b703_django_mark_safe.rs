@@ -423,5 +423,7 @@ impl Assigned<'_> {
 pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
     use crate::prefilter::Trigger;
     // Bandit follows the argument through the enclosing scope: parse the whole file.
-    Trigger::any_word(AFFECTED).whole_file()
+    Trigger::any_word(AFFECTED)
+        .whole_file()
+        .if_imported("django")
 }

@@ -312,21 +312,6 @@ pub(crate) fn on_file(cx: &mut FileCx<'_, '_>) {
     run!(cx, B613, b613_trojansource::check(cx));
 }
 
-/// Modules whose import some rule asks about (`imports.exact`/`imports.like`): flask (B201),
-/// tarfile (B202), yaml (B506), paramiko (B507, B601), django (B611, B703), torch (B614),
-/// transformers/datasets/huggingface_hub (B615).
-pub(crate) const IMPORT_STATE: &[&str] = &[
-    "flask",
-    "tarfile",
-    "yaml",
-    "paramiko",
-    "django",
-    "torch",
-    "transformers",
-    "datasets",
-    "huggingface_hub",
-];
-
 /// The triggers of the enabled rules: what each needs in a statement to report there.
 pub(crate) fn triggers(s: &crate::config::Settings) -> Vec<crate::prefilter::Trigger> {
     s.enabled
