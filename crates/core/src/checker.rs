@@ -67,7 +67,11 @@ impl<'a> SourceFile<'a> {
         SourceFile {
             path,
             bytes,
-            text: String::from_utf8_lossy(bytes),
+            // `from_utf8` validates valid text faster than the lossy decoder does.
+            text: match std::str::from_utf8(bytes) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(bytes),
+            },
         }
     }
 

@@ -31,7 +31,7 @@ const SNIPPETS: &[(&str, &str)] = &[
     ),
     (
         "strings.py",
-        "A = ('SEL' 'ECT * FROM t WHERE a = %s' % v)\nB = (\"SELECT *\"\n     # a comment between\n     \" FROM t \" + w)\nC = f\"SEL{x}ECT * FROM {t}\"\nD = '\\x30.0.0.0'\nE = \"0.0\" \".0.0\"\nF = '/tm' 'p/x'\nG = f'{d[\"k\"]} update {t} set a=1'\nH = f'''{\n  x\n} /tmp/y'''\nI = rb'\\d+' + b'select from'\nJ = '''multi\nline select x from y ''' % z\nK = \"it's\" + 'say \"hi\"'\nL = u'\\N{LATIN SMALL LETTER S}elect * from ' + t\nM = f'{x:>{w}} delete from {t}'\n",
+        "A = ('SEL' 'ECT * FROM t WHERE a = %s' % v)\nB = (\"SELECT *\"\n     # a comment between\n     \" FROM t \" + w)\nC = f\"SEL{x}ECT * FROM {t}\"\nD = '\\x30.0.0.0'\nE = \"0.0\" \".0.0\"\nF = '/tm' 'p/x'\nG = f'{d[\"k\"]} update {t} set a=1'\nH = f'''{\n  x\n} /tmp/y'''\nI = rb'\\d+' + b'select from'\nJ = '''multi\nline select x from y ''' % z\nK = \"it's\" + 'say \"hi\"'\nL = u'\\N{LATIN SMALL LETTER S}elect * from ' + t\nM = f'{x:>{w}} delete from {t}'\nN = (\"SELECT a \"\n     \"FROM b\") % x\nO = x + (\"UPDATE t SET a=%s\" % y)\nP = \"DELETE FROM t WHERE id={}\".format(i)\nQ = cursor.execute(\"SELECT a FROM \" + t)\nR = x % (\"INSERT INTO t VALUES (%s)\")\nS = [\"select x from y\"] + z\n",
     ),
     (
         "passwords.py",

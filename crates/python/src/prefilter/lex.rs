@@ -57,6 +57,7 @@ pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
         units: Vec::new(),
         cur: ROOT,
         import: None,
+        import_start: 0,
         stmt_start: true,
         depth: 0,
         handler_first: false,
@@ -68,6 +69,8 @@ pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
         pwd_pending: false,
         pwd_pair: false,
         pwd_string: false,
+        last_binop: false,
+        after_binop: false,
     };
     lx.run()?;
     let mut units = lx.units;
@@ -85,8 +88,9 @@ struct Lexer<'a, 't> {
     units: Vec<Unit>,
     /// The unit the current tokens belong to.
     cur: u32,
-    /// Tokens of the import statement being read.
+    /// Tokens of the import statement being read, and where it starts.
     import: Option<Vec<Tok<'a>>>,
+    import_start: usize,
     /// Whether the next token starts a simple statement.
     stmt_start: bool,
     /// Bracket depth in the current logical line.
@@ -111,6 +115,9 @@ struct Lexer<'a, 't> {
     pwd_pair: bool,
     /// The pending password-like token is a string.
     pwd_string: bool,
+    /// The last token was a binary operator; the current token follows one.
+    last_binop: bool,
+    after_binop: bool,
 }
 
 /// The value of a string literal group as far as the lexer knows it.
@@ -316,12 +323,7 @@ impl<'a> Lexer<'a, '_> {
 
     /// The identifier at the cursor (empty if none), without consuming it.
     fn peek_word(&self) -> &'a [u8] {
-        let s = self.s;
-        let mut j = self.i;
-        while j < s.len() && is_ident(s[j]) {
-            j += 1;
-        }
-        &s[self.i..j]
+        &self.s[self.i..self.i + ident_len(&self.s[self.i..])]
     }
 
     /// The identifier after `word` and blanks at the cursor.
@@ -360,6 +362,15 @@ impl<'a> Lexer<'a, '_> {
             };
             if self.pwd_pending {
                 self.password_follower(c);
+            }
+            if !matches!(c, b' ' | b'\t' | b'\x0c' | b'\r' | b'\\' | b'#' | b'\n') {
+                // An opening bracket keeps a binary operator before it in view:
+                // `x + ("SELECT ..." ...)`.
+                self.after_binop = if c == b'(' {
+                    self.last_binop
+                } else {
+                    std::mem::take(&mut self.last_binop)
+                };
             }
             match c {
                 b' ' | b'\t' | b'\x0c' => self.i += 1,
@@ -440,6 +451,7 @@ impl<'a> Lexer<'a, '_> {
                 b'*' => {
                     self.i += 1;
                     colon = false;
+                    self.last_binop = true;
                     self.import_tok(Some(Tok::Star));
                 }
                 b'0'..=b'9' | b'.' => {
@@ -449,9 +461,7 @@ impl<'a> Lexer<'a, '_> {
                 }
                 c if is_ident(c) => {
                     let start = self.i;
-                    while self.peek(0).is_some_and(is_ident) {
-                        self.i += 1;
-                    }
+                    self.i += ident_len(&self.s[start..]);
                     let word = &self.s[start..self.i];
                     if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
                         self.string(word.len())?;
@@ -481,6 +491,8 @@ impl<'a> Lexer<'a, '_> {
                     self.i += 1;
                     colon = false;
                     self.stmt_start = false;
+                    self.last_binop =
+                        matches!(c, b'+' | b'-' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^');
                     self.import_tok(None);
                 }
             }
@@ -545,6 +557,7 @@ impl<'a> Lexer<'a, '_> {
         }
         if starts && (word == b"import" || word == b"from") && self.import.is_none() {
             self.import = Some(Vec::new());
+            self.import_start = self.i - word.len();
             self.unit().has_import = true;
         }
         if let Some(toks) = &mut self.import {
@@ -581,6 +594,10 @@ impl<'a> Lexer<'a, '_> {
         let Some(toks) = self.import.take() else {
             return;
         };
+        let mut found = Atoms::default();
+        self.table
+            .import_atoms(&self.s[self.import_start..self.i], &mut found);
+        self.unit().atoms.union(&found);
         for (name, target) in bindings(&toks) {
             let mut atoms = Atoms::default();
             for part in target.split(|&c| c == b'.') {
@@ -643,6 +660,9 @@ impl<'a> Lexer<'a, '_> {
             }
         }
         table.str_atoms(&v.bytes, &mut atoms);
+        if v.any_f || self.after_binop || self.binop_follows() {
+            table.operand_atoms(&v.bytes, &mut atoms);
+        }
         for &p in &v.parts {
             for (needle, id) in &table.str_starts {
                 if v.bytes[p..].starts_with(needle) {
@@ -661,6 +681,21 @@ impl<'a> Lexer<'a, '_> {
         self.pwd_pending = pwd;
         self.pwd_string = pwd;
         Some(())
+    }
+
+    /// Whether a binary operator or a method call follows (closing brackets, blanks and line
+    /// breaks skipped: `("SELECT ..." \n "FROM t") % x`).
+    fn binop_follows(&self) -> bool {
+        let rest = &self.s[self.i..];
+        let next = rest
+            .iter()
+            .position(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b')' | b'\\' | b'\x0c'));
+        next.is_some_and(|k| {
+            matches!(
+                rest[k],
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'.'
+            )
+        })
     }
 
     /// Whether only blanks and a comment are left of the statement.
@@ -917,6 +952,7 @@ impl<'a> Lexer<'a, '_> {
                     }
                     let mut atoms = Atoms::default();
                     self.table.str_atoms(&spec, &mut atoms);
+                    self.table.operand_atoms(&spec, &mut atoms);
                     self.unit().atoms.union(&atoms);
                     break;
                 }
@@ -937,9 +973,7 @@ impl<'a> Lexer<'a, '_> {
                 b'0'..=b'9' => self.number()?,
                 c if is_ident(c) => {
                     let start = self.i;
-                    while self.peek(0).is_some_and(is_ident) {
-                        self.i += 1;
-                    }
+                    self.i += ident_len(&self.s[start..]);
                     let word = &self.s[start..self.i];
                     if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
                         self.string(word.len())?;
@@ -1120,7 +1154,24 @@ fn valid_number(t: &[u8]) -> bool {
 }
 
 fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    IDENT[c as usize]
+}
+
+/// Bytes that may be part of a name: ASCII letters, digits, `_` and any non-ASCII byte.
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        c += 1;
+    }
+    t
+};
+
+/// The length of the name at the start of `s`.
+fn ident_len(s: &[u8]) -> usize {
+    s.iter().position(|&c| !is_ident(c)).unwrap_or(s.len())
 }
 
 fn is_string_prefix(w: &[u8]) -> bool {

@@ -73,8 +73,13 @@ pub(crate) enum Atom {
     /// An identifier or keyword token with exactly this text, or an import alias whose
     /// target has it as a dotted component.
     Word(String),
-    /// This text anywhere in the statement, ASCII case ignored (also in an alias's target).
+    /// This text anywhere in the statement (or an alias's target), case as written.
     Text(String),
+    /// This text inside an import statement, case as written.
+    ImportText(String),
+    /// Like `Str`, in a literal that is an operand of a binary operator, the receiver of a
+    /// method call, or an f-string (where B608 looks for SQL).
+    OperandStr(String),
     /// This text inside a string literal's value (implicit concatenations and f-string
     /// literal parts joined), ASCII case ignored.
     Str(String),
@@ -152,13 +157,6 @@ impl Trigger {
         Trigger::all(vec![Atom::StrStart(prefix.to_string())]).or(Trigger::all(vec![Atom::Opaque]))
     }
 
-    /// String literals holding all these texts (ASCII case ignored), or one whose value
-    /// the lexer cannot see.
-    pub fn strings(needles: &[&str]) -> Trigger {
-        Trigger::all(needles.iter().map(|n| Atom::Str(n.to_string())).collect())
-            .or(Trigger::all(vec![Atom::Opaque]))
-    }
-
     /// An `except` handler whose first statement is this keyword; unless `typed`, one that
     /// is bare or catches `Exception`.
     pub fn handler_body(keyword: &str, typed: bool) -> Trigger {
@@ -189,8 +187,30 @@ impl Trigger {
     /// Keeps import statements whose text holds `module`: the rule asks whether a module
     /// named like it was imported.
     pub fn if_imported(mut self, module: &str) -> Trigger {
-        self.imported.push(Atom::Text(module.to_string()));
+        self.imported.push(Atom::ImportText(module.to_string()));
         self
+    }
+
+    /// String literals holding all of `needles`, the first of them in an operand (see
+    /// [`Atom::OperandStr`]), or one whose value the lexer cannot see.
+    pub fn operand_strings(needles: &[&str]) -> Trigger {
+        let atoms = needles
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if i == 0 {
+                    Atom::OperandStr(n.to_string())
+                } else {
+                    Atom::Str(n.to_string())
+                }
+            })
+            .collect();
+        Trigger::all(atoms).or(Trigger::all(vec![Atom::Opaque]))
+    }
+
+    /// An import statement whose text holds `needle`.
+    pub fn import_text(needle: &str) -> Trigger {
+        Trigger::all(vec![Atom::ImportText(needle.to_string())])
     }
 
     /// Keeps import statements that mention a dotted part of one of these qualified names.
@@ -223,6 +243,12 @@ pub(crate) struct Table {
     /// For each text pattern, the other patterns that are prefixes of it (ASCII case
     /// ignored): they match wherever it does.
     text_prefixes: Vec<Vec<u16>>,
+    operands: Option<AhoCorasick>,
+    operand_ids: Vec<u16>,
+    operand_prefixes: Vec<Vec<u16>>,
+    imports: Option<AhoCorasick>,
+    import_ids: Vec<u16>,
+    import_prefixes: Vec<Vec<u16>>,
     strs: Option<AhoCorasick>,
     str_ids: Vec<u16>,
     str_prefixes: Vec<Vec<u16>>,
@@ -327,6 +353,10 @@ impl Table {
         let mut text_ids = Vec::new();
         let mut strs = Vec::new();
         let mut str_ids = Vec::new();
+        let mut imports = Vec::new();
+        let mut import_ids = Vec::new();
+        let mut operands = Vec::new();
+        let mut operand_ids = Vec::new();
         let (mut any_string, mut password, mut opaque) = (None, None, None);
         let mut handlers = Vec::new();
         let mut str_starts = Vec::new();
@@ -339,6 +369,14 @@ impl Table {
                 Atom::Text(t) => {
                     text.push(t.clone());
                     text_ids.push(*id);
+                }
+                Atom::OperandStr(t) => {
+                    operands.push(t.clone());
+                    operand_ids.push(*id);
+                }
+                Atom::ImportText(t) => {
+                    imports.push(t.clone());
+                    import_ids.push(*id);
                 }
                 Atom::Str(s) => {
                     strs.push(s.clone());
@@ -390,12 +428,20 @@ impl Table {
         };
         let text_prefixes = prefixes(&text, &text_ids, false);
         let str_prefixes = prefixes(&strs, &str_ids, true);
+        let import_prefixes = prefixes(&imports, &import_ids, false);
+        let operand_prefixes = prefixes(&operands, &operand_ids, true);
         Some(Table {
             words,
             word_lens,
             text: ac(&text, false),
             text_ids,
             text_prefixes,
+            operands: ac(&operands, true),
+            operand_ids,
+            operand_prefixes,
+            imports: ac(&imports, false),
+            import_ids,
+            import_prefixes,
             strs: ac(&strs, true),
             str_ids,
             str_prefixes,
@@ -420,6 +466,28 @@ impl Table {
     fn text_atoms(&self, hay: &[u8], out: &mut Atoms) {
         if let Some(ac) = &self.text {
             matches(ac, hay, &self.text_ids, &self.text_prefixes, |_, id| {
+                out.set(id)
+            });
+        }
+    }
+
+    /// Adds the atoms of the operand needles found in a string used as an operand.
+    fn operand_atoms(&self, hay: &[u8], out: &mut Atoms) {
+        if let Some(ac) = &self.operands {
+            matches(
+                ac,
+                hay,
+                &self.operand_ids,
+                &self.operand_prefixes,
+                |_, id| out.set(id),
+            );
+        }
+    }
+
+    /// Adds the atoms of the import needles found in an import statement's text.
+    fn import_atoms(&self, hay: &[u8], out: &mut Atoms) {
+        if let Some(ac) = &self.imports {
+            matches(ac, hay, &self.import_ids, &self.import_prefixes, |_, id| {
                 out.set(id)
             });
         }

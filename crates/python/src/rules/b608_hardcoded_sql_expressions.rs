@@ -146,9 +146,9 @@ fn called_name<'s>(call: Node<'_>, src: &'s str) -> &'s str {
 pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger {
     use crate::prefilter::Trigger;
     // Each alternative of the SQL pattern needs both of its keywords (the parts of a
-    // concatenation are all in one statement).
-    Trigger::strings(&["select", "from"])
-        .or(Trigger::strings(&["delete", "from"]))
-        .or(Trigger::strings(&["insert", "into"]))
-        .or(Trigger::strings(&["update", "set"]))
+    // concatenation are all in one statement), the first in a string B608 looks at.
+    Trigger::operand_strings(&["select", "from"])
+        .or(Trigger::operand_strings(&["delete", "from"]))
+        .or(Trigger::operand_strings(&["insert", "into"]))
+        .or(Trigger::operand_strings(&["update", "set"]))
 }

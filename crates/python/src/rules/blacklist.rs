@@ -126,7 +126,9 @@ pub(crate) fn trigger(rule: crate::rules::Rule) -> crate::prefilter::Trigger {
         .filter(|e| e.rule == rule)
         .flat_map(|e| e.names.iter())
         .fold(Trigger::default(), |t, q| {
-            t.or(Trigger::text(q.split('.').next().unwrap_or(q)))
+            // The import itself, or a call by that very name.
+            t.or(Trigger::import_text(q.split('.').next().unwrap_or(q)))
+                .or(Trigger::qualname(q))
         });
     Trigger::qualnames(calls).or(imports).or(dynamic)
 }
