@@ -16,6 +16,10 @@ pub struct PythonArgs {
     /// Report Python findings even where a `# nosec` comment suppresses them.
     #[arg(long = "ignore-nosec")]
     pub ignore_nosec: bool,
+    /// Parse every Python statement, also those no enabled rule could report in (slower; also
+    /// reports syntax errors there). Config: `[python] full-parse = true`.
+    #[arg(long = "python-full-parse")]
+    pub full_parse: bool,
 }
 
 /// Builds the checker from its config section and options. `root` is the folder paths are
@@ -24,6 +28,9 @@ pub fn build(args: &PythonArgs, config: &Config, root: &Path) -> Result<PythonCh
     let mut config = config.clone();
     if args.ignore_nosec {
         config.ignore_nosec = true;
+    }
+    if args.full_parse {
+        config.full_parse = true;
     }
     let bandit_path = match (&args.bandit_config, &config.bandit_config) {
         (Some(cli), _) => Some(cli.clone()),

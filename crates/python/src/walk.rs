@@ -263,19 +263,6 @@ pub(crate) fn check_source(
     prefilter: Option<&Table>,
 ) -> Option<Outcome> {
     let plan = prefilter.map_or(Plan::Whole, |t| prefilter::plan(src, t));
-    if std::env::var_os("PALISADE_STATS").is_some() {
-        let kept = match &plan {
-            Plan::Whole => src.len(),
-            Plan::Nothing => 0,
-            Plan::Ranges(r) => r.iter().map(|s| s.end - s.start).sum(),
-        };
-        let k = match &plan {
-            Plan::Whole => "whole",
-            Plan::Nothing => "nothing",
-            Plan::Ranges(_) => "ranges",
-        };
-        eprintln!("STATS {k} {kept} {} {path}", src.len());
-    }
     let tree = match plan {
         Plan::Nothing => {
             return Some(Outcome {
