@@ -111,8 +111,9 @@ if [ -n "${wall[bandit]:-}" ]; then
 fi
 
 # One-file run: the start-up cost paid on every commit.
-one=$(find "$rel" -path '*django/conf/global_settings.py' | head -1)
-[ -n "$one" ] || one=$(find "$rel" -name '*.py' -size +20k | sort | head -1)
+# (No `| head`: under pipefail a producer killed by SIGPIPE would end the script.)
+one=$(find "$rel" -path '*django/conf/global_settings.py' -print -quit)
+[ -n "$one" ] || one=$(find "$rel" -name '*.py' -size +20k | sort | awk 'NR == 1')
 echo
 echo "one file: $one (median of 5 runs, wall ms)"
 median_ms() {
