@@ -95,6 +95,7 @@ const BROKEN: &[&str] = &[
     "x = 1\r y = eval(z)\r",
     ")\neval(x)\n",
     "f\"{x\"\neval(y)\n",
+    "\u{20ac} = 1\neval(y)\n",
 ];
 
 fn checker(rule: Option<&str>, full_parse: bool) -> PythonChecker {

@@ -463,6 +463,10 @@ impl<'a> Lexer<'a, '_> {
                     let start = self.i;
                     self.i += ident_len(&self.s[start..]);
                     let word = &self.s[start..self.i];
+                    if !word.is_ascii() && !valid_name(word) {
+                        // Not a Python name (`€`): leave the error to the full parse.
+                        return None;
+                    }
                     if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
                         self.string(word.len())?;
                     } else {
@@ -975,6 +979,10 @@ impl<'a> Lexer<'a, '_> {
                     let start = self.i;
                     self.i += ident_len(&self.s[start..]);
                     let word = &self.s[start..self.i];
+                    if !word.is_ascii() && !valid_name(word) {
+                        // Not a Python name (`€`): leave the error to the full parse.
+                        return None;
+                    }
                     if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
                         self.string(word.len())?;
                     } else {
@@ -1101,6 +1109,20 @@ fn folds_to_ascii(s: &[u8]) -> bool {
 /// Whether `s` starts with U+017F or U+212A.
 fn folds_at(s: &[u8]) -> bool {
     s.starts_with(&[0xc5, 0xbf]) || s.starts_with(&[0xe2, 0x84, 0xaa])
+}
+
+/// Whether a name with non-ASCII characters is one Python accepts: `XID_Start` or `_`, then
+/// `XID_Continue` (checked before NFKC normalisation, which can only make the full parse
+/// decide a few more files).
+fn valid_name(word: &[u8]) -> bool {
+    let Ok(w) = std::str::from_utf8(word) else {
+        return false;
+    };
+    let mut chars = w.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(unicode_ident::is_xid_continue)
 }
 
 /// Whether an `except` clause's header (between `except` and its `:`) catches everything or
