@@ -4,15 +4,16 @@
 //! escapes, f-string replacement fields with nested strings as in Python 3.12), comments,
 //! brackets, backslash continuations and indentation. Each logical line either starts a
 //! statement at its block's indentation, continues one (a deeper line, a decorated `def`,
-//! `elif`/`else`/`except`/`finally`), or starts the body of a `class`/`def` whose header
-//! ends with `:` — the body's statements then become that unit's members. Anything
-//! inconsistent returns `None`, and the caller parses the whole file.
+//! `elif`/`else`/`except`/`finally`), or starts the body of a `class`, `def`, `with`, `for`,
+//! `while` or `if` whose header ends with `:` — the body's statements then become that
+//! unit's members. Anything inconsistent returns `None`, and the caller parses the whole file.
 
 use std::collections::HashMap;
 
 use super::{Atoms, FastHash, Table};
 
-/// One statement (or, for a split `class`/`def`, its header plus members that follow it).
+/// One statement (or, for a split compound statement, its header, with its members as the
+/// units that follow it).
 #[derive(Debug)]
 pub(crate) struct Unit {
     /// Byte offset of the first line's start (0 for the first unit: leading comments go
@@ -22,7 +23,7 @@ pub(crate) struct Unit {
     pub end: usize,
     pub start_row: u32,
     pub end_row: u32,
-    /// For a `class`/`def` with an indented body: where its first member starts (byte, row).
+    /// For a split compound statement: where its first member starts (byte, row).
     pub body: Option<(usize, u32)>,
     /// How many units after this one are its members (at any depth).
     pub descendants: u32,
