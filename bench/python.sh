@@ -7,6 +7,7 @@
 #
 #   bench/python.sh [corpus|stdlib|FOLDER]    (default: corpus)
 #   BENCH_SKIP_BANDIT=1 bench/python.sh       (bandit takes minutes on the corpus)
+#   BENCH_RUNS=5                              (palisade and ruff runs, median kept; default 5)
 #   BENCH_OUT=dir                             (default target/bench/python-<target>)
 #
 # Peers come from ../shared/bench/peers.sh, the corpus from ../shared/bench/corpus.sh.
@@ -59,10 +60,25 @@ seconds() { # h:mm:ss or m:ss.ss -> seconds
   awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }' <<<"$1"
 }
 
-measure palisade "$palisade" check --only python --exit-zero --no-snippets --format json \
-  -o "$out/palisade.json" "$rel"
-measure ruff "$PEER_RUFF" check --isolated --select S --no-cache --exit-zero \
-  --output-format json --output-file "$out/ruff.json" "$rel"
+# palisade and ruff alternate BENCH_RUNS times (default 5) and each keeps its median run by
+# wall time: on a shared machine one run of either can be off by a third.
+runs=${BENCH_RUNS:-5}
+for i in $(seq "$runs"); do
+  measure palisade "$palisade" check --only python --exit-zero --no-snippets --format json \
+    -o "$out/palisade.json" "$rel"
+  mv "$out/palisade.time" "$out/palisade.time.$i"
+  measure ruff "$PEER_RUFF" check --isolated --select S --no-cache --exit-zero \
+    --output-format json --output-file "$out/ruff.json" "$rel"
+  mv "$out/ruff.time" "$out/ruff.time.$i"
+done
+for tool in palisade ruff; do
+  walls=$(for i in $(seq "$runs"); do
+    echo "$(seconds "$(field "$out/$tool.time.$i" 'Elapsed (wall clock)')") $i"
+  done | sort -n)
+  echo "$tool wall times (s): $(awk '{printf "%s ", $1}' <<<"$walls")"
+  median=$(awk -v m=$(((runs + 1) / 2)) 'NR == m {print $2}' <<<"$walls")
+  cp "$out/$tool.time.$median" "$out/$tool.time"
+done
 if [ -z "${BENCH_SKIP_BANDIT:-}" ]; then
   measure bandit "$PEER_BANDIT" -r -q -f json -o "$out/bandit.json" "$rel"
 else
@@ -92,7 +108,7 @@ for tool in ("palisade", "ruff", "bandit"):
         open(os.path.join(out, tool + ".count"), "w").write(str(n))
 PY
 
-printf '\n%-9s %10s %10s %10s %10s\n' tool "wall s" "cpu s" "RSS MB" findings
+printf '\n%-9s %10s %10s %10s %10s   (palisade, ruff: median of %s runs)\n' tool "wall s" "cpu s" "RSS MB" findings "$runs"
 declare -A wall
 for tool in palisade ruff bandit; do
   [ -f "$out/$tool.time" ] || continue
