@@ -1212,41 +1212,122 @@ fn is_string_prefix(w: &[u8]) -> bool {
 /// `_`-separated parts is `pas+wo?r?d`, `pass`, `passphrase`, `pwd`, `token` or `secrete?`
 /// (ASCII case ignored; names that fold to these through non-ASCII letters are opaque).
 fn password_name(w: &[u8]) -> bool {
-    w.split(|&c| c == b'_').any(|part| {
-        // Every word of the pattern starts with p, t or s: most parts stop here.
-        if !part
-            .first()
-            .is_some_and(|c| matches!(c | 0x20, b'p' | b't' | b's'))
-        {
-            return false;
-        }
-        let lower: [u8; 16] = {
-            if part.len() > 16 || part.len() < 3 {
-                return false;
-            }
-            let mut b = [0u8; 16];
-            for (d, c) in b.iter_mut().zip(part) {
-                *d = c.to_ascii_lowercase();
-            }
-            b
-        };
-        let p = &lower[..part.len()];
-        if matches!(
-            p,
-            b"pass" | b"passphrase" | b"pwd" | b"token" | b"secret" | b"secrete"
-        ) {
+    let mut rest = w;
+    loop {
+        let end = memchr::memchr(b'_', rest).unwrap_or(rest.len());
+        if password_word(&rest[..end]) {
             return true;
         }
-        // pa s+ w o? r? d
-        let Some(rest) = p.strip_prefix(b"pa") else {
+        if end == rest.len() {
             return false;
-        };
-        let s = rest.iter().take_while(|&&c| c == b's').count();
-        let Some(rest) = rest[s..].strip_prefix(b"w").filter(|_| s > 0) else {
-            return false;
-        };
-        let rest = rest.strip_prefix(b"o").unwrap_or(rest);
-        let rest = rest.strip_prefix(b"r").unwrap_or(rest);
-        rest == b"d"
-    })
+        }
+        rest = &rest[end + 1..];
+    }
+}
+
+/// Whether one `_`-separated part is a word of the password pattern, ASCII case ignored.
+fn password_word(p: &[u8]) -> bool {
+    let lower = |i: usize| p[i].to_ascii_lowercase();
+    let is = |word: &[u8]| p.len() == word.len() && p.eq_ignore_ascii_case(word);
+    if p.len() < 3 {
+        return false;
+    }
+    match lower(0) {
+        b't' => is(b"token"),
+        b's' => is(b"secret") || is(b"secrete"),
+        b'p' => {
+            if is(b"pwd") || is(b"pass") || is(b"passphrase") {
+                return true;
+            }
+            // pa s+ w o? r? d
+            if lower(1) != b'a' {
+                return false;
+            }
+            let mut i = 2;
+            while i < p.len() && lower(i) == b's' {
+                i += 1;
+            }
+            if i == 2 || i >= p.len() || lower(i) != b'w' {
+                return false;
+            }
+            i += 1;
+            for optional in [b'o', b'r'] {
+                if i < p.len() && lower(i) == optional {
+                    i += 1;
+                }
+            }
+            i + 1 == p.len() && lower(i) == b'd'
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_names_match_the_rules_pattern() {
+        let names = [
+            "password",
+            "PASSWORD",
+            "Passwd",
+            "passwd",
+            "paswd",
+            "passswd",
+            "passwrd",
+            "passwod",
+            "pawd",
+            "passw",
+            "pas",
+            "pass",
+            "pass_",
+            "_pass",
+            "passphrase",
+            "pass_phrase",
+            "pwd",
+            "pwds",
+            "token",
+            "tokens",
+            "tokenize",
+            "csrf_token",
+            "x_token_y",
+            "secret",
+            "secrete",
+            "secrets",
+            "client_secret",
+            "SECRET_KEY",
+            "bypass",
+            "passed",
+            "password_hash",
+            "a__pwd",
+            "_",
+            "__",
+            "",
+            "p_w_d",
+            "my_password_",
+            "passwordd",
+            "spassword",
+        ];
+        for n in names {
+            assert_eq!(
+                password_name(n.as_bytes()),
+                crate::rules::shared::PASSWORD_NAME.is_match(n),
+                "{n:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn number_literals() {
+        for ok in [
+            "0", "00", "0_0", "10", "1_000", "0x1f", "0o17", "0b101", "1.5", "1e5", "1e-5", "2j",
+            ".5",
+        ] {
+            assert!(valid_number(ok.as_bytes()), "{ok}");
+        }
+        for bad in ["0777", "10L", "1abc", "0x", "1e", "0b2"] {
+            assert!(!valid_number(bad.as_bytes()), "{bad}");
+        }
+    }
 }

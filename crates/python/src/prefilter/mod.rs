@@ -73,9 +73,9 @@ impl Atoms {
 /// The triggers of all enabled rules, compiled for one run.
 pub(crate) struct Table {
     words: HashMap<Box<[u8]>, u16, FastHash>,
-    /// Lengths of the words (bit n: some word has n bytes), to skip most identifiers
-    /// without hashing them.
-    word_lens: u64,
+    /// For each first byte, the lengths of the words starting with it (bit n: n bytes, 63
+    /// for longer), to skip most identifiers without hashing them.
+    word_shapes: Box<[u64; 256]>,
     text: Option<AhoCorasick>,
     text_ids: Vec<u16>,
     /// For each text pattern, the other patterns that are prefixes of it (ASCII case
@@ -186,7 +186,7 @@ impl Table {
             }
         }
         let mut words = HashMap::default();
-        let mut word_lens = 0u64;
+        let mut word_shapes = Box::new([0u64; 256]);
         let mut text = Vec::new();
         let mut text_ids = Vec::new();
         let mut strs = Vec::new();
@@ -202,7 +202,9 @@ impl Table {
             match atom {
                 Atom::Word(w) => {
                     words.insert(w.as_bytes().into(), *id);
-                    word_lens |= 1 << w.len().min(63);
+                    if let Some(&b) = w.as_bytes().first() {
+                        word_shapes[b as usize] |= 1 << w.len().min(63);
+                    }
                 }
                 Atom::Text(t) => {
                     text.push(t.clone());
@@ -270,7 +272,7 @@ impl Table {
         let operand_prefixes = prefixes(&operands, &operand_ids, true);
         Some(Table {
             words,
-            word_lens,
+            word_shapes,
             text: ac(&text, false),
             text_ids,
             text_prefixes,
@@ -294,7 +296,8 @@ impl Table {
     }
 
     fn word(&self, w: &[u8]) -> Option<u16> {
-        if w.len() < 64 && self.word_lens & (1 << w.len()) == 0 {
+        let first = *w.first()?;
+        if self.word_shapes[first as usize] & (1 << w.len().min(63)) == 0 {
             return None;
         }
         self.words.get(w).copied()
