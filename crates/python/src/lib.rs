@@ -40,8 +40,9 @@ pub struct PythonChecker {
     settings: Settings,
     rules: Vec<RuleMeta>,
     /// What the enabled rules need to see, to parse only those statements (`None`: parse
-    /// every file whole).
-    prefilter: Option<prefilter::Table>,
+    /// every file whole). Built with the first Python file: a run without one pays nothing.
+    prefilter: std::sync::OnceLock<Option<prefilter::Table>>,
+    full_parse: bool,
 }
 
 impl PythonChecker {
@@ -56,17 +57,21 @@ impl PythonChecker {
         config: &Config,
         bandit: Option<&BanditConfig>,
     ) -> Result<Self, ConfigError> {
-        let settings = Settings::new(config, bandit)?;
-        let prefilter = if config.full_parse {
-            None
-        } else {
-            prefilter::Table::new(&rules::triggers(&settings))
-        };
         Ok(PythonChecker {
-            settings,
+            settings: Settings::new(config, bandit)?,
             rules: rules::ALL.iter().map(|m| (*m).clone()).collect(),
-            prefilter,
+            prefilter: std::sync::OnceLock::new(),
+            full_parse: config.full_parse,
         })
+    }
+
+    fn prefilter(&self) -> Option<&prefilter::Table> {
+        if self.full_parse {
+            return None;
+        }
+        self.prefilter
+            .get_or_init(|| prefilter::Table::new(&rules::triggers(&self.settings)))
+            .as_ref()
     }
 
     /// Whether Bandit's `exclude_dirs` excludes a display path: a glob match, or the entry is
@@ -126,8 +131,7 @@ impl Checker for PythonChecker {
                 "not valid UTF-8 and no coding declaration (Python refuses it): invalid bytes were replaced before checking",
             ));
         }
-        let Some(outcome) =
-            walk::check_source(&text, file.path, &self.settings, self.prefilter.as_ref())
+        let Some(outcome) = walk::check_source(&text, file.path, &self.settings, self.prefilter())
         else {
             out.diagnose(Diagnostic::error(
                 file.path,

@@ -141,6 +141,25 @@ impl StrValue {
     }
 }
 
+/// Decodes `v.bytes[segment..]`, a literal's text as written, in place.
+fn decode(v: &mut StrValue, segment: usize, raw: bool, f: bool, escaped: bool) {
+    if !escaped {
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(&v.bytes[segment..]) else {
+        v.opaque = true;
+        return;
+    };
+    let value = crate::syntax::unescape(text, raw, f);
+    // `\N{...}` stays as written (Unicode's name table is not at hand), and an escape may
+    // make a character that case-folds to an ASCII letter.
+    if (!raw && text.contains("\\N")) || value.contains(['\u{17f}', '\u{212a}']) {
+        v.opaque = true;
+    }
+    v.bytes.truncate(segment);
+    v.bytes.extend_from_slice(value.as_bytes());
+}
+
 fn string_flags(prefix: &[u8]) -> (bool, bool) {
     let raw = prefix.iter().any(|c| matches!(c, b'r' | b'R'));
     let f = prefix
@@ -461,16 +480,7 @@ impl<'a> Lexer<'a, '_> {
                     self.stmt_start = false;
                 }
                 c if is_ident(c) => {
-                    let start = self.i;
-                    self.i += ident_len(&self.s[start..]);
-                    let word = &self.s[start..self.i];
-                    if !word.is_ascii() && !valid_name(word) {
-                        // Not a Python name (`€`): leave the error to the full parse.
-                        return None;
-                    }
-                    if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
-                        self.string(word.len())?;
-                    } else {
+                    if let Some(word) = self.name_or_literal()? {
                         if self.stmt_start && (word == b"print" || word == b"exec") {
                             // Python 2's print and exec statements (`print >>f, x` is a valid
                             // Python 3 expression).
@@ -547,6 +557,23 @@ impl<'a> Lexer<'a, '_> {
         valid_number(&self.s[start..self.i]).then_some(())
     }
 
+    /// The name at the cursor, or a string literal with its prefix: `Some(Some(name))` for a
+    /// name, `Some(None)` once a literal is read, `None` for what is not Python.
+    fn name_or_literal(&mut self) -> Option<Option<&'a [u8]>> {
+        let start = self.i;
+        self.i += ident_len(&self.s[start..]);
+        let word = &self.s[start..self.i];
+        if !word.is_ascii() && !valid_name(word) {
+            // Not a Python name (`€`): leave the error to the full parse.
+            return None;
+        }
+        if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
+            self.string(word.len())?;
+            return Some(None);
+        }
+        Some(Some(word))
+    }
+
     /// An identifier or keyword token.
     fn word(&mut self, word: &'a [u8]) {
         let table = self.table;
@@ -601,7 +628,8 @@ impl<'a> Lexer<'a, '_> {
         };
         let mut found = Atoms::default();
         self.table
-            .import_atoms(&self.s[self.import_start..self.i], &mut found);
+            .imports
+            .atoms(&self.s[self.import_start..self.i], &mut found);
         self.unit().atoms.union(&found);
         for (name, target) in bindings(&toks) {
             let mut atoms = Atoms::default();
@@ -610,7 +638,7 @@ impl<'a> Lexer<'a, '_> {
                     atoms.set(id);
                 }
             }
-            self.table.text_atoms(&target, &mut atoms);
+            self.table.text.atoms(&target, &mut atoms);
             if atoms.any() {
                 self.aliases.entry(name).or_default().union(&atoms);
             }
@@ -664,9 +692,9 @@ impl<'a> Lexer<'a, '_> {
                 atoms.set(id);
             }
         }
-        table.str_atoms(&v.bytes, &mut atoms);
+        table.strs.atoms(&v.bytes, &mut atoms);
         if v.any_f || self.after_binop || self.binop_follows() {
-            table.operand_atoms(&v.bytes, &mut atoms);
+            table.operands.atoms(&v.bytes, &mut atoms);
         }
         for &p in &v.parts {
             for (needle, id) in &table.str_starts {
@@ -736,13 +764,17 @@ impl<'a> Lexer<'a, '_> {
         }
     }
 
-    /// The quotes and body of one literal; appends its value to `v` (escapes decoded).
+    /// The quotes and body of one literal; appends its value to `v`, escapes (and an
+    /// f-string's doubled braces) decoded by the rules' own [`syntax::unescape`].
     fn string_body(&mut self, raw: bool, f: bool, v: &mut StrValue) -> Option<()> {
         let q = self.peek(0)?;
         let triple = self.peek(1) == Some(q) && self.peek(2) == Some(q);
         self.i += if triple { 3 } else { 1 };
         v.any_f |= f;
         v.parts.push(v.bytes.len());
+        // The literal text since the last field, and whether it needs decoding.
+        let mut segment = v.bytes.len();
+        let mut escaped = false;
         loop {
             // Copy the run of ordinary characters at once.
             let run = self.s[self.i..]
@@ -760,18 +792,30 @@ impl<'a> Lexer<'a, '_> {
             let c = self.peek(0)?;
             match c {
                 _ if c == q => {
-                    if !triple {
-                        self.i += 1;
-                        return Some(());
-                    }
-                    if self.peek(1) == Some(q) && self.peek(2) == Some(q) {
-                        self.i += 3;
+                    let close = if triple { 3 } else { 1 };
+                    if !triple || (self.peek(1) == Some(q) && self.peek(2) == Some(q)) {
+                        self.i += close;
+                        decode(v, segment, raw, f, escaped);
                         return Some(());
                     }
                     v.bytes.push(c);
                     self.i += 1;
                 }
-                b'\\' => self.escape(raw, v)?,
+                b'\\' => {
+                    // Kept as written (the backslash protects the next character, a quote
+                    // included) and decoded with the segment.
+                    let next = self.peek(1)?;
+                    v.bytes.extend_from_slice(&[c, next]);
+                    self.i += 2;
+                    if next == b'\n' {
+                        self.row += 1;
+                    } else if next == b'\r' && self.peek(0) == Some(b'\n') {
+                        v.bytes.push(b'\n');
+                        self.i += 1;
+                        self.row += 1;
+                    }
+                    escaped = true;
+                }
                 b'\n' => {
                     if !triple {
                         return None;
@@ -780,20 +824,19 @@ impl<'a> Lexer<'a, '_> {
                     v.bytes.push(c);
                     self.i += 1;
                 }
-                b'{' if f => {
-                    if self.peek(1) == Some(b'{') {
-                        v.bytes.push(b'{');
-                        self.i += 2;
-                    } else {
-                        self.i += 1;
-                        self.replacement_field(q, triple)?;
-                        // The text after a field is a constant of its own.
-                        v.parts.push(v.bytes.len());
-                    }
-                }
-                b'}' if f && self.peek(1) == Some(b'}') => {
-                    v.bytes.push(b'}');
+                b'{' | b'}' if f && self.peek(1) == Some(c) => {
+                    v.bytes.extend_from_slice(&[c, c]);
                     self.i += 2;
+                    escaped = true;
+                }
+                b'{' if f => {
+                    decode(v, segment, raw, f, escaped);
+                    self.i += 1;
+                    self.replacement_field(q, triple)?;
+                    // The text after a field is a constant of its own.
+                    v.parts.push(v.bytes.len());
+                    segment = v.bytes.len();
+                    escaped = false;
                 }
                 _ => {
                     if c >= 0x80 && folds_at(&self.s[self.i..]) {
@@ -804,100 +847,6 @@ impl<'a> Lexer<'a, '_> {
                 }
             }
         }
-    }
-
-    /// A backslash in a literal: its escape decoded into `v` (raw literals keep it).
-    fn escape(&mut self, raw: bool, v: &mut StrValue) -> Option<()> {
-        let next = self.peek(1)?;
-        let newline = match (next, self.peek(2)) {
-            (b'\n', _) => Some(2),
-            (b'\r', Some(b'\n')) => Some(3),
-            _ => None,
-        };
-        if let Some(n) = newline {
-            self.i += n;
-            self.row += 1;
-            if raw {
-                v.bytes.extend_from_slice(&self.s[self.i - n..self.i]);
-            }
-            return Some(());
-        }
-        if raw {
-            v.bytes.extend_from_slice(&[b'\\', next]);
-            self.i += 2;
-            return Some(());
-        }
-        let hex = |s: &[u8]| -> Option<u32> {
-            std::str::from_utf8(s)
-                .ok()
-                .and_then(|t| u32::from_str_radix(t, 16).ok())
-        };
-        let (decoded, len): (Option<char>, usize) = match next {
-            b'x' => (
-                self.s
-                    .get(self.i + 2..self.i + 4)
-                    .and_then(hex)
-                    .and_then(char::from_u32),
-                4,
-            ),
-            b'u' => (
-                self.s
-                    .get(self.i + 2..self.i + 6)
-                    .and_then(hex)
-                    .and_then(char::from_u32),
-                6,
-            ),
-            b'U' => (
-                self.s
-                    .get(self.i + 2..self.i + 10)
-                    .and_then(hex)
-                    .and_then(char::from_u32),
-                10,
-            ),
-            b'0'..=b'7' => {
-                let digits = self.s[self.i + 1..]
-                    .iter()
-                    .take(3)
-                    .take_while(|c| (b'0'..=b'7').contains(*c))
-                    .count();
-                let t = std::str::from_utf8(&self.s[self.i + 1..self.i + 1 + digits]).ok()?;
-                (
-                    u32::from_str_radix(t, 8).ok().and_then(char::from_u32),
-                    1 + digits,
-                )
-            }
-            b'n' => (Some('\n'), 2),
-            b't' => (Some('\t'), 2),
-            b'r' => (Some('\r'), 2),
-            b'a' => (Some('\x07'), 2),
-            b'b' => (Some('\x08'), 2),
-            b'f' => (Some('\x0c'), 2),
-            b'v' => (Some('\x0b'), 2),
-            b'\\' | b'\'' | b'"' => (Some(next as char), 2),
-            // `\N{NAME}` needs Unicode's name table: the value is unknown here.
-            b'N' => {
-                v.opaque = true;
-                (None, 2)
-            }
-            // Not an escape: the backslash stays.
-            _ => (None, 2),
-        };
-        match decoded {
-            Some(c) => {
-                if c == '\u{17f}' || c == '\u{212a}' {
-                    v.opaque = true;
-                }
-                let mut buf = [0u8; 4];
-                v.bytes
-                    .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                self.i += len;
-            }
-            None => {
-                v.bytes.push(b'\\');
-                self.i += 1;
-            }
-        }
-        Some(())
     }
 
     fn opaque(&mut self) {
@@ -956,8 +905,8 @@ impl<'a> Lexer<'a, '_> {
                         }
                     }
                     let mut atoms = Atoms::default();
-                    self.table.str_atoms(&spec, &mut atoms);
-                    self.table.operand_atoms(&spec, &mut atoms);
+                    self.table.strs.atoms(&spec, &mut atoms);
+                    self.table.operands.atoms(&spec, &mut atoms);
                     self.unit().atoms.union(&atoms);
                     break;
                 }
@@ -977,16 +926,7 @@ impl<'a> Lexer<'a, '_> {
                 b'#' => self.skip_comment(),
                 b'0'..=b'9' => self.number()?,
                 c if is_ident(c) => {
-                    let start = self.i;
-                    self.i += ident_len(&self.s[start..]);
-                    let word = &self.s[start..self.i];
-                    if !word.is_ascii() && !valid_name(word) {
-                        // Not a Python name (`€`): leave the error to the full parse.
-                        return None;
-                    }
-                    if matches!(self.peek(0), Some(b'"' | b'\'')) && is_string_prefix(word) {
-                        self.string(word.len())?;
-                    } else {
+                    if let Some(word) = self.name_or_literal()? {
                         self.word(word);
                     }
                 }

@@ -76,20 +76,10 @@ pub(crate) struct Table {
     /// For each first byte, the lengths of the words starting with it (bit n: n bytes, 63
     /// for longer), to skip most identifiers without hashing them.
     word_shapes: Box<[u64; 256]>,
-    text: Option<AhoCorasick>,
-    text_ids: Vec<u16>,
-    /// For each text pattern, the other patterns that are prefixes of it (ASCII case
-    /// ignored): they match wherever it does.
-    text_prefixes: Vec<Vec<u16>>,
-    operands: Option<AhoCorasick>,
-    operand_ids: Vec<u16>,
-    operand_prefixes: Vec<Vec<u16>>,
-    imports: Option<AhoCorasick>,
-    import_ids: Vec<u16>,
-    import_prefixes: Vec<Vec<u16>>,
-    strs: Option<AhoCorasick>,
-    str_ids: Vec<u16>,
-    str_prefixes: Vec<Vec<u16>>,
+    text: Needles,
+    operands: Needles,
+    imports: Needles,
+    strs: Needles,
     str_starts: Vec<(Vec<u8>, u16)>,
     handlers: Vec<(&'static str, bool, u16)>,
     any_string: Option<u16>,
@@ -99,6 +89,76 @@ pub(crate) struct Table {
     /// satisfy those whose first atom it has), and those that make the whole file parsed.
     keep: Vec<Vec<Atoms>>,
     whole: Vec<Atoms>,
+}
+
+/// The texts of one kind of atom, searched at once.
+struct Needles {
+    ac: Option<AhoCorasick>,
+    ids: Vec<u16>,
+    /// For each pattern, the other patterns that are prefixes of it: they match wherever it
+    /// does.
+    prefixes: Vec<Vec<u16>>,
+}
+
+impl Needles {
+    fn new(pats: &[(String, u16)], fold: bool) -> Needles {
+        let ids = pats.iter().map(|(_, id)| *id).collect();
+        let same = |a: &[u8], b: &[u8]| {
+            if fold {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        };
+        let prefixes = pats
+            .iter()
+            .map(|(p, _)| {
+                pats.iter()
+                    .filter(|(q, _)| {
+                        q.len() < p.len() && same(&p.as_bytes()[..q.len()], q.as_bytes())
+                    })
+                    .map(|(_, id)| *id)
+                    .collect()
+            })
+            .collect();
+        // Leftmost-longest lets the search skip ahead with its prefilter; `each` restarts
+        // after each match's start, so no match is lost.
+        let ac = (!pats.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(fold)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(pats.iter().map(|(p, _)| p))
+                    .ok()
+            })
+            .flatten();
+        Needles { ac, ids, prefixes }
+    }
+
+    /// Calls `found(start, atom)` for every occurrence in `hay`, overlapping ones included:
+    /// each leftmost-longest match also implies the patterns that are its prefixes, and the
+    /// search resumes one byte after the match's start.
+    fn each(&self, hay: &[u8], mut found: impl FnMut(usize, u16)) {
+        let Some(ac) = &self.ac else { return };
+        let mut at = 0;
+        while at < hay.len() {
+            let Some(m) = ac.find(aho_corasick::Input::new(hay).range(at..)) else {
+                return;
+            };
+            let p = m.pattern().as_usize();
+            found(m.start(), self.ids[p]);
+            for &q in &self.prefixes[p] {
+                found(m.start(), q);
+            }
+            at = m.start() + 1;
+        }
+    }
+
+    /// Adds the atoms of the occurrences in `hay`.
+    fn atoms(&self, hay: &[u8], out: &mut Atoms) {
+        self.each(hay, |_, id| out.set(id));
+    }
 }
 
 /// FNV-1a: identifiers are short, and the default SipHash showed in profiles.
@@ -168,11 +228,7 @@ impl Table {
                     if next >= MAX_ATOMS {
                         return None;
                     }
-                    let id = *ids.entry(atom.clone()).or_insert(next as u16);
-                    if id as usize >= MAX_ATOMS {
-                        return None;
-                    }
-                    need.set(id);
+                    need.set(*ids.entry(atom.clone()).or_insert(next as u16));
                 }
                 // An empty conjunction would hold everywhere: parse everything.
                 let first = need.first()?;
@@ -187,14 +243,8 @@ impl Table {
         }
         let mut words = HashMap::default();
         let mut word_shapes = Box::new([0u64; 256]);
-        let mut text = Vec::new();
-        let mut text_ids = Vec::new();
-        let mut strs = Vec::new();
-        let mut str_ids = Vec::new();
-        let mut imports = Vec::new();
-        let mut import_ids = Vec::new();
-        let mut operands = Vec::new();
-        let mut operand_ids = Vec::new();
+        let (mut text, mut strs, mut imports, mut operands) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut any_string, mut password, mut opaque) = (None, None, None);
         let mut handlers = Vec::new();
         let mut str_starts = Vec::new();
@@ -206,22 +256,10 @@ impl Table {
                         word_shapes[b as usize] |= 1 << w.len().min(63);
                     }
                 }
-                Atom::Text(t) => {
-                    text.push(t.clone());
-                    text_ids.push(*id);
-                }
-                Atom::OperandStr(t) => {
-                    operands.push(t.clone());
-                    operand_ids.push(*id);
-                }
-                Atom::ImportText(t) => {
-                    imports.push(t.clone());
-                    import_ids.push(*id);
-                }
-                Atom::Str(s) => {
-                    strs.push(s.clone());
-                    str_ids.push(*id);
-                }
+                Atom::Text(t) => text.push((t.clone(), *id)),
+                Atom::OperandStr(t) => operands.push((t.clone(), *id)),
+                Atom::ImportText(t) => imports.push((t.clone(), *id)),
+                Atom::Str(t) => strs.push((t.clone(), *id)),
                 Atom::StrStart(s) => str_starts.push((s.as_bytes().to_vec(), *id)),
                 Atom::HandlerBody(k, typed) => match k.as_str() {
                     "pass" => handlers.push(("pass", *typed, *id)),
@@ -234,57 +272,14 @@ impl Table {
                 Atom::Opaque => opaque = Some(*id),
             }
         }
-        let ac = |pats: &[String], fold: bool| -> Option<AhoCorasick> {
-            if pats.is_empty() {
-                return None;
-            }
-            // Leftmost-longest lets the search skip ahead with its prefilter; `matches`
-            // restarts after each match's start, so no match is lost.
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(fold)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(pats)
-                .ok()
-        };
-        let prefixes = |pats: &[String], ids: &[u16], fold: bool| -> Vec<Vec<u16>> {
-            pats.iter()
-                .map(|p| {
-                    pats.iter()
-                        .zip(ids)
-                        .filter(|(q, _)| {
-                            let head = &p.as_bytes()[..q.len().min(p.len())];
-                            q.len() < p.len()
-                                && if fold {
-                                    head.eq_ignore_ascii_case(q.as_bytes())
-                                } else {
-                                    head == q.as_bytes()
-                                }
-                        })
-                        .map(|(_, id)| *id)
-                        .collect()
-                })
-                .collect()
-        };
-        let text_prefixes = prefixes(&text, &text_ids, false);
-        let str_prefixes = prefixes(&strs, &str_ids, true);
-        let import_prefixes = prefixes(&imports, &import_ids, false);
-        let operand_prefixes = prefixes(&operands, &operand_ids, true);
         Some(Table {
             words,
             word_shapes,
-            text: ac(&text, false),
-            text_ids,
-            text_prefixes,
-            operands: ac(&operands, true),
-            operand_ids,
-            operand_prefixes,
-            imports: ac(&imports, false),
-            import_ids,
-            import_prefixes,
-            strs: ac(&strs, true),
-            str_ids,
-            str_prefixes,
+            // The rules compare names and module paths as written, and SQL words in any case.
+            text: Needles::new(&text, false),
+            operands: Needles::new(&operands, true),
+            imports: Needles::new(&imports, false),
+            strs: Needles::new(&strs, true),
             str_starts,
             handlers,
             any_string,
@@ -303,45 +298,6 @@ impl Table {
         self.words.get(w).copied()
     }
 
-    /// Adds the atoms of the text needles found in `hay`.
-    fn text_atoms(&self, hay: &[u8], out: &mut Atoms) {
-        if let Some(ac) = &self.text {
-            matches(ac, hay, &self.text_ids, &self.text_prefixes, |_, id| {
-                out.set(id)
-            });
-        }
-    }
-
-    /// Adds the atoms of the operand needles found in a string used as an operand.
-    fn operand_atoms(&self, hay: &[u8], out: &mut Atoms) {
-        if let Some(ac) = &self.operands {
-            matches(
-                ac,
-                hay,
-                &self.operand_ids,
-                &self.operand_prefixes,
-                |_, id| out.set(id),
-            );
-        }
-    }
-
-    /// Adds the atoms of the import needles found in an import statement's text.
-    fn import_atoms(&self, hay: &[u8], out: &mut Atoms) {
-        if let Some(ac) = &self.imports {
-            matches(ac, hay, &self.import_ids, &self.import_prefixes, |_, id| {
-                out.set(id)
-            });
-        }
-    }
-
-    fn str_atoms(&self, hay: &[u8], out: &mut Atoms) {
-        if let Some(ac) = &self.strs {
-            matches(ac, hay, &self.str_ids, &self.str_prefixes, |_, id| {
-                out.set(id)
-            });
-        }
-    }
-
     fn keeps(&self, atoms: &Atoms) -> bool {
         atoms.ids().any(|id| {
             self.keep
@@ -356,7 +312,9 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
     let bytes = src.as_bytes();
     // Line breaks the lexer does not model (a lone `\r`, a form feed that resets
     // indentation) and NUL (which tree-sitter stops at) go to the full parse.
-    if bytes.contains(&0) || bytes.contains(&0x0c) || has_lone_cr(bytes) {
+    if memchr::memchr3_iter(0, 0x0c, b'\r', bytes)
+        .any(|i| bytes[i] != b'\r' || bytes.get(i + 1) != Some(&b'\n'))
+    {
         return Plan::Whole;
     }
     let Some(mut units) = lex::units(bytes, table) else {
@@ -366,27 +324,19 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
         // Only comments and blank lines: a text needle there (a bidi character) still
         // matters to the rules that read the raw text.
         let mut atoms = Atoms::default();
-        table.text_atoms(bytes, &mut atoms);
+        table.text.atoms(bytes, &mut atoms);
         return if table.keeps(&atoms) {
             Plan::Whole
         } else {
             Plan::Nothing
         };
     }
-    if let Some(ac) = &table.text {
-        matches(
-            ac,
-            bytes,
-            &table.text_ids,
-            &table.text_prefixes,
-            |at, id| {
-                // The innermost statement holding the match: statements are in start order and
-                // each one's members partition its body.
-                let i = units.partition_point(|u| u.start <= at).saturating_sub(1);
-                units[i].atoms.set(id);
-            },
-        );
-    }
+    table.text.each(bytes, |at, id| {
+        // The innermost statement holding the match: statements are in start order and each
+        // one's members partition its body.
+        let i = units.partition_point(|u| u.start <= at).saturating_sub(1);
+        units[i].atoms.set(id);
+    });
     // A rule that reads the enclosing scope (B703: the nearest `def`, else the module)
     // gets that `def` whole, or the whole file.
     let mut whole = vec![false; units.len()];
@@ -481,30 +431,6 @@ fn select(
     after
 }
 
-/// Calls `found(start, atom)` for every pattern occurrence in `hay`, overlapping ones
-/// included: each leftmost-longest match also implies the patterns that are its prefixes,
-/// and the search resumes one byte after the match's start.
-fn matches(
-    ac: &AhoCorasick,
-    hay: &[u8],
-    ids: &[u16],
-    prefixes: &[Vec<u16>],
-    mut found: impl FnMut(usize, u16),
-) {
-    let mut at = 0;
-    while at < hay.len() {
-        let Some(m) = ac.find(aho_corasick::Input::new(hay).range(at..)) else {
-            return;
-        };
-        let p = m.pattern().as_usize();
-        found(m.start(), ids[p]);
-        for &q in &prefixes[p] {
-            found(m.start(), q);
-        }
-        at = m.start() + 1;
-    }
-}
-
 fn merge(spans: Vec<Span>) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for s in spans {
@@ -517,15 +443,4 @@ fn merge(spans: Vec<Span>) -> Vec<Span> {
         }
     }
     out
-}
-
-fn has_lone_cr(b: &[u8]) -> bool {
-    let mut rest = b;
-    while let Some(i) = rest.iter().position(|&c| c == b'\r') {
-        if rest.get(i + 1) != Some(&b'\n') {
-            return true;
-        }
-        rest = &rest[i + 1..];
-    }
-    false
 }
