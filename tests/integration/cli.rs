@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use predicates::prelude::*;
 
-use crate::common::{fake_private_key, findings, json, palisade, project_with_findings};
+use crate::common::{fake_private_key, findings, json, palisade, project_with_findings, run_json};
 
 fn has_rule(found: &[(String, String, u64)], rule_prefix: &str, path: &str) -> bool {
     found
@@ -105,14 +105,10 @@ fn invalid_utf8_keeps_findings_in_the_valid_parts() {
     let mut bytes = b"# caf\xe9 latin-1 comment\n".to_vec();
     bytes.extend_from_slice(fake_private_key().as_bytes());
     std::fs::write(dir.path().join("notes.txt"), bytes).unwrap();
-    let out = palisade(dir.path())
-        .args(["--format", "json", "notes.txt"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let doc = json(&out);
+    let doc = run_json(
+        palisade(dir.path()).args(["--format", "json", "notes.txt"]),
+        1,
+    );
     assert!(doc["findings"]
         .as_array()
         .unwrap()
@@ -124,14 +120,7 @@ fn invalid_utf8_keeps_findings_in_the_valid_parts() {
 fn sarif_is_what_code_scanning_accepts() {
     let dir = tempfile::tempdir().unwrap();
     project_with_findings(dir.path());
-    let out = palisade(dir.path())
-        .args(["--format", "sarif", "."])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let doc = json(&out);
+    let doc = run_json(palisade(dir.path()).args(["--format", "sarif", "."]), 1);
     assert_eq!(doc["version"], "2.1.0");
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -204,19 +193,14 @@ fn selection_thresholds_and_exit_zero() {
     let dir = tempfile::tempdir().unwrap();
     project_with_findings(dir.path());
     let ids = |args: &[&str], code: i32| {
-        let out = palisade(dir.path())
-            .args(["--format", "json"])
-            .args(args)
-            .arg(".")
-            .assert()
-            .code(code)
-            .get_output()
-            .stdout
-            .clone();
-        findings(&json(&out))
-            .into_iter()
-            .map(|f| f.0)
-            .collect::<Vec<_>>()
+        let doc = run_json(
+            palisade(dir.path())
+                .args(["--format", "json"])
+                .args(args)
+                .arg("."),
+            code,
+        );
+        findings(&doc).into_iter().map(|f| f.0).collect::<Vec<_>>()
     };
     assert_eq!(ids(&["--only", "python"], 1), ["B101"]);
     assert_eq!(ids(&["--select", "B1"], 1), ["B101"]);
@@ -237,14 +221,7 @@ fn inline_ignore_comment() {
         "assert a  # palisade: ignore[B101]\nassert b  # palisade: ignore[B602]\n",
     )
     .unwrap();
-    let out = palisade(dir.path())
-        .args(["--format", "json", "a.py"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let doc = json(&out);
+    let doc = run_json(palisade(dir.path()).args(["--format", "json", "a.py"]), 1);
     assert_eq!(
         findings(&doc),
         [("B101".to_string(), "a.py".to_string(), 2)]
@@ -306,20 +283,17 @@ fn baseline_round_trip_counts_duplicates() {
         .stdout(predicate::str::contains("1 in baseline"));
     // Moving the line keeps the fingerprint; a second identical assert is new.
     std::fs::write(dir.path().join("a.py"), "import os\n\nassert x\nassert x\n").unwrap();
-    let out = palisade(dir.path())
-        .args([
+    let doc = run_json(
+        palisade(dir.path()).args([
             "--format",
             "json",
             "--baseline",
             ".palisade-baseline.json",
             "a.py",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(findings(&json(&out)).len(), 1);
+        ]),
+        1,
+    );
+    assert_eq!(findings(&doc).len(), 1);
     // A broken baseline is an error, not a pass.
     std::fs::write(&base, "{not json").unwrap();
     palisade(dir.path())
@@ -415,26 +389,14 @@ fn config_globs_are_relative_to_the_config_file() {
     }
     let pkg = dir.path().join("pkg");
     // Run from a subfolder: paths are shown relative to it, globs still match.
-    let out = palisade(&pkg)
-        .args(["--format", "json", "."])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let doc = run_json(palisade(&pkg).args(["--format", "json", "."]), 1);
     assert_eq!(
-        findings(&json(&out)),
+        findings(&doc),
         [("B101".to_string(), "src/a.py".to_string(), 1)]
     );
-    let out = palisade(dir.path())
-        .args(["--format", "json", "pkg"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let doc = run_json(palisade(dir.path()).args(["--format", "json", "pkg"]), 1);
     assert_eq!(
-        findings(&json(&out)),
+        findings(&doc),
         [("B101".to_string(), "pkg/src/a.py".to_string(), 1)]
     );
 }

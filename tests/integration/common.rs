@@ -40,6 +40,11 @@ pub fn project_with_findings(dir: &Path) {
     std::fs::write(dir.join("deploy.pem"), fake_private_key()).unwrap();
 }
 
+/// Runs `cmd`, expects exit code `code`, and parses its output as a JSON report.
+pub fn run_json(cmd: &mut Command, code: i32) -> serde_json::Value {
+    json(&cmd.assert().code(code).get_output().stdout)
+}
+
 pub fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
