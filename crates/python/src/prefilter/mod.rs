@@ -101,7 +101,8 @@ struct Needles {
 }
 
 impl Needles {
-    fn new(pats: &[(String, u16)], fold: bool) -> Needles {
+    /// `None` if no automaton can be built (then nothing may be prefiltered).
+    fn new(pats: &[(String, u16)], fold: bool) -> Option<Needles> {
         let ids = pats.iter().map(|(_, id)| *id).collect();
         let same = |a: &[u8], b: &[u8]| {
             if fold {
@@ -122,18 +123,25 @@ impl Needles {
             })
             .collect();
         // Leftmost-longest lets the search skip ahead with its prefilter; `each` restarts
-        // after each match's start, so no match is lost.
-        let ac = (!pats.is_empty())
-            .then(|| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(fold)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(pats.iter().map(|(p, _)| p))
-                    .ok()
-            })
-            .flatten();
-        Needles { ac, ids, prefixes }
+        // after each match's start, so no match is lost. A DFA is fastest; for a pattern set
+        // too big for one, the automaton the crate picks.
+        let build = |kind| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(fold)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(kind)
+                .build(pats.iter().map(|(p, _)| p))
+        };
+        let ac = if pats.is_empty() {
+            None
+        } else {
+            Some(
+                build(Some(AhoCorasickKind::DFA))
+                    .or_else(|_| build(None))
+                    .ok()?,
+            )
+        };
+        Some(Needles { ac, ids, prefixes })
     }
 
     /// Calls `found(start, atom)` for every occurrence in `hay`, overlapping ones included:
@@ -207,8 +215,8 @@ pub(crate) struct Span {
 }
 
 impl Table {
-    /// Compiles triggers; `None` when they need more atoms than a statement can record (then
-    /// every file is parsed whole).
+    /// Compiles triggers; `None` when they need more atoms than a statement can record or a
+    /// needle automaton cannot be built (then every file is parsed whole).
     pub fn new(triggers: &[Trigger]) -> Option<Table> {
         let mut ids: HashMap<Atom, u16> = HashMap::new();
         for atom in triggers.iter().flat_map(|t| t.imported.iter().cloned()) {
@@ -276,10 +284,10 @@ impl Table {
             words,
             word_shapes,
             // The rules compare names and module paths as written, and SQL words in any case.
-            text: Needles::new(&text, false),
-            operands: Needles::new(&operands, true),
-            imports: Needles::new(&imports, false),
-            strs: Needles::new(&strs, true),
+            text: Needles::new(&text, false)?,
+            operands: Needles::new(&operands, true)?,
+            imports: Needles::new(&imports, false)?,
+            strs: Needles::new(&strs, true)?,
             str_starts,
             handlers,
             any_string,
