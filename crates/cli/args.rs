@@ -138,6 +138,10 @@ pub struct CheckArgs {
     /// Report only findings not recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Take this date as today for expiry decisions (risk acceptances, advisory-data age):
+    /// reproducible runs and tests. Default: today in UTC.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub now: Option<jiff::civil::Date>,
 
     #[command(flatten, next_help_heading = "Secrets checker")]
     pub secrets: SecretsArgs,

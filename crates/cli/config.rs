@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use palisade_core::glob::{self, Glob};
+use palisade_core::pipeline::ConfigPaths;
 use palisade_core::suppress::accept::AcceptedRisk;
 use palisade_core::{CheckerKind, Confidence, Severity};
 use serde::Deserialize;
@@ -48,6 +50,10 @@ pub struct Config {
 pub struct AcceptEntry {
     pub rule: Option<String>,
     pub path: Option<String>,
+    /// An advisory id or alias (DEP009 findings).
+    pub advisory: Option<String>,
+    /// A package name (DEP findings about it).
+    pub package: Option<String>,
     pub reason: String,
     pub expires: Option<toml::value::Datetime>,
 }
@@ -62,12 +68,53 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn accepted_risks(&self) -> Result<Vec<AcceptedRisk>> {
-        let file = self
-            .source
+    fn file(&self) -> String {
+        self.source
             .as_deref()
             .map(|p| p.display().to_string())
-            .unwrap_or_default();
+            .unwrap_or_else(|| "the command line".into())
+    }
+
+    /// `exclude`, compiled; an invalid glob is an error naming the file and the key.
+    pub fn exclude_globs(&self) -> Result<Vec<Glob>> {
+        glob::compile_all("exclude", &self.config.exclude)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", self.file()))
+    }
+
+    /// `per-path-ignores`, compiled.
+    pub fn per_path_ignores(&self) -> Result<Vec<(Glob, Vec<String>)>> {
+        self.config
+            .per_path_ignores
+            .iter()
+            .map(|(k, v)| {
+                Glob::path(k)
+                    .map(|g| (g, v.clone()))
+                    .map_err(|e| anyhow::anyhow!("{}: {e} (in `per-path-ignores`)", self.file()))
+            })
+            .collect()
+    }
+
+    /// Every risk acceptance: `[[accept]]` entries, then the older `[[deps.ignore]]` ones as
+    /// acceptances of DEP009 for an advisory and/or a package (one expiry engine for both).
+    pub fn accepted_risks(&self) -> Result<Vec<AcceptedRisk>> {
+        let mut out = self.accept_entries()?;
+        let file = self.file();
+        for (i, e) in self.config.deps.ignore.iter().enumerate() {
+            out.push(AcceptedRisk {
+                rule: Some("DEP009".into()),
+                path: None,
+                advisory: e.id.clone(),
+                package: e.package.clone(),
+                reason: e.reason.clone(),
+                expires: e.expires,
+                origin: format!("{file}: deps.ignore[{i}]"),
+            });
+        }
+        Ok(out)
+    }
+
+    fn accept_entries(&self) -> Result<Vec<AcceptedRisk>> {
+        let file = self.file();
         self.config
             .accept
             .iter()
@@ -77,9 +124,19 @@ impl Loaded {
                 if a.reason.trim().is_empty() {
                     bail!("{at}: `reason` must say why the risk is accepted");
                 }
-                if a.rule.is_none() && a.path.is_none() {
-                    bail!("{at}: give a `rule`, a `path` or both");
+                if a.rule.is_none()
+                    && a.path.is_none()
+                    && a.advisory.is_none()
+                    && a.package.is_none()
+                {
+                    bail!("{at}: give a `rule`, a `path`, an `advisory` or a `package`");
                 }
+                let path = a
+                    .path
+                    .as_deref()
+                    .map(Glob::path)
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("{at}: {e} (in `path`)"))?;
                 let expires = match &a.expires {
                     None => None,
                     Some(dt) => {
@@ -94,74 +151,34 @@ impl Loaded {
                 };
                 Ok(AcceptedRisk {
                     rule: a.rule.clone(),
-                    path: a.path.clone(),
+                    path,
+                    advisory: a.advisory.clone(),
+                    package: a.package.clone(),
                     reason: a.reason.clone(),
                     expires,
+                    origin: at.clone(),
                 })
             })
             .collect()
     }
 }
 
-/// Config globs (`exclude`, `per-path-ignores`, `[[accept]] path`) are written against paths
-/// relative to the config file's folder; findings carry paths relative to the scan root
-/// (the working directory, or the repository root for git modes and `--all`). This maps one
-/// to the other.
-#[derive(Debug, Clone)]
-pub struct ConfigPaths {
-    /// The scan root relative to the config root, with a trailing `/` (`""` when they agree).
-    prefix: Option<String>,
-    /// The config root relative to the scan root, with a trailing `/`.
-    strip: Option<String>,
-}
-
-impl ConfigPaths {
-    pub fn new(scan_root: &Path, config_root: &Path) -> Self {
-        let rel = |a: &Path, b: &Path| {
-            a.strip_prefix(b).ok().map(|p| {
-                let s = crate::select::display_path(p);
-                if s.is_empty() {
-                    s
-                } else {
-                    s + "/"
-                }
-            })
-        };
-        ConfigPaths {
-            prefix: rel(scan_root, config_root),
-            strip: rel(config_root, scan_root),
-        }
-    }
-
-    /// `display` (relative to the scan root) as a path relative to the config root.
-    pub fn relative<'a>(&self, display: &'a str) -> std::borrow::Cow<'a, str> {
-        match (&self.prefix, &self.strip) {
-            (Some(p), _) if p.is_empty() => display.into(),
-            (Some(p), _) => format!("{p}{display}").into(),
-            (None, Some(s)) => display.strip_prefix(s.as_str()).unwrap_or(display).into(),
-            (None, None) => display.into(),
-        }
-    }
-}
-
 /// `exclude` globs, matched against config-relative paths.
 #[derive(Debug, Clone)]
 pub struct Excludes {
-    globs: Vec<String>,
+    globs: Vec<Glob>,
     paths: ConfigPaths,
 }
 
 impl Excludes {
-    pub fn new(globs: Vec<String>, paths: ConfigPaths) -> Self {
+    pub fn new(globs: Vec<Glob>, paths: ConfigPaths) -> Self {
         Excludes { globs, paths }
     }
 
     pub fn excludes(&self, display: &str) -> bool {
         !self.globs.is_empty() && {
             let rel = self.paths.relative(display);
-            self.globs
-                .iter()
-                .any(|g| palisade_core::suppress::accept::glob_match(g, &rel))
+            self.globs.iter().any(|g| g.is_match(&rel))
         }
     }
 }
@@ -234,17 +251,6 @@ fn read(path: &Path) -> Result<Option<Config>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn config_relative_paths() {
-        let same = ConfigPaths::new(Path::new("/r"), Path::new("/r"));
-        assert_eq!(same.relative("a/b.py"), "a/b.py");
-        let below = ConfigPaths::new(Path::new("/r/sub"), Path::new("/r"));
-        assert_eq!(below.relative("b.py"), "sub/b.py");
-        let above = ConfigPaths::new(Path::new("/r"), Path::new("/r/pkg"));
-        assert_eq!(above.relative("pkg/b.py"), "b.py");
-        assert_eq!(above.relative("other/b.py"), "other/b.py");
-    }
 
     #[test]
     fn unknown_key_names_file_and_key() {

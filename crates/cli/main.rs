@@ -2,15 +2,15 @@
 //! rules and dependency pins/audits.
 //!
 //! Reading order: `args` (the command line) -> `commands/check` -> `select/` (which files)
-//! -> `scan` (the parallel pass over the `checkers/`) -> `rule_filter` and palisade-core's
-//! suppressions -> `output` (palisade-core's emitters).
+//! -> `read` (each file once) -> `scan` (the parallel pass over the `checkers/`) ->
+//! palisade-core's `pipeline` (every finding, one order) -> `output` (redacted, atomic).
 
 mod args;
 mod checkers;
 mod commands;
 mod config;
 mod output;
-mod rule_filter;
+mod read;
 mod scan;
 mod select;
 

@@ -1,9 +1,11 @@
-//! Where output goes: stdout or `-o FILE`, colour decisions, broken pipes.
+//! Where output goes: stdout or `-o FILE` (through the core's atomic writer), after a last
+//! redaction pass; colour decisions; broken pipes.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use palisade_core::redact::Redactor;
 use palisade_core::report::{emit, Format, Report, TextOptions};
 
 use crate::args::ColorChoice;
@@ -34,19 +36,20 @@ pub fn write_report(
     report: &Report<'_>,
     text: &TextOptions,
     output: Option<&Path>,
+    redactor: &Redactor,
 ) -> Result<bool> {
+    let mut buf = Vec::new();
+    emit(format, report, text, &mut buf).context("cannot render the report")?;
+    let buf = redactor.bytes(buf);
     match output {
         Some(path) => {
-            let mut buf = Vec::new();
-            emit(format, report, text, &mut buf)?;
-            std::fs::write(path, buf)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            palisade_core::write::write_atomic(path, &buf)?;
             Ok(true)
         }
         None => {
             let stdout = io::stdout();
-            let mut out = io::BufWriter::new(stdout.lock());
-            match emit(format, report, text, &mut out).and_then(|_| out.flush()) {
+            let mut out = stdout.lock();
+            match out.write_all(&buf).and_then(|_| out.flush()) {
                 Ok(()) => Ok(true),
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
                 Err(e) => Err(anyhow::Error::new(e).context("cannot write the report")),

@@ -1,49 +1,65 @@
 //! The parallel pass: read each selected file once, let every enabled checker see the same
-//! bytes, filter the findings, collect them in a deterministic order.
+//! bytes, send every finding through the one pipeline's file stages, and collect findings,
+//! diagnostics and the secret values the redactor must mask, in a deterministic order.
 
-use palisade_core::checker::ContentReader;
+use std::collections::HashSet;
+use std::io::Read;
+
+use palisade_core::pipeline::{Counts, Pipeline};
 use palisade_core::report::Summary;
-use palisade_core::suppress::inline;
-use palisade_core::{Checker, Diagnostic, FileReport, Finding, LineIndex, ScanContext, SourceFile};
+use palisade_core::{
+    Checker, CheckerKind, ContentReader, Diagnostic, DiagnosticLevel, FileReport, Finding, Gap,
+    ScanContext, SourceFile,
+};
 use rayon::prelude::*;
 
-use crate::rule_filter::RuleFilter;
+use crate::read::{self, Content};
 use crate::select::{Input, Source};
+
+/// Builds a secrets checker on first use, for runs where the secrets checker is not enabled:
+/// the redactor still has to know the secrets in files whose findings or diagnostics quote them.
+pub type SecretScanner<'a> = &'a (dyn Fn() -> Option<&'a dyn Checker> + Sync);
 
 pub struct ScanOptions<'a> {
     pub checkers: &'a [Box<dyn Checker>],
-    pub filter: &'a RuleFilter,
+    pub pipeline: &'a Pipeline,
     pub reader: &'a dyn ContentReader,
     pub max_file_size: u64,
-    pub no_redact: bool,
+    /// `None` when redaction is off (`--no-redact`): no values need collecting.
+    pub secret_scanner: Option<SecretScanner<'a>>,
 }
 
-/// What a pass produced before baselines and acceptances.
+/// What a pass produced: findings after the file stages, before the run stages.
 pub struct ScanResult {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
+    pub secrets: Vec<String>,
     pub summary: Summary,
+    pub counts: Counts,
 }
 
-/// Bytes sniffed for a NUL to call a file binary, as git does.
-const SNIFF: usize = 8192;
-
-enum Outcome {
-    Checked(FileReport, usize, usize),
-    Skipped(Diagnostic),
-    Failed(Diagnostic),
-    /// No enabled checker wants this file: not counted anywhere.
-    NotApplicable,
+#[derive(Default)]
+struct FileOutcome {
+    checked: bool,
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+    secrets: Vec<String>,
+    counts: Counts,
+    suppressed: usize,
 }
+
+/// Large files are streamed to the secrets checker in chunks this big, each starting with the
+/// last lines of the one before, so a secret across a boundary is still seen whole.
+const CHUNK: usize = 1 << 20;
+const OVERLAP: usize = 64 << 10;
 
 pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
     let files: Vec<String> = inputs.iter().map(|i| i.path.clone()).collect();
     let ctx = ScanContext {
         files: &files,
         reader: opts.reader,
-        no_redact: opts.no_redact,
     };
-    let outcomes: Vec<Outcome> = inputs
+    let outcomes: Vec<FileOutcome> = inputs
         .into_par_iter()
         .map(|input| check_one(input, &ctx, opts))
         .collect();
@@ -51,134 +67,314 @@ pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
     let mut result = ScanResult {
         findings: Vec::new(),
         diagnostics: Vec::new(),
+        secrets: Vec::new(),
         summary: Summary::default(),
+        counts: Counts::default(),
     };
     for o in outcomes {
-        match o {
-            Outcome::Checked(report, suppressed, outside) => {
-                result.summary.files_checked += 1;
-                result.summary.suppressed_inline += suppressed + report.suppressed;
-                result.summary.outside_change += outside;
-                result.findings.extend(report.findings);
-                result.diagnostics.extend(report.diagnostics);
-            }
-            Outcome::Skipped(d) => {
-                result.summary.files_skipped += 1;
-                result.diagnostics.push(d);
-            }
-            Outcome::Failed(d) => result.diagnostics.push(d),
-            Outcome::NotApplicable => {}
+        if o.checked {
+            result.summary.files_checked += 1;
+        }
+        result.summary.suppressed_inline += o.suppressed;
+        result.counts.add(&o.counts);
+        result.findings.extend(o.findings);
+        result.diagnostics.extend(o.diagnostics);
+        result.secrets.extend(o.secrets);
+    }
+
+    // Scan-wide findings (cross-file rules) go through the same file stages, with the text of
+    // the file they point at read from the same snapshot.
+    let scanned: HashSet<&str> = files.iter().map(String::as_str).collect();
+    let mut late = FileReport::default();
+    for c in opts.checkers {
+        c.finish(&ctx, &mut late);
+    }
+    let mut by_path: std::collections::BTreeMap<String, Vec<Finding>> = Default::default();
+    for f in late.findings {
+        by_path.entry(f.path.clone()).or_default().push(f);
+    }
+    let mut quoted: HashSet<String> = late
+        .diagnostics
+        .iter()
+        .filter(|d| !d.path.is_empty() && !scanned.contains(d.path.as_str()))
+        .map(|d| d.path.clone())
+        .collect();
+    for (path, mut found) in by_path {
+        let text = opts
+            .reader
+            .read(&path)
+            .ok()
+            .and_then(|b| read::decode_text(b).ok());
+        let file = text.as_deref().map(|b| SourceFile::new(&path, b));
+        if let (Some(file), false) = (&file, scanned.contains(path.as_str())) {
+            result.secrets.extend(secret_values(file, &ctx, opts));
+            quoted.remove(&path);
+        }
+        for f in &found {
+            result.secrets.extend(f.secrets.iter().cloned());
+        }
+        opts.pipeline.file_stages(
+            &mut found,
+            file.as_ref().map(|f| &*f.text),
+            1,
+            &mut result.counts,
+        );
+        result.findings.extend(found);
+    }
+    for path in quoted {
+        if let Some(b) = opts
+            .reader
+            .read(&path)
+            .ok()
+            .and_then(|b| read::decode_text(b).ok())
+        {
+            result
+                .secrets
+                .extend(secret_values(&SourceFile::new(&path, &b), &ctx, opts));
         }
     }
-    // Scan-wide findings (cross-file rules) come last; they have no single file's text.
+    result.diagnostics.extend(late.diagnostics);
+    result.secrets.extend(late.secrets);
     for c in opts.checkers {
-        let mut report = FileReport::default();
-        c.finish(&ctx, &mut report);
-        result.findings.extend(
-            report
-                .findings
-                .into_iter()
-                .filter(|f| opts.filter.keeps(f))
-                .map(|mut f| {
-                    f.seal();
-                    f
-                }),
-        );
-        result.diagnostics.extend(report.diagnostics);
+        c.coverage(&ctx, &mut result.diagnostics);
     }
+
     result
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result
         .diagnostics
         .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+    result.diagnostics.dedup();
     result
 }
 
-fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> Outcome {
+/// The secret values in `file`, from the secrets scanner (for files the enabled secrets
+/// checker did not see, or when it is not enabled).
+fn secret_values(
+    file: &SourceFile<'_>,
+    ctx: &ScanContext<'_>,
+    opts: &ScanOptions<'_>,
+) -> Vec<String> {
+    let Some(scanner) = opts.secret_scanner.and_then(|s| s()) else {
+        return Vec::new();
+    };
+    let mut r = FileReport::default();
+    scanner.check(file, ctx, &mut r);
+    let mut out = r.secrets;
+    for f in r.findings {
+        out.extend(f.secrets);
+    }
+    out
+}
+
+fn gap(level: DiagnosticLevel, path: &str, gap: Gap, message: String) -> Diagnostic {
+    let mut d = match level {
+        DiagnosticLevel::Error => Diagnostic::error(path, message),
+        DiagnosticLevel::Warning => Diagnostic::warning(path, message),
+        DiagnosticLevel::Note => Diagnostic::note(path, message),
+    };
+    d.gap = Some(gap);
+    d
+}
+
+fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> FileOutcome {
     let wanted: Vec<&dyn Checker> = opts
         .checkers
         .iter()
         .map(|c| c.as_ref())
         .filter(|c| c.applies_to(&input.path))
         .collect();
+    let mut out = FileOutcome::default();
     if wanted.is_empty() {
-        return Outcome::NotApplicable;
+        return out;
     }
-    let bytes = match input.source {
-        Source::Memory(b) => b,
-        Source::Disk(p) => match read_limited(&p, opts.max_file_size) {
-            Ok(Some(b)) => b,
-            Ok(None) => {
-                return Outcome::Skipped(Diagnostic::note(
-                    &input.path,
-                    format!(
-                        "skipped: larger than {} bytes (--max-file-size)",
-                        opts.max_file_size
-                    ),
-                ))
+    // A parsing checker that cannot read its file leaves it unchecked: the run fails.
+    let parsers = wanted.iter().any(|c| c.kind() != CheckerKind::Secrets);
+    let content = match input.source {
+        Source::Memory(b) => {
+            if b.len() as u64 > opts.max_file_size {
+                Content::TooLarge(None, b)
+            } else {
+                read::decode(b)
             }
-            Err(e) => {
-                return Outcome::Failed(Diagnostic::error(
-                    &input.path,
-                    format!("cannot read: {}", crate::select::walk::io_reason(&e)),
-                ))
-            }
-        },
+        }
+        Source::Disk(p) => read::read_disk(&p, opts.max_file_size),
+        Source::Refused(gap, message) => Content::Gap(gap, message),
     };
-    if bytes.len() as u64 > opts.max_file_size {
-        return Outcome::Skipped(Diagnostic::note(
-            &input.path,
+    let bytes = match content {
+        Content::Text(b) => b,
+        Content::Gap(g, message) => {
+            let level = match g {
+                Gap::Binary if !parsers => DiagnosticLevel::Note,
+                Gap::OutsideRoot => DiagnosticLevel::Warning,
+                _ => DiagnosticLevel::Error,
+            };
+            out.diagnostics.push(gap(level, &input.path, g, message));
+            return out;
+        }
+        Content::TooLarge(file, memory) => {
+            return large_file(&input.path, file, memory, &wanted, ctx, opts);
+        }
+    };
+    let file = SourceFile::new(&input.path, &bytes);
+    let mut report = FileReport::default();
+    let mut secrets_ran = false;
+    for c in &wanted {
+        secrets_ran |= c.kind() == CheckerKind::Secrets;
+        c.check(&file, ctx, &mut report);
+    }
+    out.checked = true;
+    finish_file(&mut out, report, &file, 1, opts, secrets_ran, ctx);
+    out
+}
+
+/// Collects the secret values of one checked piece of a file and runs the file stages.
+fn finish_file(
+    out: &mut FileOutcome,
+    mut report: FileReport,
+    file: &SourceFile<'_>,
+    first_line: u32,
+    opts: &ScanOptions<'_>,
+    secrets_ran: bool,
+    ctx: &ScanContext<'_>,
+) {
+    if opts.secret_scanner.is_some() {
+        out.secrets.append(&mut report.secrets);
+        for f in &report.findings {
+            out.secrets.extend(f.secrets.iter().cloned());
+        }
+        let quotes = !report.findings.is_empty() || !report.diagnostics.is_empty();
+        if !secrets_ran && quotes {
+            out.secrets.extend(secret_values(file, ctx, opts));
+        }
+    }
+    out.suppressed += report.suppressed;
+    opts.pipeline.file_stages(
+        &mut report.findings,
+        Some(&file.text),
+        first_line,
+        &mut out.counts,
+    );
+    out.findings.append(&mut report.findings);
+    out.diagnostics.append(&mut report.diagnostics);
+}
+
+/// A file over the size limit: the secrets checker still sees all of it, streamed in
+/// overlapping chunks (memory stays bounded); the parsing checkers skip it, and the report
+/// says so.
+fn large_file(
+    path: &str,
+    file: Option<std::fs::File>,
+    memory: Vec<u8>,
+    wanted: &[&dyn Checker],
+    ctx: &ScanContext<'_>,
+    opts: &ScanOptions<'_>,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let limit = opts.max_file_size;
+    for c in wanted.iter().filter(|c| c.kind() != CheckerKind::Secrets) {
+        let level = if c.must_check(path) {
+            DiagnosticLevel::Error
+        } else {
+            DiagnosticLevel::Warning
+        };
+        out.diagnostics.push(gap(
+            level,
+            path,
+            Gap::TooLarge,
             format!(
-                "skipped: larger than {} bytes (--max-file-size)",
-                opts.max_file_size
+                "not checked by the {} checker: larger than {limit} bytes (--max-file-size); secrets were still checked",
+                c.kind()
             ),
         ));
     }
-    if bytes[..bytes.len().min(SNIFF)].contains(&0) {
-        return Outcome::Skipped(Diagnostic::note(&input.path, "skipped: binary file"));
-    }
-    let file = SourceFile::new(&input.path, &bytes);
-    let mut report = FileReport::default();
-    for c in wanted {
-        c.check(&file, ctx, &mut report);
-    }
-    let mut suppressed = 0;
-    let mut outside = 0;
-    if !report.findings.is_empty() {
-        let has_markers = file.text.contains("palisade:");
-        // Lines are only looked up for inline ignore markers.
-        let index = has_markers.then(|| LineIndex::new(&file.text));
-        let changed = input.changed.as_ref();
+    let Some(secrets) = wanted.iter().find(|c| c.kind() == CheckerKind::Secrets) else {
+        return out;
+    };
+    let mut source: Box<dyn Read> = match file {
+        Some(f) => Box::new(f),
+        None => Box::new(std::io::Cursor::new(memory)),
+    };
+    let mut carry: Vec<u8> = Vec::new();
+    let mut carry_line = 1u32; // line number of carry[0]
+    let mut seen: HashSet<(String, u32, u32)> = HashSet::new();
+    let mut first = true;
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        let start_len = buf.len();
+        let got = match (&mut source).take(CHUNK as u64).read_to_end(&mut buf) {
+            Ok(n) => n,
+            Err(e) => {
+                out.diagnostics.push(gap(
+                    DiagnosticLevel::Error,
+                    path,
+                    Gap::Unreadable,
+                    format!("cannot read: {}", read::io_reason(&e)),
+                ));
+                return out;
+            }
+        };
+        let eof = got == 0 || got < CHUNK;
+        if first {
+            first = false;
+            let probe = buf.clone();
+            match read::decode_text(probe) {
+                Ok(decoded) if decoded.len() != buf.len() || decoded != buf => {
+                    // UTF-16/32 text this large: not streamed (decoding needs the whole file).
+                    out.diagnostics.push(gap(
+                        DiagnosticLevel::Warning,
+                        path,
+                        Gap::TooLarge,
+                        format!("not checked: UTF-16/32 text larger than {limit} bytes"),
+                    ));
+                    return out;
+                }
+                Ok(_) => {}
+                Err(message) => {
+                    out.diagnostics
+                        .push(gap(DiagnosticLevel::Note, path, Gap::Binary, message));
+                    return out;
+                }
+            }
+        }
+        // Cut at the last newline so no line is split; keep the tail's last lines as overlap.
+        let cut = if eof {
+            buf.len()
+        } else {
+            buf.iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(buf.len(), |i| i + 1)
+        };
+        if got == 0 && buf.len() == start_len && start_len == 0 {
+            break;
+        }
+        let piece = &buf[..cut];
+        let file = SourceFile::new(path, piece);
+        let mut report = FileReport::default();
+        secrets.check(&file, ctx, &mut report);
         report.findings.retain_mut(|f| {
-            if !opts.filter.keeps(f) {
-                return false;
-            }
-            if let Some(c) = changed {
-                if !c.intersects(f.span.start_line, f.span.end_line.max(f.span.start_line)) {
-                    outside += 1;
-                    return false;
-                }
-            }
-            if let Some(index) = &index {
-                if inline::is_ignored(&f.rule_id, f.span.start_line, |n| index.line_text(n)) {
-                    suppressed += 1;
-                    return false;
-                }
-            }
-            f.seal();
-            true
+            f.span.start_line += carry_line - 1;
+            f.span.end_line += carry_line - 1;
+            seen.insert((f.rule_id.clone(), f.span.start_line, f.span.start_col))
         });
+        finish_file(&mut out, report, &file, carry_line, opts, true, ctx);
+        if eof {
+            break;
+        }
+        // The overlap starts at a line boundary at most OVERLAP bytes before the cut.
+        let from = cut.saturating_sub(OVERLAP);
+        let from = if from == 0 {
+            0
+        } else {
+            piece[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(cut, |i| from + i + 1)
+        };
+        carry_line += piece[..from].iter().filter(|&&b| b == b'\n').count() as u32;
+        carry = buf[from..].to_vec();
     }
-    Outcome::Checked(report, suppressed, outside)
-}
-
-/// Reads a file unless it is larger than `limit` (`Ok(None)`); the size is checked before
-/// reading so a huge file costs nothing.
-fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let meta = std::fs::metadata(path)?;
-    if meta.len() > limit {
-        return Ok(None);
-    }
-    std::fs::read(path).map(Some)
+    out.checked = true;
+    out
 }

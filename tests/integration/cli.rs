@@ -83,7 +83,7 @@ fn missing_file_is_an_error_but_the_scan_goes_on() {
 }
 
 #[test]
-fn binary_and_huge_files_are_skipped_with_a_note() {
+fn binary_files_are_noted_and_huge_files_still_checked_for_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let mut bin = fake_private_key().into_bytes();
     bin.insert(10, 0);
@@ -92,10 +92,13 @@ fn binary_and_huge_files_are_skipped_with_a_note() {
     palisade(dir.path())
         .args(["-v", "--max-file-size", "1000", "blob.bin", "big.txt"])
         .assert()
-        .code(0)
-        .stderr(predicate::str::contains("blob.bin: skipped: binary file"))
+        .code(1)
+        .stdout(predicate::str::contains("big.txt:1:1: private-key"))
+        .stdout(predicate::str::contains(
+            "1 file not (fully) checked: 1 binary",
+        ))
         .stderr(predicate::str::contains(
-            "big.txt: skipped: larger than 1000 bytes",
+            "blob.bin: not checked: binary file",
         ));
 }
 
@@ -321,7 +324,7 @@ fn accepted_risks_expire() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "note: risk acceptance expired on 2000-01-01 (reason: checked by hand in review)",
+            "note: risk acceptance expired on 2000-01-01 (reason: checked by hand in review;",
         ));
     std::fs::write(
         dir.path().join("palisade.toml"),

@@ -4,41 +4,87 @@ pub mod deps;
 pub mod python;
 pub mod secrets;
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::Result;
-use palisade_core::{Checker, CheckerKind};
+use palisade_core::clock::Clock;
+use palisade_core::{Checker, CheckerKind, RuleMeta};
 
 use crate::args::CheckArgs;
 use crate::config::Config;
 
-/// Builds the enabled checkers, in the fixed order secrets, python, deps.
+/// What the run plan tells the checkers before they are built.
+pub struct BuildPlan<'a> {
+    pub enabled: &'a [CheckerKind],
+    pub clock: Clock,
+    /// Packages whose risk is accepted as a whole, in force today.
+    pub accepted_packages: Vec<String>,
+    /// Decides the enabled rule ids from every rule of the enabled checkers.
+    pub select: &'a dyn Fn(&[&RuleMeta]) -> HashSet<String>,
+}
+
+/// Builds the enabled checkers, in the fixed order secrets, python, deps, each limited to the
+/// rules the run will report (so prefilters skip what no enabled rule needs).
 pub fn build(
-    enabled: &[CheckerKind],
+    plan: &BuildPlan<'_>,
     args: &CheckArgs,
     config: &Config,
     root: &Path,
 ) -> Result<Vec<Box<dyn Checker>>> {
-    let mut out: Vec<Box<dyn Checker>> = Vec::new();
-    for kind in CheckerKind::ALL {
-        if !enabled.contains(&kind) {
-            continue;
-        }
-        out.push(match kind {
-            CheckerKind::Secrets => Box::new(secrets::build(&args.secrets, &config.secrets, root)?),
-            CheckerKind::Python => Box::new(python::build(&args.python, &config.python, root)?),
-            CheckerKind::Deps => Box::new(deps::build(&args.deps, &config.deps, root)?),
+    let on = |k| plan.enabled.contains(&k);
+    let secrets = on(CheckerKind::Secrets)
+        .then(|| secrets::build(&args.secrets, &config.secrets, root))
+        .transpose()?;
+    let mut python = on(CheckerKind::Python)
+        .then(|| python::build(&args.python, &config.python, root))
+        .transpose()?;
+    let deps = on(CheckerKind::Deps)
+        .then(|| deps::build(&args.deps, &config.deps, root))
+        .transpose()?
+        .map(|d| {
+            d.with_now(plan.clock.now())
+                .with_accepted_packages(plan.accepted_packages.clone())
         });
+    let mut rules: Vec<&RuleMeta> = Vec::new();
+    if let Some(s) = &secrets {
+        rules.extend(s.rules());
+    }
+    if let Some(p) = &python {
+        rules.extend(p.rules());
+    }
+    if let Some(d) = &deps {
+        rules.extend(d.rules());
+    }
+    let enabled = (plan.select)(&rules);
+    if let Some(p) = &mut python {
+        p.restrict_to(&enabled);
+    }
+    let mut out: Vec<Box<dyn Checker>> = Vec::new();
+    if let Some(s) = secrets {
+        out.push(Box::new(s));
+    }
+    if let Some(p) = python {
+        out.push(Box::new(p));
+    }
+    if let Some(d) = deps {
+        out.push(Box::new(d));
     }
     Ok(out)
 }
 
 /// Every checker with its default configuration, for `rules` and `explain`.
 pub fn all_with_defaults() -> Result<Vec<Box<dyn Checker>>> {
-    build(
-        &CheckerKind::ALL,
-        &CheckArgs::default(),
-        &Config::default(),
-        Path::new("."),
-    )
+    let mut out: Vec<Box<dyn Checker>> = Vec::new();
+    let args = CheckArgs::default();
+    let config = Config::default();
+    let root = Path::new(".");
+    out.push(Box::new(secrets::build(
+        &args.secrets,
+        &config.secrets,
+        root,
+    )?));
+    out.push(Box::new(python::build(&args.python, &config.python, root)?));
+    out.push(Box::new(deps::build(&args.deps, &config.deps, root)?));
+    Ok(out)
 }

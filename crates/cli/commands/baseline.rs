@@ -10,7 +10,15 @@ use crate::args::BaselineArgs;
 use crate::commands::check;
 
 pub fn run(args: &BaselineArgs) -> Result<ExitCode> {
-    let c = check::collect(&args.check)?;
+    let mut c = check::collect(&args.check, false)?;
+    let redactor = if args.check.no_redact {
+        palisade_core::redact::Redactor::disabled()
+    } else {
+        palisade_core::redact::Redactor::new(c.secrets.iter().map(String::as_str))
+    };
+    for d in &mut c.diagnostics {
+        redactor.diagnostic(d);
+    }
     check::report_diagnostics(&c.diagnostics, &args.check);
     let path = args
         .check

@@ -1,36 +1,43 @@
-//! `palisade check`: select files, run the pass, apply acceptances and the baseline, report.
+//! `palisade check`: plan the run once, select files, run the pass, send every finding through
+//! the one pipeline, redact, report.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use palisade_core::checker::{ContentReader, FsReader};
+use palisade_core::clock::Clock;
+use palisade_core::pipeline::{all_rules, Changes, ConfigPaths, Counts, Pipeline, RuleSelection};
+use palisade_core::redact::Redactor;
 use palisade_core::report::{Format, Report, Summary, TextOptions};
-use palisade_core::suppress::accept::{self, Verdict};
+use palisade_core::suppress::accept;
 use palisade_core::suppress::baseline::Baseline;
 use palisade_core::{Checker, CheckerKind, Diagnostic, DiagnosticLevel, Finding, RuleMeta};
 
 use crate::args::{CheckArgs, FormatArg};
-use crate::config::{self, ConfigPaths, Excludes, Loaded};
-use crate::rule_filter::RuleFilter;
+use crate::config::{self, Excludes, Loaded};
 use crate::scan::{self, ScanOptions};
-use crate::select;
+use crate::select::{self, Confinement};
 
-/// Files above this size are skipped unless configured otherwise: generated bundles and data
-/// dumps, not code anyone writes by hand.
+/// Files above this size are skipped by the parsing checkers unless configured otherwise
+/// (generated bundles and data dumps); the secrets checker still streams them.
 const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
-/// A finished pass: findings after acceptances, before the baseline.
+/// A finished pass: findings after every pipeline stage but redaction.
 pub struct Collected {
     pub loaded: Loaded,
     pub checkers: Vec<Box<dyn Checker>>,
-    pub filter: RuleFilter,
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// Every secret value seen, for the redactor.
+    pub secrets: Vec<String>,
 }
 
-pub fn collect(args: &CheckArgs) -> Result<Collected> {
+/// `with_baseline`: apply the configured baseline (not when recording a new one).
+pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let loaded = config::load(args.config.as_deref(), &cwd)?;
     let cfg = &loaded.config;
@@ -41,7 +48,17 @@ pub fn collect(args: &CheckArgs) -> Result<Collected> {
             .clone()
             .unwrap_or_else(|| CheckerKind::ALL.to_vec())
     };
-    let checkers = crate::checkers::build(&enabled, args, cfg, &loaded.root)?;
+    if enabled.is_empty() {
+        bail!(
+            "no checker is enabled ({}): a run that checks nothing would pass everything; name at least one of secrets, python, deps",
+            loaded
+                .source
+                .as_deref()
+                .map(|p| format!("`checkers = []` in {}", p.display()))
+                .unwrap_or_else(|| "--only".into())
+        );
+    }
+    let clock = args.now.map(Clock::fixed).unwrap_or_else(Clock::system);
     let accepts = loaded.accepted_risks()?;
 
     let threads = args.jobs.unwrap_or(0);
@@ -61,59 +78,108 @@ pub fn collect(args: &CheckArgs) -> Result<Collected> {
     // --all, else the working directory (pre-commit runs hooks from the repository root).
     let git_mode =
         args.mode.staged || args.mode.diff.is_some() || args.mode.patch.is_some() || args.mode.all;
-    let scan_root = if git_mode {
-        palisade_git::discover_root(&cwd).unwrap_or_else(|_| cwd.clone())
-    } else {
-        cwd.clone()
+    let repo_root = palisade_git::discover_root(&cwd).ok();
+    let scan_root = match (&repo_root, git_mode) {
+        (Some(r), true) => r.clone(),
+        _ => cwd.clone(),
     };
     let config_paths = ConfigPaths::new(&scan_root, &cwd.join(&loaded.root));
-    let excludes = Excludes::new(cfg.exclude.clone(), config_paths.clone());
-
-    let mut diagnostics = Vec::new();
-    let (inputs, root) = match select::git::select(&args.mode, &cwd, &excludes, args.whole_files)? {
-        Some(found) => {
-            diagnostics.extend(found.diagnostics);
-            (found.inputs, found.root)
-        }
-        None if args.mode.all => {
-            let root = scan_root.clone();
-            let (inputs, d) = select::walk::select(
-                std::slice::from_ref(&root),
-                &excludes,
-                walk_threads,
-                Some(&root),
-            );
-            diagnostics.extend(d);
-            (inputs, root)
-        }
-        None => {
-            let paths: Vec<PathBuf> = if args.paths.is_empty() {
-                vec![PathBuf::from(".")]
-            } else {
-                args.paths.clone()
-            };
-            let (inputs, d) = select::walk::select(&paths, &excludes, walk_threads, None);
-            diagnostics.extend(d);
-            (inputs, cwd.clone())
-        }
-    };
-
+    let excludes = Excludes::new(loaded.exclude_globs()?, config_paths.clone());
+    let per_path = loaded.per_path_ignores()?;
     let select_rules: Vec<String> = args.select.iter().chain(&cfg.select).cloned().collect();
     let ignore_rules: Vec<String> = args.ignore.iter().chain(&cfg.ignore).cloned().collect();
-    let per_path = cfg
-        .per_path_ignores
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let filter = RuleFilter::new(
-        &checkers,
+    let severity = args.severity.or(cfg.severity);
+    let confidence = args.confidence.or(cfg.confidence);
+    let selection_of = |rules: &[&RuleMeta]| {
+        RuleSelection::new(
+            rules.iter().copied(),
+            &select_rules,
+            &ignore_rules,
+            severity,
+            confidence,
+            Vec::new(),
+            ConfigPaths::default(),
+        )
+        .enabled()
+        .clone()
+    };
+    let plan = crate::checkers::BuildPlan {
+        enabled: &enabled,
+        clock,
+        accepted_packages: accept::accepted_packages(&accepts, clock.today()),
+        select: &selection_of,
+    };
+    let checkers = crate::checkers::build(&plan, args, cfg, &loaded.root)?;
+    let selection = RuleSelection::new(
+        all_rules(&checkers),
         &select_rules,
         &ignore_rules,
-        args.severity.or(cfg.severity),
-        args.confidence.or(cfg.confidence),
+        severity,
+        confidence,
         per_path,
         config_paths,
     );
+
+    let mut diagnostics = Vec::new();
+    // Symlinks are followed only inside the repository (or the folder checked, outside git).
+    let confine = Confinement::new(repo_root.as_deref().unwrap_or(&cwd));
+    let (inputs, root, changes) =
+        match select::git::select(&args.mode, &cwd, &excludes, args.whole_files)? {
+            Some(found) => {
+                diagnostics.extend(found.diagnostics);
+                let changes = if args.whole_files {
+                    Changes::Files(found.inputs.iter().map(|i| i.path.clone()).collect())
+                } else {
+                    let map: HashMap<String, _> = found
+                        .inputs
+                        .iter()
+                        .filter_map(|i| i.changed.clone().map(|c| (i.path.clone(), c)))
+                        .collect();
+                    Changes::Lines(map)
+                };
+                (found.inputs, found.root, changes)
+            }
+            None if args.mode.all => {
+                let root = scan_root.clone();
+                let (inputs, d) = select::walk::select(
+                    std::slice::from_ref(&root),
+                    &excludes,
+                    walk_threads,
+                    Some(&root),
+                    &confine,
+                );
+                diagnostics.extend(d);
+                (inputs, root, Changes::All)
+            }
+            None => {
+                let paths: Vec<PathBuf> = if args.paths.is_empty() {
+                    vec![PathBuf::from(".")]
+                } else {
+                    args.paths.clone()
+                };
+                let (inputs, d) =
+                    select::walk::select(&paths, &excludes, walk_threads, None, &confine);
+                diagnostics.extend(d);
+                (inputs, cwd.clone(), Changes::All)
+            }
+        };
+
+    let baseline = if with_baseline {
+        let path = args
+            .baseline
+            .clone()
+            .or_else(|| loaded.config.baseline.as_ref().map(|p| loaded.root.join(p)));
+        path.map(|p| Baseline::load(&p)).transpose()?
+    } else {
+        None
+    };
+    let pipeline = Pipeline {
+        selection,
+        changes,
+        accepts,
+        baseline,
+        today: clock.today(),
+    };
 
     // Checkers that follow includes read from the same snapshot as the files they check.
     let reader: Box<dyn ContentReader> = if args.mode.staged {
@@ -123,81 +189,92 @@ pub fn collect(args: &CheckArgs) -> Result<Collected> {
     } else {
         Box::new(FsReader(root.clone()))
     };
+    // The redactor must know the secrets of every file a finding or diagnostic quotes, also
+    // when the secrets checker is not among the enabled ones: then one is built on first use.
+    let enabled_secrets = checkers
+        .iter()
+        .find(|c| c.kind() == CheckerKind::Secrets)
+        .map(|c| c.as_ref());
+    let lazy: OnceLock<Option<palisade_secrets::SecretsChecker>> = OnceLock::new();
+    let secrets_args = &args.secrets;
+    let secrets_cfg = &cfg.secrets;
+    let secrets_root = loaded.root.clone();
+    let scanner = || -> Option<&dyn Checker> {
+        enabled_secrets.or_else(|| {
+            lazy.get_or_init(|| {
+                crate::checkers::secrets::build(secrets_args, secrets_cfg, &secrets_root).ok()
+            })
+            .as_ref()
+            .map(|c| c as &dyn Checker)
+        })
+    };
     let opts = ScanOptions {
         checkers: &checkers,
-        filter: &filter,
+        pipeline: &pipeline,
         reader: reader.as_ref(),
         max_file_size: args
             .max_file_size
             .or(cfg.max_file_size)
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
-        no_redact: args.no_redact,
+        secret_scanner: (!args.no_redact).then_some(&scanner as scan::SecretScanner<'_>),
     };
-    let mut result = scan::run(inputs, &opts);
-    diagnostics.append(&mut result.diagnostics);
-
-    let today = jiff::Zoned::now().date();
-    let mut findings = Vec::with_capacity(result.findings.len());
-    for mut f in result.findings {
-        let verdict = if accepts.is_empty() {
-            Verdict::Open
-        } else {
-            accept::judge(
-                &accepts,
-                &f,
-                &filter.config_paths().relative(&f.path),
-                today,
-            )
-        };
-        match verdict {
-            Verdict::Accepted => result.summary.accepted += 1,
-            Verdict::Open => findings.push(f),
-            Verdict::Expired(note) => {
-                f.notes.push(note);
-                findings.push(f);
-            }
-        }
-    }
+    let result = scan::run(inputs, &opts);
+    diagnostics.extend(result.diagnostics);
+    let mut counts: Counts = result.counts;
+    let findings = pipeline.run_stages(result.findings, &mut counts);
+    let mut summary = result.summary;
+    summary.suppressed_inline += counts.suppressed_inline;
+    summary.outside_change = counts.outside_change;
+    summary.accepted = counts.accepted;
+    summary.suppressed_baseline = counts.baseline;
+    summary.merged = counts.merged;
+    summary.files_skipped = diagnostics
+        .iter()
+        .filter(|d| d.gap.is_some() && !d.path.is_empty())
+        .map(|d| d.path.as_str())
+        .collect::<HashSet<_>>()
+        .len();
+    summary.errors = diagnostics
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .count();
     Ok(Collected {
         loaded,
         checkers,
-        filter,
         findings,
         diagnostics,
-        summary: result.summary,
+        summary,
+        secrets: result.secrets,
     })
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let mut c = collect(args)?;
-    let baseline_path = args.baseline.clone().or_else(|| {
-        c.loaded
-            .config
-            .baseline
-            .as_ref()
-            .map(|p| c.loaded.root.join(p))
-    });
-    if let Some(path) = baseline_path {
-        let baseline = Baseline::load(&path)?;
-        let (fresh, matched) = baseline.filter(std::mem::take(&mut c.findings));
-        c.findings = fresh;
-        c.summary.suppressed_baseline = matched;
+    let mut c = collect(args, true)?;
+    // Stage 7 of the pipeline: nothing leaves the process unredacted.
+    let redactor = if args.no_redact {
+        Redactor::disabled()
+    } else {
+        Redactor::new(c.secrets.iter().map(String::as_str))
+    };
+    for f in &mut c.findings {
+        redactor.finding(f);
     }
-    c.summary.errors = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == DiagnosticLevel::Error)
-        .count();
+    for d in &mut c.diagnostics {
+        redactor.diagnostic(d);
+    }
 
     report_diagnostics(&c.diagnostics, args);
+    // Only the rules that have results: a report must not carry every rule's examples.
+    let reported: HashSet<&str> = c.findings.iter().map(|f| f.rule_id.as_str()).collect();
     let mut rules: Vec<&RuleMeta> = c
         .checkers
         .iter()
         .flat_map(|ch| ch.rules().iter())
-        .filter(|r| c.filter.is_enabled(&r.id))
+        .filter(|r| reported.contains(r.id.as_ref()))
         .collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
+    rules.dedup_by(|a, b| a.id == b.id);
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         findings: &c.findings,
@@ -219,7 +296,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         show_snippets: !args.no_snippets,
         quiet: args.quiet,
     };
-    if !crate::output::write_report(format, &report, &text, args.output.as_deref())? {
+    if !crate::output::write_report(format, &report, &text, args.output.as_deref(), &redactor)? {
         return Ok(ExitCode::SUCCESS);
     }
     if args.verbose > 0 {
@@ -242,7 +319,8 @@ fn exit_code(c: &Collected, exit_zero: bool) -> ExitCode {
     }
 }
 
-/// Problems go to stderr: errors always, warnings unless `-q`, notes with `-v`.
+/// Problems go to stderr: errors always, warnings unless `-q`, notes with `-v` (the report's
+/// summary counts what was not checked at default verbosity). Already redacted.
 pub fn report_diagnostics(diagnostics: &[Diagnostic], args: &CheckArgs) {
     for d in diagnostics {
         let show = match d.level {

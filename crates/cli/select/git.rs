@@ -27,7 +27,8 @@ pub fn select(
     whole_files: bool,
 ) -> Result<Option<GitSelection>> {
     let root = || palisade_git::discover_root(cwd).context("--staged/--diff need a git repository");
-    let mut diagnostics = Vec::new();
+    let diagnostics = Vec::new();
+    let mut refused: Vec<(String, String)> = Vec::new();
     let (files, root) = if mode.staged {
         let root = root()?;
         (palisade_git::staged(&root)?, root)
@@ -47,12 +48,17 @@ pub fn select(
         // A patch names repo-relative paths; outside a repository they are relative to here.
         let root = palisade_git::discover_root(cwd).unwrap_or_else(|_| cwd.to_path_buf());
         let found = palisade_git::patch_with_skipped(&text, &root)?;
-        diagnostics.extend(found.skipped.iter().map(|s| s.diagnostic()));
+        // A binary change has no lines to read: selected as refused, so the scan decides
+        // (by which checkers want the path) whether that is a note or an error.
+        refused.extend(found.skipped.iter().map(|s| {
+            let d = s.diagnostic();
+            (s.path.clone(), d.message)
+        }));
         (found.files, root)
     } else {
         return Ok(None);
     };
-    let inputs = files
+    let mut inputs: Vec<Input> = files
         .into_iter()
         .filter(|f| !exclude.excludes(&f.path))
         .map(|f| Input {
@@ -61,6 +67,16 @@ pub fn select(
             changed: if whole_files { None } else { Some(f.changed) },
         })
         .collect();
+    inputs.extend(
+        refused
+            .into_iter()
+            .filter(|(p, _)| !exclude.excludes(p))
+            .map(|(path, message)| Input {
+                path,
+                source: Source::Refused(palisade_core::Gap::Binary, message),
+                changed: None,
+            }),
+    );
     Ok(Some(GitSelection {
         inputs,
         root,

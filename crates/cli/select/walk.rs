@@ -2,15 +2,17 @@
 //!
 //! Hidden files are checked (secrets hide in `.env`, `.npmrc`, `.pypirc`); `.git/` and
 //! git-ignored files are not. Explicitly named files are checked even if git-ignored, as
-//! pre-commit only passes files it wants checked, but config excludes still apply.
+//! pre-commit only passes files it wants checked, but config excludes still apply. Symbolic
+//! links are followed only while they stay inside the root; anything that is not a regular
+//! file is selected as refused, so the report says it was not checked.
 
 use std::path::Path;
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
-use palisade_core::Diagnostic;
+use palisade_core::{Diagnostic, Gap};
 
-use super::{display_path, Input, Source};
+use super::{display_path, Confinement, Input, Source};
 use crate::config::Excludes;
 
 /// Expands PATHS into inputs, in a deterministic order. Missing paths become error diagnostics.
@@ -20,27 +22,33 @@ pub fn select(
     exclude: &Excludes,
     threads: usize,
     base: Option<&Path>,
+    confine: &Confinement,
 ) -> (Vec<Input>, Vec<Diagnostic>) {
     let mut inputs = Vec::new();
     let mut diags = Vec::new();
     for p in paths {
         let p = p.as_ref();
         let shown = display_path(p);
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk_dir(p, exclude, threads, base, &mut inputs, &mut diags),
-            Ok(_) => {
+        match std::fs::symlink_metadata(p) {
+            Ok(m) if m.is_dir() => {
+                walk_dir(p, exclude, threads, base, confine, &mut inputs, &mut diags)
+            }
+            Ok(m) => {
                 if !exclude.excludes(&shown) {
                     inputs.push(Input {
                         path: shown,
-                        source: Source::Disk(p.to_path_buf()),
+                        source: source_of(p, &m, confine),
                         changed: None,
                     });
                 }
             }
-            Err(e) => diags.push(Diagnostic::error(
-                shown,
-                format!("cannot read: {}", io_reason(&e)),
-            )),
+            Err(e) => diags.push(
+                Diagnostic::error(
+                    shown,
+                    format!("cannot read: {}", crate::read::io_reason(&e)),
+                )
+                .gap(Gap::Unreadable),
+            ),
         }
     }
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -48,12 +56,35 @@ pub fn select(
     (inputs, diags)
 }
 
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
+/// How to read a selected non-folder entry, from its own (not followed) metadata.
+fn source_of(p: &Path, meta: &std::fs::Metadata, confine: &Confinement) -> Source {
+    let t = meta.file_type();
+    if t.is_symlink() {
+        return match (confine.source(p), std::fs::metadata(p)) {
+            (Source::Disk(_), Ok(m)) if m.is_dir() => Source::Refused(
+                Gap::NotRegularFile,
+                "not checked: a symbolic link to a folder (not followed)".into(),
+            ),
+            (s, _) => s,
+        };
     }
+    if t.is_file() {
+        // A folder named on the way may itself be a link out of the root.
+        let linked = p
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
+        return if linked {
+            confine.source(p)
+        } else {
+            Source::Disk(p.to_path_buf())
+        };
+    }
+    Source::Refused(
+        Gap::NotRegularFile,
+        "not checked: not a regular file (a FIFO, device or socket)".into(),
+    )
 }
 
 fn walk_dir(
@@ -61,6 +92,7 @@ fn walk_dir(
     exclude: &Excludes,
     threads: usize,
     base: Option<&Path>,
+    confine: &Confinement,
     inputs: &mut Vec<Input>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -89,26 +121,33 @@ fn walk_dir(
         .run(|| {
             Box::new(|entry| {
                 match entry {
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                        found.lock().unwrap().push(e.into_path());
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {}
+                    Ok(e) => {
+                        let source = match e.metadata() {
+                            Ok(m) if m.is_file() => Source::Disk(e.path().to_path_buf()),
+                            Ok(m) => source_of(e.path(), &m, confine),
+                            Err(err) => {
+                                Source::Refused(Gap::Unreadable, format!("cannot read: {err}"))
+                            }
+                        };
+                        found.lock().unwrap().push((e.into_path(), source));
                     }
-                    Ok(_) => {}
                     Err(err) => problems.lock().unwrap().push(err.to_string()),
                 }
                 WalkState::Continue
             })
         });
-    for p in found.into_inner().unwrap() {
+    for (p, source) in found.into_inner().unwrap() {
         inputs.push(Input {
             path: shown(&p),
-            source: Source::Disk(p),
+            source,
             changed: None,
         });
     }
     for msg in problems.into_inner().unwrap() {
-        diags.push(Diagnostic::error(
-            display_path(dir),
-            format!("cannot walk: {msg}"),
-        ));
+        diags.push(
+            Diagnostic::error(display_path(dir), format!("cannot walk: {msg}"))
+                .gap(Gap::Unreadable),
+        );
     }
 }

@@ -88,12 +88,45 @@ pub trait ContentReader: Sync {
     fn read(&self, path: &str) -> io::Result<Vec<u8>>;
 }
 
-/// Reads from the file system below a root folder.
+/// Reads from the file system below a root folder: regular files only (a FIFO would block,
+/// a device never end), never through a symbolic link out of the root, at most
+/// [`FsReader::LIMIT`] bytes.
 pub struct FsReader(pub std::path::PathBuf);
+
+impl FsReader {
+    /// Files another file names (an include) larger than this are refused.
+    pub const LIMIT: u64 = 64 << 20;
+}
 
 impl ContentReader for FsReader {
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        std::fs::read(self.0.join(path))
+        use std::io::Read;
+        let full = self.0.join(path);
+        let target = std::fs::canonicalize(&full)?;
+        let root = std::fs::canonicalize(&self.0)?;
+        if !target.starts_with(&root) {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "outside the repository (a symbolic link or `..` leading out of it)",
+            ));
+        }
+        let meta = std::fs::metadata(&target)?;
+        if !meta.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file (a FIFO, device or folder)",
+            ));
+        }
+        let file = std::fs::File::open(&target)?;
+        let mut bytes = Vec::with_capacity(meta.len().min(Self::LIMIT) as usize);
+        file.take(Self::LIMIT + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > Self::LIMIT {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("larger than {} bytes", Self::LIMIT),
+            ));
+        }
+        Ok(bytes)
     }
 }
 
@@ -103,8 +136,6 @@ pub struct ScanContext<'a> {
     /// (a lock file beside a manifest).
     pub files: &'a [String],
     pub reader: &'a dyn ContentReader,
-    /// Show whole secrets in snippets and messages (local triage only).
-    pub no_redact: bool,
 }
 
 /// How much a diagnostic matters to the exit code.
@@ -119,6 +150,48 @@ pub enum DiagnosticLevel {
     Error,
 }
 
+/// Why something was left unchecked: the coverage vocabulary every report format uses. The
+/// README's "What was not checked" table lists each with its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Gap {
+    /// A NUL byte in the first 8 KiB, or text in an encoding palisade does not decode.
+    Binary,
+    /// Over `--max-file-size`: secrets were still checked (streamed), parsing checkers skipped it.
+    TooLarge,
+    /// Could not be read: permissions, vanished, an I/O error.
+    Unreadable,
+    /// A FIFO, device, socket or folder where a file was expected.
+    NotRegularFile,
+    /// A symbolic link whose target lies outside the repository (or checked folder).
+    OutsideRoot,
+    /// A checker could not parse it (Python syntax error, malformed manifest).
+    Unparsable,
+    /// The vulnerability audit did not run: no advisory data configured.
+    AuditNotRun,
+    /// Advisory data missing, stale or partly unusable.
+    AdvisoryData,
+    /// A pin the audit cannot evaluate (URL requirement, non-PEP 440 version).
+    Unauditable,
+}
+
+impl Gap {
+    /// Short words for the summary line ("2 binary, 1 too large").
+    pub fn label(self) -> &'static str {
+        match self {
+            Gap::Binary => "binary",
+            Gap::TooLarge => "too large",
+            Gap::Unreadable => "unreadable",
+            Gap::NotRegularFile => "not a regular file",
+            Gap::OutsideRoot => "symlink out of the root",
+            Gap::Unparsable => "unparsable",
+            Gap::AuditNotRun => "audit not run",
+            Gap::AdvisoryData => "advisory data",
+            Gap::Unauditable => "not auditable",
+        }
+    }
+}
+
 /// A problem with the input, not a finding: a file that could not be (fully) checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
@@ -128,6 +201,9 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
     pub message: String,
+    /// What this says was left unchecked, when it says so.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub gap: Option<Gap>,
 }
 
 impl Diagnostic {
@@ -137,6 +213,7 @@ impl Diagnostic {
             path: path.into(),
             line: None,
             message: message.into(),
+            gap: None,
         }
     }
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -145,6 +222,7 @@ impl Diagnostic {
             path: path.into(),
             line: None,
             message: message.into(),
+            gap: None,
         }
     }
     pub fn note(path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -153,10 +231,16 @@ impl Diagnostic {
             path: path.into(),
             line: None,
             message: message.into(),
+            gap: None,
         }
     }
     pub fn at_line(mut self, line: u32) -> Self {
         self.line = Some(line);
+        self
+    }
+    /// Marks this diagnostic as saying something was not checked, and why.
+    pub fn gap(mut self, gap: Gap) -> Self {
+        self.gap = Some(gap);
         self
     }
 }
@@ -184,6 +268,9 @@ pub struct FileReport {
     /// Findings a checker's own inline suppression removed (`# nosec`, `pragma: allowlist
     /// secret`), counted for the summary.
     pub suppressed: usize,
+    /// Secret values a checker saw but did not report (allowlisted, baselined): the redactor
+    /// still masks them wherever another finding quotes them.
+    pub secrets: Vec<String>,
 }
 
 impl FileReport {
@@ -213,4 +300,16 @@ pub trait Checker: Send + Sync {
     /// Called once after every file was checked, for findings about the scan as a whole
     /// (the same package pinned to two versions in two files).
     fn finish(&self, _ctx: &ScanContext<'_>, _out: &mut FileReport) {}
+
+    /// Whether leaving this file unchecked must fail the run (exit 2) rather than be noted: a
+    /// manifest whose vulnerability audit is required. Files a checker could not read or
+    /// decode always fail the run; this decides for files skipped by choice (too large).
+    fn must_check(&self, _path: &str) -> bool {
+        false
+    }
+
+    /// Run-level notes about what this checker will not check at all in this run (the
+    /// vulnerability audit without advisory data), given the findings of the run. Called once
+    /// after `finish`.
+    fn coverage(&self, _ctx: &ScanContext<'_>, _out: &mut Vec<Diagnostic>) {}
 }

@@ -136,6 +136,18 @@ pub struct Finding {
     /// Extra remarks added by the pipeline, e.g. an expired risk acceptance.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<String>,
+    /// Rules that reported the same problem and were folded into this finding (a generic
+    /// password rule under a provider rule, B105 under a secret rule).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub related: Vec<String>,
+    /// Secret values this finding saw. Never serialised: the redactor masks every occurrence
+    /// of them in everything palisade prints or writes.
+    #[serde(skip)]
+    pub secrets: Vec<String>,
+    /// Keys risk acceptances can match besides rule and path (`advisory:GHSA-…`,
+    /// `package:django`), and `generic` for a secret rule without a provider.
+    #[serde(skip)]
+    pub tags: Vec<String>,
 }
 
 impl Finding {
@@ -165,6 +177,9 @@ impl Finding {
             identity: String::new(),
             fingerprint: String::new(),
             notes: Vec::new(),
+            related: Vec::new(),
+            secrets: Vec::new(),
+            tags: Vec::new(),
         }
     }
 
@@ -175,6 +190,20 @@ impl Finding {
 
     pub fn with_identity(mut self, identity: impl Into<String>) -> Self {
         self.identity = identity.into();
+        self
+    }
+
+    /// Records a secret value this finding holds, for the redactor.
+    pub fn with_secret(mut self, value: impl Into<String>) -> Self {
+        let v = value.into();
+        if !v.is_empty() {
+            self.secrets.push(v);
+        }
+        self
+    }
+
+    pub fn with_tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
         self
     }
 

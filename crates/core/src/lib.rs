@@ -5,15 +5,20 @@
 //! suppression layers in [`suppress`] and hands the survivors to one emitter in [`report`].
 
 pub mod checker;
+pub mod clock;
 pub mod finding;
 pub mod fingerprint;
+pub mod glob;
 pub mod lines;
+pub mod pipeline;
+pub mod redact;
 pub mod report;
 pub mod rule;
 pub mod suppress;
+pub mod write;
 
 pub use checker::{
-    Checker, CheckerKind, ContentReader, Diagnostic, DiagnosticLevel, FileReport, FsReader,
+    Checker, CheckerKind, ContentReader, Diagnostic, DiagnosticLevel, FileReport, FsReader, Gap,
     ScanContext, SourceFile,
 };
 pub use finding::{Confidence, Finding, Severity, Span};

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-use palisade_core::{Diagnostic, DiagnosticLevel, Finding};
+use palisade_core::{Diagnostic, DiagnosticLevel, Finding, Gap};
 
 use crate::advisory::AdvisoryDb;
-use crate::config::{Config, IgnoreEntry};
+use crate::config::Config;
 use crate::manifest::{normalize_name, redact_url, Loc, Pinning};
 use crate::rules::dep009_known_vulnerability::{severity_of, KNOWN_VULNERABILITY};
 
@@ -35,8 +35,11 @@ pub(crate) struct Auditor {
     max_age_days: u32,
     allow_stale: bool,
     allow_unauditable: bool,
-    ignores: Vec<IgnoreEntry>,
+    /// Packages accepted as a whole (normalised names): their pins need not be auditable.
+    accepted_packages: Vec<String>,
     now: jiff::Timestamp,
+    /// Exact pins seen while no advisory data was configured (the audit did not run).
+    unaudited: std::sync::atomic::AtomicUsize,
     /// The database, and whether this run built its index (so skipped records are news).
     db: OnceLock<Result<(AdvisoryDb, bool), String>>,
     state_reported: AtomicBool,
@@ -50,8 +53,9 @@ impl Auditor {
             max_age_days: config.max_db_age_days(),
             allow_stale: config.allow_stale,
             allow_unauditable: config.allow_unauditable,
-            ignores: config.ignore.clone(),
+            accepted_packages: Vec::new(),
             now: jiff::Timestamp::now(),
+            unaudited: std::sync::atomic::AtomicUsize::new(0),
             db: OnceLock::new(),
             state_reported: AtomicBool::new(false),
         }
@@ -59,6 +63,15 @@ impl Auditor {
 
     pub fn set_now(&mut self, now: jiff::Timestamp) {
         self.now = now;
+    }
+
+    pub fn set_accepted_packages(&mut self, names: Vec<String>) {
+        self.accepted_packages = names;
+    }
+
+    /// How many exact pins went unaudited because no advisory data is configured.
+    pub fn unaudited(&self) -> usize {
+        self.unaudited.load(Ordering::Relaxed)
     }
 
     pub fn enabled(&self) -> bool {
@@ -97,37 +110,46 @@ impl Auditor {
             .iter()
             .filter(|t| !matches!(t.pinning, Pinning::Range | Pinning::Local))
             .collect();
-        if !self.enabled() || targets.is_empty() {
+        if targets.is_empty() {
+            return;
+        }
+        if !self.enabled() {
+            self.unaudited.fetch_add(targets.len(), Ordering::Relaxed);
             return;
         }
         let (db, built) = match self.db() {
             Ok((db, built)) => (db, *built),
             Err(e) => {
                 let path = &targets[0].path;
-                diagnostics.push(diag(
-                    self.level(self.allow_stale),
-                    path,
-                    None,
-                    format!(
-                        "{} pinned package(s) were not audited: {e}; run `palisade db update` or point --advisory-db at OSV data",
-                        targets.len()
-                    ),
-                ));
+                diagnostics.push(
+                    diag(
+                        self.level(self.allow_stale),
+                        path,
+                        None,
+                        format!(
+                            "{} pinned package(s) were not audited: {e}; run `palisade db update`, or point --advisory-db at a local copy of the OSV data",
+                            targets.len()
+                        ),
+                    )
+                    .gap(Gap::AdvisoryData),
+                );
                 return;
             }
         };
         self.report_state(db, built, diagnostics);
-        let today = self.now.to_zoned(jiff::tz::TimeZone::UTC).date();
         for t in targets {
             let name = t.name.as_deref().map(normalize_name);
-            if let Some(n) = &name {
-                if self.package_ignored(n, today).is_some() {
-                    continue;
-                }
-            }
+            let accepted = name
+                .as_ref()
+                .is_some_and(|n| self.accepted_packages.contains(n));
             let version = match &t.pinning {
                 Pinning::Exact(v) => v,
                 Pinning::Range | Pinning::Local => continue,
+                Pinning::ExactOpaque(_) | Pinning::Vcs { .. } | Pinning::Archive { .. }
+                    if accepted =>
+                {
+                    continue
+                }
                 Pinning::ExactOpaque(v) => {
                     self.unauditable(t, format!("version `{v}` is not PEP 440"), diagnostics);
                     continue;
@@ -142,7 +164,7 @@ impl Auditor {
                 }
             };
             let Some(name) = name else { continue };
-            if let Some(ids) = db.meta().unreadable.get(&name) {
+            if let Some(ids) = db.meta().unreadable.get(&name).filter(|_| !accepted) {
                 self.unauditable(
                     t,
                     format!(
@@ -155,31 +177,19 @@ impl Auditor {
             let vulns = match db.query(&name, version) {
                 Ok(v) => v,
                 Err(e) => {
-                    diagnostics.push(diag(
-                        DiagnosticLevel::Error,
-                        &t.path,
-                        Some(t.loc.line),
-                        format!("`{name}` was not audited: {e}"),
-                    ));
+                    diagnostics.push(
+                        diag(
+                            DiagnosticLevel::Error,
+                            &t.path,
+                            Some(t.loc.line),
+                            format!("`{name}` was not audited: {e}"),
+                        )
+                        .gap(Gap::Unauditable),
+                    );
                     continue;
                 }
             };
             for v in vulns {
-                let mut notes = Vec::new();
-                if let Some(entry) = self.matching_ignore(&name, &v) {
-                    match entry.expires {
-                        Some(exp) if exp < today => notes.push(format!(
-                            "the risk acceptance for {} expired on {exp} (reason was: {})",
-                            entry
-                                .id
-                                .as_deref()
-                                .or(entry.package.as_deref())
-                                .unwrap_or(""),
-                            entry.reason
-                        )),
-                        _ => continue,
-                    }
-                }
                 let display = t.name.as_deref().unwrap_or(&name);
                 let mut msg = format!("{display} {version} is affected by {}", v.id);
                 if !v.aliases.is_empty() {
@@ -209,7 +219,11 @@ impl Auditor {
                     format!("{name}:{}", v.id),
                 );
                 f.severity = severity_of(&v.id, v.severity.as_deref());
-                f.notes = notes;
+                // Risk acceptances (`[[accept]]`, `[[deps.ignore]]`) match these.
+                f.tags.push(format!("package:{name}"));
+                f.tags.push(format!("advisory:{}", v.id));
+                f.tags
+                    .extend(v.aliases.iter().map(|a| format!("advisory:{a}")));
                 findings.push(f);
             }
         }
@@ -230,7 +244,7 @@ impl Auditor {
                     "advisory database `{}` has no dates, so its age is unknown; refresh it with `palisade db update` (or allow it with --allow-stale)",
                     meta.source
                 ),
-            )),
+            ).gap(Gap::AdvisoryData)),
             Some(ts) => {
                 let age_days = self.now.duration_since(ts).as_secs() / 86_400;
                 if age_days > i64::from(self.max_age_days) {
@@ -244,31 +258,36 @@ impl Auditor {
                             ts.strftime("%Y-%m-%d"),
                             self.max_age_days
                         ),
-                    ));
+                    ).gap(Gap::AdvisoryData));
                 }
             }
         }
         if meta.skipped > 0 {
-            // A warning when the index was built in this run (new data), a note afterwards.
+            // Every run says it: advisories that could not be used were not checked. A warning
+            // when the index was built in this run (new data), a note (still in every
+            // format's coverage) afterwards.
             let level = if built {
                 DiagnosticLevel::Warning
             } else {
                 DiagnosticLevel::Note
             };
-            diagnostics.push(diag(
-                level,
-                "",
-                None,
-                format!(
-                    "advisory database `{}`: {} record(s) could not be used, e.g. {}",
-                    meta.source,
-                    meta.skipped,
-                    meta.skipped_examples
-                        .first()
-                        .map(String::as_str)
-                        .unwrap_or("")
-                ),
-            ));
+            diagnostics.push(
+                diag(
+                    level,
+                    "",
+                    None,
+                    format!(
+                        "advisory database `{}`: {} record(s) could not be used, e.g. {}",
+                        meta.source,
+                        meta.skipped,
+                        meta.skipped_examples
+                            .first()
+                            .map(String::as_str)
+                            .unwrap_or("")
+                    ),
+                )
+                .gap(Gap::AdvisoryData),
+            );
         }
     }
 
@@ -278,33 +297,8 @@ impl Auditor {
             self.level(self.allow_unauditable),
             &t.path,
             Some(t.loc.line),
-            format!("`{name}` could not be audited: {why} (allow with `allow-unauditable`, or accept it with a [[deps.ignore]] package entry)"),
-        ));
-    }
-
-    /// A package-wide acceptance (no `id`) that is still valid.
-    fn package_ignored(&self, name: &str, today: jiff::civil::Date) -> Option<&IgnoreEntry> {
-        self.ignores.iter().find(|e| {
-            e.id.is_none()
-                && e.package.as_deref().map(normalize_name).as_deref() == Some(name)
-                && e.expires.is_none_or(|d| d >= today)
-        })
-    }
-
-    /// The acceptance that covers `v` in package `name`, expired or not.
-    fn matching_ignore(
-        &self,
-        name: &str,
-        v: &crate::advisory::Vulnerability,
-    ) -> Option<&IgnoreEntry> {
-        self.ignores.iter().find(|e| {
-            let pkg_ok = e
-                .package
-                .as_deref()
-                .is_none_or(|p| normalize_name(p) == name);
-            let id_ok = e.id.as_deref().is_none_or(|id| v.is_named(id));
-            pkg_ok && id_ok
-        })
+            format!("`{name}` could not be audited: {why} (allow with `allow-unauditable`, or accept the package with an [[accept]] `package` entry)"),
+        ).gap(Gap::Unauditable));
     }
 }
 
@@ -314,6 +308,7 @@ fn diag(level: DiagnosticLevel, path: &str, line: Option<u32>, message: String) 
         path: path.to_string(),
         line,
         message,
+        gap: None,
     }
 }
 

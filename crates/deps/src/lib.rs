@@ -88,6 +88,13 @@ impl DepsChecker {
         self
     }
 
+    /// Packages accepted as a whole by the run's risk acceptances (in force today): the audit
+    /// does not require their pins to be auditable.
+    pub fn with_accepted_packages(mut self, names: Vec<String>) -> Self {
+        self.auditor.set_accepted_packages(names);
+        self
+    }
+
     /// Whether this checker audits pins against advisory data.
     pub fn audits(&self) -> bool {
         self.auditor.enabled()
@@ -179,6 +186,27 @@ impl Checker for DepsChecker {
             }
         }
         self.report(file.path, findings, diagnostics, out);
+    }
+
+    fn must_check(&self, path: &str) -> bool {
+        // A manifest the required audit could not read is a pin that went unaudited.
+        self.audits() && ManifestKind::of(path).is_some()
+    }
+
+    fn coverage(&self, _ctx: &ScanContext<'_>, out: &mut Vec<Diagnostic>) {
+        let n = self.auditor.unaudited();
+        if n > 0 {
+            out.push(
+                Diagnostic::note(
+                    "",
+                    format!(
+                        "vulnerability audit not run: no advisory data ({n} exact pin{} not audited; `palisade db update`, then `--audit` or `audit = true`)",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                )
+                .gap(palisade_core::Gap::AuditNotRun),
+            );
+        }
     }
 
     fn finish(&self, _ctx: &ScanContext<'_>, out: &mut FileReport) {

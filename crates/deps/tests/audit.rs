@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use common::*;
 use palisade_core::DiagnosticLevel;
-use palisade_deps::config::IgnoreEntry;
 use palisade_deps::{Config, DepsChecker};
 
 fn ts(s: &str) -> jiff::Timestamp {
@@ -50,9 +49,15 @@ impl Project {
         }
     }
     fn run(&self, config: &Config, now: &str) -> Run {
+        self.run_accepting(config, now, &[])
+    }
+
+    /// `run` with packages accepted as a whole by the run's risk acceptances.
+    fn run_accepting(&self, config: &Config, now: &str, packages: &[&str]) -> Run {
         let checker = DepsChecker::new(config)
             .with_env(Box::new(|_| None))
-            .with_now(ts(now));
+            .with_now(ts(now))
+            .with_accepted_packages(packages.iter().map(|p| p.to_string()).collect());
         run_dir(&checker, &self.root())
     }
 }
@@ -232,69 +237,46 @@ fn unauditable_pins_fail_closed_unless_allowed() {
         .all(|d| d.level == DiagnosticLevel::Warning));
     // A package-wide acceptance covers an unauditable pin too.
     config.allow_unauditable = false;
-    config.ignore = vec![
-        IgnoreEntry {
-            id: None,
-            package: Some("weird".into()),
-            reason: "internal".into(),
-            expires: None,
-        },
-        IgnoreEntry {
-            id: None,
-            package: Some("pkg".into()),
-            reason: "vendored".into(),
-            expires: None,
-        },
-    ];
     assert!(p
-        .run(&config, "2026-11-25T00:00:00Z")
+        .run_accepting(&config, "2026-11-25T00:00:00Z", &["weird", "pkg"])
         .diagnostics
         .is_empty());
 }
 
+/// Risk acceptances are matched by the core's one engine (`[[accept]]`, `[[deps.ignore]]`);
+/// the checker's part is to tag each finding with every name of its advisory and its package.
 #[test]
-fn ignores_match_any_alias_and_expire_with_a_note() {
-    let p = project("demo==1.0\n");
-    let mut config = p.config();
-    config.ignore = vec![IgnoreEntry {
-        id: Some("cve-2026-0001".into()),
-        package: None,
-        reason: "not reachable from our code".into(),
-        expires: Some(jiff::civil::date(2026, 11, 30)),
-    }];
-    let run = p.run(&config, "2026-11-25T00:00:00Z");
-    let ids: Vec<&str> = run.findings.iter().map(|f| f.identity.as_str()).collect();
-    assert_eq!(ids, vec!["demo:GHSA-zzzz-zzzz-zzzz"]);
-
-    // On the expiry date it still holds; the day after, the finding returns with a note.
-    assert_eq!(p.run(&config, "2026-11-30T12:00:00Z").findings.len(), 1);
-    let run = p.run(&config, "2026-12-01T00:00:00Z");
-    let back = run
+fn vulnerability_findings_carry_every_advisory_name_and_the_package() {
+    let p = project("Demo==1.0\n");
+    let run = p.run(&p.config(), "2026-11-25T00:00:00Z");
+    let f = run
         .findings
         .iter()
         .find(|f| f.identity == "demo:PYSEC-2026-1")
         .unwrap();
-    assert_eq!(
-        back.notes,
-        vec!["the risk acceptance for cve-2026-0001 expired on 2026-11-30 (reason was: not reachable from our code)"]
+    assert!(f.tags.contains(&"package:demo".to_string()), "{:?}", f.tags);
+    assert!(
+        f.tags.contains(&"advisory:PYSEC-2026-1".to_string()),
+        "{:?}",
+        f.tags
     );
-
-    // A package entry covers every advisory of the package; an id limited to another
-    // package covers nothing here.
-    config.ignore = vec![IgnoreEntry {
-        id: None,
-        package: Some("Demo".into()),
-        reason: "r".into(),
-        expires: None,
-    }];
-    assert!(p.run(&config, "2026-11-25T00:00:00Z").findings.is_empty());
-    config.ignore = vec![IgnoreEntry {
-        id: Some("PYSEC-2026-1".into()),
-        package: Some("other".into()),
-        reason: "r".into(),
-        expires: None,
-    }];
-    assert_eq!(p.run(&config, "2026-11-25T00:00:00Z").findings.len(), 2);
+    assert!(
+        f.tags
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("advisory:CVE-2026-0001")),
+        "{:?}",
+        f.tags
+    );
+    let accepted = palisade_core::suppress::accept::AcceptedRisk {
+        rule: Some("DEP009".into()),
+        path: None,
+        advisory: Some("cve-2026-0001".into()),
+        package: None,
+        reason: "not reachable".into(),
+        expires: Some(jiff::civil::date(2026, 11, 30)),
+        origin: "test".into(),
+    };
+    assert!(accepted.covers(f, "requirements.txt"));
 }
 
 #[test]

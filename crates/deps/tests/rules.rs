@@ -220,7 +220,6 @@ fn truncated_inputs_never_panic() {
             let ctx = palisade_core::ScanContext {
                 files: &files,
                 reader: &reader,
-                no_redact: false,
             };
             for &cut in &cuts {
                 // Cuts may split a UTF-8 sequence: that is input too.

@@ -48,7 +48,6 @@ fn main() {
     let ctx = ScanContext {
         files: &names,
         reader: &reader,
-        no_redact: false,
     };
     let t = Instant::now();
     let mut findings = 0;

@@ -65,6 +65,19 @@ impl PythonChecker {
         })
     }
 
+    /// Limits the checker to the rules a run will report (its `--select`/`--ignore`), so the
+    /// prefilter and the walk do no work for the others. Call before the first file.
+    pub fn restrict_to(&mut self, enabled: &std::collections::HashSet<String>) {
+        let mut set = rules::RuleSet::EMPTY;
+        for r in self.settings.enabled.iter() {
+            if enabled.contains(r.meta().id.as_ref()) {
+                set.insert(r);
+            }
+        }
+        self.settings.enabled = set;
+        self.prefilter = std::sync::OnceLock::new();
+    }
+
     fn prefilter(&self) -> Option<&prefilter::Table> {
         if self.full_parse {
             return None;
@@ -106,7 +119,7 @@ impl Checker for PythonChecker {
         wanted && !self.excluded(path)
     }
 
-    fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
+    fn check(&self, file: &SourceFile<'_>, _ctx: &ScanContext<'_>, out: &mut FileReport) {
         let text = match source::decode(file.bytes, &file.text) {
             Decoded::Text(t) => t,
             Decoded::BomConflict(enc) => {
@@ -154,27 +167,12 @@ impl Checker for PythonChecker {
         }
         let lines = palisade_core::LineIndex::new(&text);
         for issue in outcome.issues {
-            out.push(to_finding(&issue, file.path, &lines, ctx.no_redact));
+            out.push(to_finding(&issue, file.path, &lines));
         }
     }
 }
 
-/// A hard-coded password as output shows it: its first two characters, when it is long enough
-/// that they do not give it away.
-fn redact(secret: &str) -> String {
-    let n = secret.chars().count();
-    let keep = if n >= 8 { 2 } else { 0 };
-    let mut shown: String = secret.chars().take(keep).collect();
-    shown.push_str("****");
-    shown
-}
-
-fn to_finding(
-    issue: &walk::Issue,
-    path: &str,
-    lines: &palisade_core::LineIndex<'_>,
-    no_redact: bool,
-) -> Finding {
+fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<'_>) -> Finding {
     let meta = issue.rule.meta();
     let char_col = |line: u32, byte_col: u32| -> u32 {
         let t = lines.line_text(line);
@@ -207,20 +205,20 @@ fn to_finding(
             message,
         )
     };
+    let f = finding(issue.message.clone());
     match issue.secret.as_deref() {
-        Some(secret) if !no_redact && !secret.is_empty() => {
-            // Never print a whole password: the message quotes it, the line holds it. The
-            // fingerprint still follows the real line, so redaction never churns baselines.
-            let hidden = redact(secret);
-            let f = finding(issue.message.replace(secret, &hidden)).with_identity(line.trim());
+        // The password is quoted by the message and sits in the line: the redactor masks it
+        // on the way out. The fingerprint follows the real line, so it never churns baselines.
+        Some(secret) if !secret.is_empty() => {
+            let f = f.with_identity(line.trim()).with_secret(secret);
             if line.contains(secret) {
-                f.with_snippet(line.replace(secret, &hidden))
+                f.with_snippet(line)
             } else {
-                // Escapes or concatenation make the source differ from the value: show no
-                // line rather than risk showing the value.
+                // Escapes or concatenation make the source differ from the value, so the
+                // redactor could not find it there: show no line rather than the value.
                 f
             }
         }
-        _ => finding(issue.message.clone()).with_snippet(line),
+        _ => f.with_snippet(line),
     }
 }

@@ -197,56 +197,31 @@ fn resolve_overlaps(rules: &[Rule], mut raw: Vec<RawMatch>) -> Vec<RawMatch> {
         .collect()
 }
 
-/// The secret with all but a few leading characters masked. PEM armour lines are not secret
-/// and are shown whole.
-pub fn redact(secret: &str) -> String {
-    let first = secret.lines().next().unwrap_or("");
-    if first.starts_with("-----BEGIN") || first.starts_with("PuTTY-User-Key-File") {
-        return format!("{}****", first.trim_end());
-    }
-    let n = secret.chars().count();
-    let show = (n / 4).min(6);
-    let head: String = secret.chars().take(show).collect();
-    format!("{head}****")
-}
-
-/// The source line with the part of the secret on it masked, cut to a readable length.
-fn snippet(
-    line: &str,
-    line_start: usize,
-    secret: &std::ops::Range<usize>,
-    text: &str,
-    no_redact: bool,
-) -> String {
-    let line_end = line_start + line.len();
-    let s = secret.start.max(line_start);
-    let e = secret.end.min(line_end);
-    let mut out = if no_redact || s >= e {
-        line.to_string()
-    } else {
-        let shown = redact(&text[secret.clone()]);
-        // Show the mask once, where the secret starts.
-        format!(
-            "{}{}{}",
-            &line[..s - line_start],
-            if secret.start >= line_start {
-                shown.as_str()
-            } else {
-                "****"
-            },
-            &line[e - line_start..]
-        )
-    };
+/// The source line around a secret, cut to a readable length. The window always holds the
+/// whole secret on this line, so the redactor, which masks whole values, masks it; a cut
+/// through the middle of a secret would leave part of it unmasked.
+fn snippet(line: &str, line_start: usize, secret: &std::ops::Range<usize>) -> String {
     const MAX: usize = 200;
-    if out.len() > MAX {
-        let mut cut = MAX;
-        while !out.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        out.truncate(cut);
-        out.push('…');
+    const AROUND: usize = 60;
+    if line.len() <= MAX {
+        return line.trim().to_string();
     }
-    out.trim().to_string()
+    let s = secret.start.saturating_sub(line_start).min(line.len());
+    let e = secret.end.saturating_sub(line_start).min(line.len()).max(s);
+    let mut from = s.saturating_sub(AROUND);
+    let mut to = (e + AROUND).min(line.len());
+    while !line.is_char_boundary(from) {
+        from -= 1;
+    }
+    while !line.is_char_boundary(to) {
+        to += 1;
+    }
+    format!(
+        "{}{}{}",
+        if from > 0 { "…" } else { "" },
+        line[from..to].trim(),
+        if to < line.len() { "…" } else { "" }
+    )
 }
 
 impl Checker for SecretsChecker {
@@ -323,6 +298,7 @@ impl Checker for SecretsChecker {
             };
             if allow::allows_same_line(this) || allow::allows_next_line(before) {
                 out.suppressed += 1;
+                out.secrets.push(secret.to_string());
                 continue;
             }
             if self.allow.allows(&rule.id, file.path, secret) {
@@ -375,47 +351,46 @@ impl Checker for SecretsChecker {
                 .baseline_accepts(file.path, secret, h.line, &rule.id)
             {
                 out.suppressed += 1;
+                out.secrets.push(secret.to_string());
                 continue;
             }
             let (sl, sc) = index.position(h.secret.start);
             let (el, ec) = index.position(h.secret.end);
-            let shown = if ctx.no_redact {
-                secret.to_string()
-            } else {
-                redact(secret)
-            };
-            // Generic rules have no provider to name ("(any)" in the data).
+            // The message quotes the value; the redactor masks it on the way out.
             let mut message = if rule.provider.starts_with('(') {
-                format!("{}: {}", rule.name, shown)
+                format!("{}: {}", rule.name, secret)
             } else {
-                format!("{} ({}): {}", rule.name, rule.provider, shown)
+                format!("{} ({}): {}", rule.name, rule.provider, secret)
             };
             if let Some((id, line)) = &h.paired {
                 message.push_str(&format!(", paired with its {id} on line {line}"));
             }
             let line_text = index.line_text(sl);
             let line_start = text_offset(text, line_text);
-            let snip = snippet(line_text, line_start, &h.secret, text, ctx.no_redact);
+            let snip = snippet(line_text, line_start, &h.secret);
             let identity = palisade_core::fingerprint::fingerprint(&["secret", secret]);
-            out.push(
-                Finding::new(
-                    rule.id.as_ref(),
-                    CheckerKind::Secrets,
-                    rule.severity,
-                    h.confidence,
-                    Some(rule.cwe),
-                    file.path,
-                    Span {
-                        start_line: sl,
-                        start_col: sc,
-                        end_line: el,
-                        end_col: ec,
-                    },
-                    message,
-                )
-                .with_snippet(snip)
-                .with_identity(identity),
-            );
+            let mut finding = Finding::new(
+                rule.id.as_ref(),
+                CheckerKind::Secrets,
+                rule.severity,
+                h.confidence,
+                Some(rule.cwe),
+                file.path,
+                Span {
+                    start_line: sl,
+                    start_col: sc,
+                    end_line: el,
+                    end_col: ec,
+                },
+                message,
+            )
+            .with_snippet(snip)
+            .with_identity(identity)
+            .with_secret(secret);
+            if rule.generic {
+                finding = finding.with_tag("generic");
+            }
+            out.push(finding);
         }
     }
 }

@@ -74,7 +74,6 @@ fn scan(checker: &SecretsChecker, path: &str, text: &str) -> FileReport {
     let ctx = ScanContext {
         files: &files,
         reader: &reader,
-        no_redact: false,
     };
     let mut out = FileReport::default();
     checker.check(&SourceFile::new(path, text.as_bytes()), &ctx, &mut out);

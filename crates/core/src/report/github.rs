@@ -42,15 +42,37 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for d in report
         .diagnostics
         .iter()
-        .filter(|d| d.level == DiagnosticLevel::Error)
+        .filter(|d| d.level == DiagnosticLevel::Error || d.gap.is_some())
     {
+        let kind = match d.level {
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
+            DiagnosticLevel::Note => "notice",
+        };
         let loc = if d.path.is_empty() {
             String::new()
         } else {
             format!(" file={}", prop(&d.path))
         };
         let line = d.line.map(|l| format!(",line={l}")).unwrap_or_default();
-        writeln!(out, "::error{loc}{line}::{}", data(&d.message))?;
+        let title = match d.gap {
+            Some(g) => format!(
+                ",title={}",
+                prop(&format!("palisade: not checked ({})", g.label()))
+            ),
+            None => String::new(),
+        };
+        let sep = if loc.is_empty() && !title.is_empty() {
+            " "
+        } else {
+            ""
+        };
+        let title = if sep.is_empty() {
+            title
+        } else {
+            title.trim_start_matches(',').to_string()
+        };
+        writeln!(out, "::{kind}{loc}{line}{sep}{title}::{}", data(&d.message))?;
     }
     Ok(())
 }

@@ -14,6 +14,8 @@ struct Document<'a> {
     tool: Tool<'a>,
     summary: &'a Summary,
     findings: &'a [Finding],
+    /// Everything left unchecked, with the reason (`gap`): the coverage of this run.
+    not_checked: Vec<&'a Diagnostic>,
     diagnostics: &'a [Diagnostic],
 }
 
@@ -32,6 +34,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         },
         summary: report.summary,
         findings: report.findings,
+        not_checked: report
+            .diagnostics
+            .iter()
+            .filter(|d| d.gap.is_some())
+            .collect(),
         diagnostics: report.diagnostics,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

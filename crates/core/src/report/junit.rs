@@ -28,20 +28,28 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .filter(|d| d.level == DiagnosticLevel::Error)
         .collect();
+    // What was not checked without failing the run: skipped test cases, so it shows.
+    let skipped: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level != DiagnosticLevel::Error && d.gap.is_some())
+        .collect();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="palisade" tests="{}" failures="{}" errors="{}">"#,
-        report.findings.len() + errors.len(),
+        r#"<testsuites name="palisade" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
+        report.findings.len() + errors.len() + skipped.len(),
         report.findings.len(),
-        errors.len()
+        errors.len(),
+        skipped.len()
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="palisade" tests="{}" failures="{}" errors="{}">"#,
-        report.findings.len() + errors.len(),
+        r#"  <testsuite name="palisade" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
+        report.findings.len() + errors.len() + skipped.len(),
         report.findings.len(),
-        errors.len()
+        errors.len(),
+        skipped.len()
     )?;
     for f in report.findings {
         writeln!(
@@ -84,6 +92,20 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             xml(&d.path)
         )?;
         writeln!(out, r#"      <error message="{}"/>"#, xml(&d.message))?;
+        writeln!(out, "    </testcase>")?;
+    }
+    for d in skipped {
+        writeln!(
+            out,
+            r#"    <testcase name="{}" classname="{}">"#,
+            xml(&d.to_string()),
+            xml(&d.path)
+        )?;
+        writeln!(
+            out,
+            r#"      <skipped message="not checked: {}"/>"#,
+            xml(&d.message)
+        )?;
         writeln!(out, "    </testcase>")?;
     }
     writeln!(out, "  </testsuite>")?;

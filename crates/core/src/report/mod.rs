@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::checker::Diagnostic;
+use crate::checker::{Diagnostic, Gap};
 use crate::finding::Finding;
 use crate::rule::RuleMeta;
 
@@ -58,8 +58,48 @@ pub struct Summary {
     pub accepted: usize,
     /// Dropped because they are on lines the change does not touch (diff modes).
     pub outside_change: usize,
+    /// Folded into another finding of the same secret (listed in its `related`).
+    pub merged: usize,
     /// Errors that make the run exit 2.
     pub errors: usize,
+}
+
+/// What was not checked, grouped for the summary: file-level gaps counted by reason, and
+/// run-level ones (the audit did not run) with their message.
+pub struct Coverage<'a> {
+    /// (reason, number of distinct files), in reason order.
+    pub files: Vec<(Gap, usize)>,
+    /// Distinct files with any file-level gap.
+    pub file_count: usize,
+    /// Run-level gaps (no path): their diagnostics.
+    pub run: Vec<&'a Diagnostic>,
+}
+
+impl<'a> Coverage<'a> {
+    pub fn of(diagnostics: &'a [Diagnostic]) -> Self {
+        use std::collections::{BTreeMap, BTreeSet};
+        let mut by_gap: BTreeMap<Gap, BTreeSet<&str>> = BTreeMap::new();
+        let mut files = BTreeSet::new();
+        let mut run = Vec::new();
+        for d in diagnostics {
+            let Some(gap) = d.gap else { continue };
+            if d.path.is_empty() {
+                run.push(d);
+            } else {
+                by_gap.entry(gap).or_default().insert(&d.path);
+                files.insert(d.path.as_str());
+            }
+        }
+        Coverage {
+            files: by_gap.into_iter().map(|(g, s)| (g, s.len())).collect(),
+            file_count: files.len(),
+            run,
+        }
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.file_count == 0 && self.run.is_empty()
+    }
 }
 
 /// Everything an emitter needs.

@@ -103,6 +103,9 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             for note in &f.notes {
                 message.push_str(&format!(" ({note})"));
             }
+            if !f.related.is_empty() {
+                message.push_str(&format!(" (also reported by {})", f.related.join(", ")));
+            }
             let mut result = json!({
                 "ruleId": f.rule_id,
                 "level": level(f.severity),
@@ -120,15 +123,24 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             result
         })
         .collect();
+    // Every diagnostic, notes included: what was not checked is part of the result.
     let notifications: Vec<Value> = report
         .diagnostics
         .iter()
-        .filter(|d| d.level >= DiagnosticLevel::Warning)
         .map(|d| {
+            let level = match d.level {
+                DiagnosticLevel::Error => "error",
+                DiagnosticLevel::Warning => "warning",
+                DiagnosticLevel::Note => "note",
+            };
             let mut n = json!({
-                "level": if d.level == DiagnosticLevel::Error { "error" } else { "warning" },
+                "level": level,
                 "message": { "text": d.message },
             });
+            if let Some(gap) = d.gap {
+                n["descriptor"] = json!({ "id": format!("not-checked/{}", serde_json::to_value(gap).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()) });
+                n["properties"] = json!({ "notChecked": gap });
+            }
             if !d.path.is_empty() {
                 let mut loc = json!({ "physicalLocation": { "artifactLocation": { "uri": d.path, "uriBaseId": "%SRCROOT%" } } });
                 if let Some(l) = d.line {

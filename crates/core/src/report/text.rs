@@ -45,6 +45,9 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
         for note in &f.notes {
             writeln!(out, "    note: {note}")?;
         }
+        if !f.related.is_empty() {
+            writeln!(out, "    also reported by: {}", f.related.join(", "))?;
+        }
         if opts.show_snippets {
             if let Some(snippet) = &f.snippet {
                 for line in snippet.lines() {
@@ -112,8 +115,31 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
             if s.errors == 1 { "" } else { "s" }
         ));
     }
+    if s.merged > 0 {
+        extra.push(format!("{} merged into another rule's finding", s.merged));
+    }
     if !extra.is_empty() {
         line.push_str(&format!("; {}", extra.join(", ")));
     }
-    writeln!(out, "{line}")
+    writeln!(out, "{line}")?;
+    // What was not checked is part of the result: said at default verbosity.
+    let coverage = super::Coverage::of(report.diagnostics);
+    if coverage.file_count > 0 {
+        let parts: Vec<String> = coverage
+            .files
+            .iter()
+            .map(|(g, n)| format!("{n} {}", g.label()))
+            .collect();
+        writeln!(
+            out,
+            "{} file{} not (fully) checked: {} (-v lists them)",
+            coverage.file_count,
+            if coverage.file_count == 1 { "" } else { "s" },
+            parts.join(", ")
+        )?;
+    }
+    for d in coverage.run {
+        writeln!(out, "not checked: {}", d.message)?;
+    }
+    Ok(())
 }

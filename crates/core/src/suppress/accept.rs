@@ -1,20 +1,28 @@
-//! Accepted risks: `[[accept]]` entries in the config. Each names a rule and/or a path, must
-//! give a reason, and may expire; after the expiry date the finding is reported again with a
-//! note, so an acceptance is never silently permanent.
+//! Accepted risks, the one expiry engine: `[[accept]]` entries in the config, and the older
+//! `[[deps.ignore]]` entries, which become acceptances of DEP009 for an advisory and/or a
+//! package. Each names what it covers, must give a reason, and may expire; after the expiry
+//! date the finding is reported again with a note, so an acceptance is never silently
+//! permanent.
 
 use jiff::civil::Date;
-use serde::Serialize;
 
 use crate::finding::Finding;
+use crate::glob::Glob;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AcceptedRisk {
     /// Rule id or id prefix; `None` means any rule.
     pub rule: Option<String>,
-    /// Glob over display paths (`*` within a folder, `**` across folders); `None` means any path.
-    pub path: Option<String>,
+    /// Glob over config-relative paths; `None` means any path.
+    pub path: Option<Glob>,
+    /// An advisory id or alias (`GHSA-…`, `CVE-…`, `PYSEC-…`); `None` means any.
+    pub advisory: Option<String>,
+    /// A package name (normalised as PEP 503 does); `None` means any.
+    pub package: Option<String>,
     pub reason: String,
     pub expires: Option<Date>,
+    /// Where it was written (`palisade.toml: accept[2]`), for notes.
+    pub origin: String,
 }
 
 /// What the acceptances decided for one finding.
@@ -28,6 +36,24 @@ pub enum Verdict {
     Expired(String),
 }
 
+/// PEP 503 name normalisation: lowercase, runs of `-_.` become one `-`.
+pub fn normalize_package(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
 impl AcceptedRisk {
     /// Whether this acceptance covers `finding`, whose path relative to the config file's
     /// folder (what the glob is written against) is `path`.
@@ -36,8 +62,25 @@ impl AcceptedRisk {
             .rule
             .as_deref()
             .is_none_or(|r| finding.rule_id == r || finding.rule_id.starts_with(r));
-        let path_ok = self.path.as_deref().is_none_or(|p| glob_match(p, path));
-        rule_ok && path_ok
+        let path_ok = self.path.as_ref().is_none_or(|g| g.is_match(path));
+        let advisory_ok = self.advisory.as_deref().is_none_or(|a| {
+            finding.tags.iter().any(|t| {
+                t.strip_prefix("advisory:")
+                    .is_some_and(|id| id.eq_ignore_ascii_case(a))
+            })
+        });
+        let package_ok = self.package.as_deref().is_none_or(|p| {
+            let p = normalize_package(p);
+            finding
+                .tags
+                .iter()
+                .any(|t| t.strip_prefix("package:") == Some(p.as_str()))
+        });
+        rule_ok && path_ok && advisory_ok && package_ok
+    }
+
+    pub fn in_force(&self, today: Date) -> bool {
+        self.expires.is_none_or(|d| d >= today)
     }
 }
 
@@ -46,58 +89,34 @@ impl AcceptedRisk {
 pub fn judge(accepts: &[AcceptedRisk], finding: &Finding, path: &str, today: Date) -> Verdict {
     let mut expired = None;
     for a in accepts.iter().filter(|a| a.covers(finding, path)) {
-        match a.expires {
-            Some(d) if d < today => {
-                expired.get_or_insert_with(|| {
-                    format!("risk acceptance expired on {d} (reason: {})", a.reason)
-                });
-            }
-            _ => return Verdict::Accepted,
+        if a.in_force(today) {
+            return Verdict::Accepted;
         }
+        expired.get_or_insert_with(|| {
+            format!(
+                "risk acceptance expired on {} (reason: {}; {})",
+                a.expires.map(|d| d.to_string()).unwrap_or_default(),
+                a.reason,
+                a.origin
+            )
+        });
     }
     expired.map_or(Verdict::Open, Verdict::Expired)
 }
 
-/// Minimal glob: `**` matches across `/`, `*` within a path segment, `?` one character.
-/// A pattern without `/` also matches the file name alone, as in .gitignore.
-pub fn glob_match(pattern: &str, path: &str) -> bool {
-    fn rec(p: &[u8], s: &[u8]) -> bool {
-        match p.first() {
-            None => s.is_empty(),
-            Some(b'*') if p.get(1) == Some(&b'*') => {
-                let rest = if p.get(2) == Some(&b'/') {
-                    &p[3..]
-                } else {
-                    &p[2..]
-                };
-                (0..=s.len()).any(|i| {
-                    (i == 0 || s[i - 1] == b'/' || p.get(2) != Some(&b'/')) && rec(rest, &s[i..])
-                })
-            }
-            Some(b'*') => (0..=s.len())
-                .take_while(|&i| i == 0 || s[i - 1] != b'/')
-                .any(|i| rec(&p[1..], &s[i..])),
-            Some(b'?') => !s.is_empty() && s[0] != b'/' && rec(&p[1..], &s[1..]),
-            Some(&c) => s.first() == Some(&c) && rec(&p[1..], &s[1..]),
-        }
-    }
-    let pattern = pattern.trim_start_matches("./");
-    if rec(pattern.as_bytes(), path.as_bytes()) {
-        return true;
-    }
-    // A folder pattern covers everything below it.
-    let folder = pattern.trim_end_matches('/');
-    if path.len() > folder.len()
-        && path.as_bytes()[folder.len()] == b'/'
-        && rec(folder.as_bytes(), &path.as_bytes()[..folder.len()])
-    {
-        return true;
-    }
-    !pattern.contains('/')
-        && rec(
-            pattern.as_bytes(),
-            path.rsplit('/').next().unwrap_or(path).as_bytes(),
-        )
+/// Packages accepted as a whole (no rule other than the audit's, no advisory, no path) and in
+/// force today: the audit does not ask for their pins to be auditable.
+pub fn accepted_packages(accepts: &[AcceptedRisk], today: Date) -> Vec<String> {
+    accepts
+        .iter()
+        .filter(|a| {
+            a.advisory.is_none()
+                && a.path.is_none()
+                && a.rule.as_deref().is_none_or(|r| "DEP009".starts_with(r))
+                && a.in_force(today)
+        })
+        .filter_map(|a| a.package.as_deref().map(normalize_package))
+        .collect()
 }
 
 #[cfg(test)]
@@ -118,57 +137,55 @@ mod tests {
         )
     }
 
-    #[test]
-    fn globs() {
-        assert!(glob_match("tests/**", "tests/a/b.py"));
-        assert!(glob_match("tests/", "tests/a/b.py"));
-        assert!(glob_match("**/test_*.py", "a/b/test_x.py"));
-        assert!(glob_match("**/test_*.py", "test_x.py"));
-        assert!(glob_match("*.py", "deep/x.py"));
-        assert!(!glob_match("src/*.py", "src/a/x.py"));
-        assert!(glob_match("src/*.py", "src/x.py"));
-        assert!(!glob_match("tests/**", "src/tests.py"));
+    fn risk(rule: Option<&str>, path: Option<&str>, expires: Option<Date>) -> AcceptedRisk {
+        AcceptedRisk {
+            rule: rule.map(str::to_string),
+            path: path.map(|p| Glob::path(p).unwrap()),
+            advisory: None,
+            package: None,
+            reason: "r".into(),
+            expires,
+            origin: "test".into(),
+        }
     }
 
     #[test]
     fn expiry() {
         let today = jiff::civil::date(2026, 6, 1);
-        let live = AcceptedRisk {
-            rule: Some("B1".into()),
-            path: None,
-            reason: "r".into(),
-            expires: Some(jiff::civil::date(2026, 6, 1)),
+        let live = risk(Some("B1"), None, Some(jiff::civil::date(2026, 6, 1)));
+        let mut dead = risk(None, Some("a.py"), Some(jiff::civil::date(2026, 5, 31)));
+        dead.reason = "old".into();
+        let one = |a: &AcceptedRisk, rule| {
+            judge(std::slice::from_ref(a), &f(rule, "a.py"), "a.py", today)
         };
-        let dead = AcceptedRisk {
-            rule: None,
-            path: Some("a.py".into()),
-            reason: "old".into(),
-            expires: Some(jiff::civil::date(2026, 5, 31)),
-        };
-        assert_eq!(
-            judge(
-                std::slice::from_ref(&live),
-                &f("B101", "a.py"),
-                "a.py",
-                today
-            ),
-            Verdict::Accepted
-        );
-        assert_eq!(
-            judge(
-                std::slice::from_ref(&live),
-                &f("B602", "a.py"),
-                "a.py",
-                today
-            ),
-            Verdict::Open
-        );
+        assert_eq!(one(&live, "B101"), Verdict::Accepted);
+        assert_eq!(one(&live, "B602"), Verdict::Open);
         assert!(
-            matches!(judge(std::slice::from_ref(&dead), &f("B602", "a.py"), "a.py", today), Verdict::Expired(n) if n.contains("2026-05-31") && n.contains("old"))
+            matches!(one(&dead, "B602"), Verdict::Expired(n) if n.contains("2026-05-31") && n.contains("old"))
         );
         assert_eq!(
             judge(&[dead, live], &f("B101", "a.py"), "a.py", today),
             Verdict::Accepted
         );
+    }
+
+    #[test]
+    fn advisories_and_packages() {
+        let today = jiff::civil::date(2026, 6, 1);
+        let mut a = risk(Some("DEP009"), None, None);
+        a.advisory = Some("cve-2018-18074".into());
+        let v = f("DEP009", "req.txt")
+            .with_tag("advisory:GHSA-x84v-xcm2-53pg")
+            .with_tag("advisory:CVE-2018-18074")
+            .with_tag("package:requests");
+        assert_eq!(
+            judge(std::slice::from_ref(&a), &v, "req.txt", today),
+            Verdict::Accepted
+        );
+        let mut p = risk(None, None, None);
+        p.package = Some("Requests".into());
+        assert!(p.covers(&v, "req.txt"));
+        assert_eq!(accepted_packages(&[p], today), vec!["requests".to_string()]);
+        assert_eq!(normalize_package("Foo__Bar.baz"), "foo-bar-baz");
     }
 }

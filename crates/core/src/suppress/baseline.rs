@@ -1,7 +1,6 @@
 //! Baselines: the findings a team has already triaged, matched by fingerprint with counts.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -101,27 +100,12 @@ impl Baseline {
             path: shown.clone(),
             source,
         };
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("baseline");
-        let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
         let mut json = serde_json::to_vec_pretty(self).expect("baseline serialises");
         json.push(b'\n');
-        let write = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)
-        })();
-        if write.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        write.map_err(err)
+        crate::write::write_atomic(path, &json).map_err(|e| match e {
+            crate::write::WriteError::Io { source, .. } => err(source),
+            other => err(std::io::Error::other(other.to_string())),
+        })
     }
 
     /// Splits findings into (new, number matched by the baseline). Each baseline entry

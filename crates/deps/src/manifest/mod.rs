@@ -163,17 +163,10 @@ fn url_has_hash_fragment(url: &str) -> bool {
     })
 }
 
-/// The user-info part of a URL replaced by `****`, for messages about credentials.
+/// The user-info part of a URL replaced by `****`, for messages about credentials (the
+/// core redactor's URL rule, applied early so identities never hold credentials).
 pub fn redact_url(url: &str) -> String {
-    let Some(i) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[i + 3..];
-    let auth_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..auth_end].rfind('@') {
-        Some(at) => format!("{}****@{}", &url[..i + 3], &rest[at + 1..]),
-        None => url.to_string(),
-    }
+    palisade_core::redact::mask_url_passwords(url).into_owned()
 }
 
 #[cfg(test)]

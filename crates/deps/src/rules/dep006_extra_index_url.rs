@@ -46,30 +46,7 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
 
 /// The text with the user-info of every URL in it replaced by `****`.
 pub fn redact_snippet(snippet: &str) -> String {
-    if !snippet.contains("://") {
-        return snippet.to_string();
-    }
-    let mut out = String::with_capacity(snippet.len());
-    let mut rest = snippet;
-    while let Some(i) = rest.find("://") {
-        let (head, tail) = rest.split_at(i + 3);
-        out.push_str(head);
-        // The authority ends at `/`, whitespace, a quote or the end.
-        let end = tail
-            .find(|c: char| c == '/' || c.is_whitespace() || c == '"' || c == '\'')
-            .unwrap_or(tail.len());
-        let authority = &tail[..end];
-        match authority.rfind('@') {
-            Some(at) => {
-                out.push_str("****");
-                out.push_str(&authority[at..]);
-            }
-            None => out.push_str(authority),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+    palisade_core::redact::mask_url_passwords(snippet).into_owned()
 }
 
 #[cfg(test)]

@@ -60,7 +60,8 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
         format!("`{flag} {shown}` has credentials written into the URL; read them from the environment (`${{VAR}}`) or a keyring"),
         &opt.snippet,
         shown,
-    ));
+    )
+    .with_secret(secret));
 }
 
 fn userinfo(url: &str) -> Option<&str> {

@@ -55,7 +55,6 @@ pub fn run_files(checker: &DepsChecker, dir: &Path, files: &[String]) -> Run {
     let ctx = ScanContext {
         files,
         reader: &reader,
-        no_redact: false,
     };
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();

@@ -1,0 +1,243 @@
+//! The one redactor: nothing palisade prints or writes holds a whole secret.
+//!
+//! It learns every secret value the checkers saw in a run (reported or not) and masks every
+//! occurrence of those of 8 characters or more anywhere in the output: messages, snippets,
+//! notes, diagnostics, every format, every verbosity. Shorter values are masked where their own
+//! finding reports them (a 5-character password is too common a string to mask everywhere).
+//! Passwords in URLs (`scheme://user:password@host`) are always masked. `--no-redact` is the
+//! one way to see them.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+
+use crate::checker::Diagnostic;
+use crate::finding::Finding;
+
+/// Values shorter than this are masked only inside their own finding.
+pub const MIN_GLOBAL_LEN: usize = 8;
+
+/// A secret as output shows it: a few leading characters of a long value, then `****`. PEM
+/// armour lines are not secret and are kept.
+pub fn mask(secret: &str) -> String {
+    let first = secret.lines().next().unwrap_or("");
+    if first.starts_with("-----BEGIN") || first.starts_with("PuTTY-User-Key-File") {
+        return format!("{}****", first.trim_end());
+    }
+    let n = secret.chars().count();
+    let show = if n >= MIN_GLOBAL_LEN {
+        (n / 4).min(6)
+    } else {
+        0
+    };
+    let head: String = secret.chars().take(show).collect();
+    format!("{head}****")
+}
+
+fn url_userinfo() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // scheme://userinfo@ — the user-info ends at the first `/` of the URL.
+        Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^\s/@'\x22<>`]+)@").expect("valid regex")
+    })
+}
+
+/// Masks the user-info (`user:password`, or a token used as the user name) of every URL in
+/// `text`: `https://u:pw@host/` becomes `https://****@host/`.
+pub fn mask_url_passwords(text: &str) -> Cow<'_, str> {
+    if !text.contains("://") {
+        return Cow::Borrowed(text);
+    }
+    url_userinfo().replace_all(text, |c: &regex::Captures<'_>| {
+        if &c[2] == "****" {
+            c[0].to_string()
+        } else {
+            format!("{}****@", &c[1])
+        }
+    })
+}
+
+/// The pieces of `value` worth masking on their own: the value, and each line of a multi-line
+/// value (a private key shows up one line at a time), armour lines excepted.
+fn pieces(value: &str) -> impl Iterator<Item = &str> {
+    let lines = value.contains('\n').then(|| {
+        value
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.len() >= MIN_GLOBAL_LEN && !l.starts_with("-----"))
+    });
+    std::iter::once(value).chain(lines.into_iter().flatten())
+}
+
+pub struct Redactor {
+    enabled: bool,
+    values: Vec<String>,
+    masks: Vec<String>,
+    automaton: Option<AhoCorasick>,
+}
+
+impl Redactor {
+    /// A redactor that masks `values` (every secret seen in the run) and URL passwords.
+    pub fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut all: Vec<String> = values
+            .into_iter()
+            .flat_map(pieces)
+            .filter(|v| v.chars().count() >= MIN_GLOBAL_LEN)
+            .map(str::to_string)
+            .collect();
+        all.sort();
+        all.dedup();
+        let automaton = (!all.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&all)
+                .expect("literal patterns build")
+        });
+        Redactor {
+            enabled: true,
+            masks: all.iter().map(|v| mask(v)).collect(),
+            values: all,
+            automaton,
+        }
+    }
+
+    /// `--no-redact`: everything passes as it is.
+    pub fn disabled() -> Self {
+        Redactor {
+            enabled: false,
+            values: Vec::new(),
+            masks: Vec::new(),
+            automaton: None,
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// `text` with every known secret and URL password masked.
+    pub fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if !self.enabled {
+            return Cow::Borrowed(text);
+        }
+        let masked = match &self.automaton {
+            Some(ac) if ac.is_match(text) => Cow::Owned(ac.replace_all(text, &self.masks)),
+            _ => Cow::Borrowed(text),
+        };
+        match mask_url_passwords(&masked) {
+            Cow::Borrowed(_) => masked,
+            Cow::Owned(s) => Cow::Owned(s),
+        }
+    }
+
+    /// Masks a finding's message, snippet and notes; its own short secrets too.
+    pub fn finding(&self, f: &mut Finding) {
+        if !self.enabled {
+            return;
+        }
+        let own: Vec<&String> = f
+            .secrets
+            .iter()
+            .filter(|v| v.chars().count() < MIN_GLOBAL_LEN)
+            .collect();
+        let apply = |s: &mut String| {
+            let mut out = self.text(s).into_owned();
+            for v in &own {
+                if !v.trim().is_empty() && out.contains(v.as_str()) {
+                    out = out.replace(v.as_str(), &mask(v));
+                }
+            }
+            *s = out;
+        };
+        apply(&mut f.message);
+        if let Some(s) = &mut f.snippet {
+            apply(s);
+        }
+        for n in &mut f.notes {
+            apply(n);
+        }
+    }
+
+    pub fn diagnostic(&self, d: &mut Diagnostic) {
+        if self.enabled {
+            d.message = self.text(&d.message).into_owned();
+        }
+    }
+
+    /// A last pass over bytes about to leave the process (the whole rendered report), for
+    /// anything that reached it without passing the fields above.
+    pub fn bytes(&self, out: Vec<u8>) -> Vec<u8> {
+        if !self.enabled {
+            return out;
+        }
+        let out = match &self.automaton {
+            Some(ac) if ac.is_match(&out) => {
+                let masks: Vec<&[u8]> = self.masks.iter().map(|m| m.as_bytes()).collect();
+                ac.replace_all_bytes(&out, &masks)
+            }
+            _ => out,
+        };
+        match std::str::from_utf8(&out) {
+            Ok(s) => match mask_url_passwords(s) {
+                Cow::Borrowed(_) => out,
+                Cow::Owned(s) => s.into_bytes(),
+            },
+            Err(_) => out,
+        }
+    }
+
+    /// How many distinct values it masks (for tests and `-v`).
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_every_occurrence_and_urls() {
+        let r = Redactor::new(["s3cr3tV4lue99"]);
+        let out = r.text("a=s3cr3tV4lue99 b=s3cr3tV4lue99 https://u:hunter2@h/x");
+        assert!(!out.contains("s3cr3tV4lue99"), "{out}");
+        assert!(!out.contains("hunter2"), "{out}");
+        assert!(out.contains("https://****@h/x"), "{out}");
+        assert_eq!(mask("s3cr3tV4lue99"), "s3c****");
+        assert_eq!(mask("short"), "****");
+    }
+
+    #[test]
+    fn short_values_only_in_their_own_finding() {
+        let r = Redactor::new(["abc12"]);
+        let mut f = Finding::new(
+            "B105",
+            crate::CheckerKind::Python,
+            crate::Severity::Low,
+            crate::Confidence::Medium,
+            None,
+            "a.py",
+            crate::Span::line(1),
+            "Possible hardcoded password: 'abc12'",
+        )
+        .with_secret("abc12");
+        r.finding(&mut f);
+        assert_eq!(f.message, "Possible hardcoded password: '****'");
+        assert_eq!(r.text("abc12"), "abc12");
+    }
+
+    #[test]
+    fn private_key_lines_are_masked_one_by_one() {
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1234567890abcdef\nQWERTYUIOPASDFGH\n-----END RSA PRIVATE KEY-----";
+        let r = Redactor::new([key]);
+        let out = r.text("line: QWERTYUIOPASDFGH and MIIEowIBAAKCAQEA1234567890abcdef");
+        assert!(!out.contains("QWERTYUIOPASDFGH") && !out.contains("MIIEowIBAAKCAQEA1234"));
+        assert!(Redactor::disabled().text(key).contains("QWERTY"));
+    }
+}
