@@ -78,7 +78,9 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     // --all, else the working directory (pre-commit runs hooks from the repository root).
     let git_mode =
         args.mode.staged || args.mode.diff.is_some() || args.mode.patch.is_some() || args.mode.all;
-    let repo_root = palisade_git::discover_root(&cwd).ok();
+    // The repository is opened once: its root, the change and the snapshot reader share it.
+    let mut repo = palisade_git::Repo::discover(&cwd);
+    let repo_root = repo.as_ref().ok().map(|r| r.root().to_path_buf());
     let scan_root = match (&repo_root, git_mode) {
         (Some(r), true) => r.clone(),
         _ => cwd.clone(),
@@ -123,46 +125,50 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     let mut diagnostics = Vec::new();
     // Symlinks are followed only inside the repository (or the folder checked, outside git).
     let confine = Confinement::new(repo_root.as_deref().unwrap_or(&cwd));
-    let (inputs, root, changes) =
-        match select::git::select(&args.mode, &cwd, &excludes, args.whole_files)? {
-            Some(found) => {
-                diagnostics.extend(found.diagnostics);
-                let changes = if args.whole_files {
-                    Changes::Files(found.inputs.iter().map(|i| i.path.clone()).collect())
-                } else {
-                    let map: HashMap<String, _> = found
-                        .inputs
-                        .iter()
-                        .filter_map(|i| i.changed.clone().map(|c| (i.path.clone(), c)))
-                        .collect();
-                    Changes::Lines(map)
-                };
-                (found.inputs, found.root, changes)
-            }
-            None if args.mode.all => {
-                let root = scan_root.clone();
-                let (inputs, d) = select::walk::select(
-                    std::slice::from_ref(&root),
-                    &excludes,
-                    walk_threads,
-                    Some(&root),
-                    &confine,
-                );
-                diagnostics.extend(d);
-                (inputs, root, Changes::All)
-            }
-            None => {
-                let paths: Vec<PathBuf> = if args.paths.is_empty() {
-                    vec![PathBuf::from(".")]
-                } else {
-                    args.paths.clone()
-                };
-                let (inputs, d) =
-                    select::walk::select(&paths, &excludes, walk_threads, None, &confine);
-                diagnostics.extend(d);
-                (inputs, cwd.clone(), Changes::All)
-            }
-        };
+    let (inputs, root, changes) = match select::git::select(
+        &args.mode,
+        repo.as_mut().map_err(|e| &*e),
+        &cwd,
+        &excludes,
+        args.whole_files,
+    )? {
+        Some(found) => {
+            diagnostics.extend(found.diagnostics);
+            let changes = if args.whole_files {
+                Changes::Files(found.inputs.iter().map(|i| i.path.clone()).collect())
+            } else {
+                let map: HashMap<String, _> = found
+                    .inputs
+                    .iter()
+                    .filter_map(|i| i.changed.clone().map(|c| (i.path.clone(), c)))
+                    .collect();
+                Changes::Lines(map)
+            };
+            (found.inputs, found.root, changes)
+        }
+        None if args.mode.all => {
+            let root = scan_root.clone();
+            let (inputs, d) = select::walk::select(
+                std::slice::from_ref(&root),
+                &excludes,
+                walk_threads,
+                Some(&root),
+                &confine,
+            );
+            diagnostics.extend(d);
+            (inputs, root, Changes::All)
+        }
+        None => {
+            let paths: Vec<PathBuf> = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            let (inputs, d) = select::walk::select(&paths, &excludes, walk_threads, None, &confine);
+            diagnostics.extend(d);
+            (inputs, cwd.clone(), Changes::All)
+        }
+    };
 
     let baseline = if with_baseline {
         let path = args
@@ -182,12 +188,10 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     };
 
     // Checkers that follow includes read from the same snapshot as the files they check.
-    let reader: Box<dyn ContentReader> = if args.mode.staged {
-        Box::new(palisade_git::IndexReader::open(&root)?)
-    } else if let Some(spec) = &args.mode.diff {
-        palisade_git::diff_reader(&root, spec)?
-    } else {
-        Box::new(FsReader(root.clone()))
+    let reader: Box<dyn ContentReader> = match (repo, &args.mode.diff) {
+        (Ok(repo), _) if args.mode.staged => Box::new(repo.into_index_reader()),
+        (Ok(repo), Some(spec)) => repo.into_diff_reader(spec)?,
+        _ => Box::new(FsReader(root.clone())),
     };
     // The redactor must know the secrets of every file a finding or diagnostic quotes, also
     // when the secrets checker is not among the enabled ones: then one is built on first use.

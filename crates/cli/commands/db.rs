@@ -55,17 +55,23 @@ pub fn run(args: &DbArgs) -> Result<ExitCode> {
     let managed = managed_db_dir(&cache);
     match &args.command {
         DbCommand::Update { url, zip } => {
+            // The error's own text once (its source is already in it), and the way to work
+            // without the network.
+            const OFFLINE: &str = "to work offline, point --advisory-db (or `[deps] advisory-db`) at a local copy of the data: a PyPA advisory-database checkout, a folder of OSV JSON files or OSV's PyPI all.zip";
             let report = match zip {
-                Some(zip) => update::import_zip(zip, &managed)
-                    .with_context(|| format!("cannot import {}", zip.display()))?,
+                Some(zip) => update::import_zip(zip, &managed).map_err(|e| {
+                    anyhow::anyhow!("cannot import {}: {e}; {OFFLINE}", zip.display())
+                })?,
                 None => {
                     let url = url
                         .clone()
                         .or_else(|| deps.db_url.clone())
                         .unwrap_or_else(|| DEFAULT_DB_URL.to_string());
                     eprintln!("palisade: fetching {url} into {}", managed.display());
-                    update::update_from_git(&url, &managed).with_context(|| {
-                        format!("cannot update the advisory database from {url}")
+                    update::update_from_git(&url, &managed).map_err(|e| {
+                        anyhow::anyhow!(
+                            "cannot update the advisory database from {url}: {e}; {OFFLINE}"
+                        )
                     })?
                 }
             };

@@ -22,19 +22,20 @@ pub struct GitSelection {
 
 pub fn select(
     mode: &ModeArgs,
+    repo: Result<&mut palisade_git::Repo, &palisade_git::GitError>,
     cwd: &Path,
     exclude: &Excludes,
     whole_files: bool,
 ) -> Result<Option<GitSelection>> {
-    let root = || palisade_git::discover_root(cwd).context("--staged/--diff need a git repository");
+    let mut repo = repo.map_err(|e| anyhow::anyhow!("--staged/--diff need a git repository: {e}"));
     let diagnostics = Vec::new();
     let mut refused: Vec<(String, String)> = Vec::new();
     let (files, root) = if mode.staged {
-        let root = root()?;
-        (palisade_git::staged(&root)?, root)
+        let repo = repo.as_mut().map_err(|e| anyhow::anyhow!("{e}"))?;
+        (repo.staged()?, repo.root().to_path_buf())
     } else if let Some(spec) = &mode.diff {
-        let root = root()?;
-        (palisade_git::diff(&root, spec)?, root)
+        let repo = repo.as_mut().map_err(|e| anyhow::anyhow!("{e}"))?;
+        (repo.diff(spec)?, repo.root().to_path_buf())
     } else if let Some(patch) = &mode.patch {
         let mut text = Vec::new();
         if patch.as_os_str() == "-" {
@@ -46,7 +47,9 @@ pub fn select(
                 .with_context(|| format!("cannot read patch {}", patch.display()))?;
         }
         // A patch names repo-relative paths; outside a repository they are relative to here.
-        let root = palisade_git::discover_root(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        let root = repo
+            .as_ref()
+            .map_or_else(|_| cwd.to_path_buf(), |r| r.root().to_path_buf());
         let found = palisade_git::patch_with_skipped(&text, &root)?;
         // A binary change has no lines to read: selected as refused, so the scan decides
         // (by which checkers want the path) whether that is a note or an error.

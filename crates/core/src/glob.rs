@@ -28,10 +28,12 @@ pub struct Glob {
     basename: bool,
 }
 
-fn compile(pattern: &str, separator: bool) -> Result<GlobMatcher, GlobError> {
+/// `path_dialect`: `*` stops at `/` and `\` escapes (config globs); otherwise Python's
+/// fnmatch, where `*` crosses `/` and `\` is an ordinary character.
+fn compile(pattern: &str, path_dialect: bool) -> Result<GlobMatcher, GlobError> {
     GlobBuilder::new(pattern)
-        .literal_separator(separator)
-        .backslash_escape(true)
+        .literal_separator(path_dialect)
+        .backslash_escape(path_dialect)
         .empty_alternates(true)
         .build()
         .map(|g| g.compile_matcher())

@@ -78,6 +78,15 @@ impl Auditor {
         self.source.is_some()
     }
 
+    /// The way out of a stale-data error, unless it was already taken.
+    fn stale_hint(&self) -> &'static str {
+        if self.allow_stale {
+            ""
+        } else {
+            " (or allow it with --allow-stale)"
+        }
+    }
+
     fn level(&self, allowed: bool) -> DiagnosticLevel {
         if allowed {
             DiagnosticLevel::Warning
@@ -241,8 +250,9 @@ impl Auditor {
                 "",
                 None,
                 format!(
-                    "advisory database `{}` has no dates, so its age is unknown; refresh it with `palisade db update` (or allow it with --allow-stale)",
-                    meta.source
+                    "advisory database `{}` has no dates, so its age is unknown; refresh it with `palisade db update`{}",
+                    meta.source,
+                    self.stale_hint()
                 ),
             ).gap(Gap::AdvisoryData)),
             Some(ts) => {
@@ -253,10 +263,11 @@ impl Auditor {
                         "",
                         None,
                         format!(
-                            "advisory database `{}` is stale: its newest data is from {} ({age_days} days old, the limit is {}); refresh it with `palisade db update` (or allow it with --allow-stale)",
+                            "advisory database `{}` is stale: its newest data is from {} ({age_days} days old, the limit is {}); refresh it with `palisade db update`{}",
                             meta.source,
                             ts.strftime("%Y-%m-%d"),
-                            self.max_age_days
+                            self.max_age_days,
+                            self.stale_hint()
                         ),
                     ).gap(Gap::AdvisoryData));
                 }

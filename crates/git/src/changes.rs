@@ -25,13 +25,20 @@ pub fn staged_from(
     repo_root: &Path,
     index_file: Option<&Path>,
 ) -> Result<Vec<ChangedFile>, GitError> {
-    let repo = open(repo_root)?;
-    let head_tree = head_tree(&repo)?;
+    staged_in(&open(repo_root)?, index_file)
+}
+
+/// [`staged_from`] in a repository already open.
+pub(crate) fn staged_in(
+    repo: &Repository,
+    index_file: Option<&Path>,
+) -> Result<Vec<ChangedFile>, GitError> {
+    let head_tree = head_tree(repo)?;
     let index = crate::load_index(&repo, index_file)?;
     let mut diff = repo
         .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options()))
         .map_err(diff_error)?;
-    let files = collect(&repo, &mut diff, NewSide::Blobs)?;
+    let files = collect(repo, &mut diff, NewSide::Blobs)?;
     // `git add -N` entries hold the empty blob and are not committed: leave them out.
     Ok(files
         .into_iter()
@@ -51,7 +58,15 @@ fn is_intent_to_add(index: &git2::Index, path: &str) -> bool {
 /// B), or a single `REV` (against the working tree: content read from disk, untracked files
 /// left out, like `git diff REV`). An empty side of a range means `HEAD`, as in git.
 pub fn diff(repo_root: &Path, spec: &str) -> Result<Vec<ChangedFile>, GitError> {
-    let repo = open(repo_root)?;
+    diff_in(&open(repo_root)?, repo_root, spec)
+}
+
+/// [`diff`] in a repository already open.
+pub(crate) fn diff_in(
+    repo: &Repository,
+    repo_root: &Path,
+    spec: &str,
+) -> Result<Vec<ChangedFile>, GitError> {
     let bad = |e: git2::Error| GitError::BadRevision {
         spec: spec.to_owned(),
         message: message(&e),

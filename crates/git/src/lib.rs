@@ -50,6 +50,71 @@ pub struct ChangedFile {
     pub changed: ChangedLines,
 }
 
+/// A repository opened once for a whole run: its root, the change it is asked about, and
+/// the reader of that change's snapshot all come from this one handle.
+pub struct Repo {
+    repo: Repository,
+    root: PathBuf,
+    index_loaded: bool,
+}
+
+impl Repo {
+    /// The repository whose work tree contains `start`.
+    pub fn discover(start: &Path) -> Result<Repo, GitError> {
+        let repo = Repository::discover(start).map_err(|e| GitError::NotARepository {
+            path: start.to_path_buf(),
+            message: error::message(&e),
+        })?;
+        let root = match repo.workdir() {
+            // libgit2 returns the folder with a trailing slash; components() drops it.
+            Some(dir) => dir.components().collect(),
+            None => {
+                return Err(GitError::BareRepository {
+                    path: repo.path().components().collect(),
+                })
+            }
+        };
+        Ok(Repo {
+            repo,
+            root,
+            index_loaded: false,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// [`staged`] (honours `GIT_INDEX_FILE`).
+    pub fn staged(&mut self) -> Result<Vec<ChangedFile>, GitError> {
+        let files = changes::staged_in(&self.repo, index_file_from_env().as_deref())?;
+        self.index_loaded = true;
+        Ok(files)
+    }
+
+    /// [`diff`].
+    pub fn diff(&self, spec: &str) -> Result<Vec<ChangedFile>, GitError> {
+        changes::diff_in(&self.repo, &self.root, spec)
+    }
+
+    /// The reader of the index, reusing this handle (and its loaded index).
+    pub fn into_index_reader(self) -> IndexReader {
+        IndexReader::from_repo(
+            self.repo,
+            index_file_from_env().as_deref(),
+            self.index_loaded,
+        )
+    }
+
+    /// The reader of `spec`'s new side, reusing this handle.
+    pub fn into_diff_reader(
+        self,
+        spec: &str,
+    ) -> Result<Box<dyn palisade_core::ContentReader>, GitError> {
+        reader::diff_reader_in(self.repo, &self.root, spec)
+    }
+}
+
 /// The root of the work tree that contains `start` (a file or folder inside it).
 pub fn discover_root(start: &Path) -> Result<PathBuf, GitError> {
     let repo = Repository::discover(start).map_err(|e| GitError::NotARepository {

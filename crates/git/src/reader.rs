@@ -43,13 +43,18 @@ impl IndexReader {
 
     /// With an explicit index file (`None`: the repository's own index).
     pub fn open_from(repo_root: &Path, index_file: Option<&Path>) -> Result<Self, GitError> {
-        Ok(IndexReader {
+        Ok(Self::from_repo(open(repo_root)?, index_file, false))
+    }
+
+    /// Over a repository already open; `loaded`: its index is loaded already.
+    pub(crate) fn from_repo(repo: Repository, index_file: Option<&Path>, loaded: bool) -> Self {
+        IndexReader {
             state: Mutex::new(IndexState {
-                repo: open(repo_root)?,
+                repo,
                 index_file: index_file.map(Path::to_path_buf),
-                loaded: false,
+                loaded,
             }),
-        })
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, IndexState> {
@@ -95,7 +100,10 @@ pub struct TreeReader {
 impl TreeReader {
     /// `rev` is anything git resolves to a tree: a commit, a branch, `HEAD~2`, a tree id.
     pub fn open(repo_root: &Path, rev: &str) -> Result<Self, GitError> {
-        let repo = open(repo_root)?;
+        Self::from_repo(open(repo_root)?, rev)
+    }
+
+    pub(crate) fn from_repo(repo: Repository, rev: &str) -> Result<Self, GitError> {
         let tree = {
             let object = repo
                 .revparse_single(rev)
@@ -134,7 +142,15 @@ impl ContentReader for TreeReader {
 /// The reader matching [`crate::diff`]'s snapshot: the end of a range (`A..B`, `A...B`) is
 /// read from git, a single `REV` compares with the working tree, so files come from disk.
 pub fn diff_reader(repo_root: &Path, spec: &str) -> Result<Box<dyn ContentReader>, GitError> {
-    let repo = open(repo_root)?;
+    diff_reader_in(open(repo_root)?, repo_root, spec)
+}
+
+/// [`diff_reader`] over a repository already open (which it keeps).
+pub(crate) fn diff_reader_in(
+    repo: Repository,
+    repo_root: &Path,
+    spec: &str,
+) -> Result<Box<dyn ContentReader>, GitError> {
     let revspec = repo.revparse(spec).map_err(|e| GitError::BadRevision {
         spec: spec.to_owned(),
         message: message(&e),
@@ -151,7 +167,8 @@ pub fn diff_reader(repo_root: &Path, spec: &str) -> Result<Box<dyn ContentReader
         })?
         .id()
         .to_string();
-    Ok(Box::new(TreeReader::open(repo_root, &end)?))
+    drop(revspec);
+    Ok(Box::new(TreeReader::from_repo(repo, &end)?))
 }
 
 /// Walks `tree` for the entry whose lossy display path is `path`. git2's `Tree::walk` gives up

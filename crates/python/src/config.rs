@@ -2,7 +2,7 @@
 //! `[tool.bandit]` in pyproject.toml, `.bandit` INI) read so teams can switch without
 //! rewriting them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -494,87 +494,24 @@ fn select(tests: &[String], skips: &[String], path: &Path) -> Result<RuleSet, Co
     Ok(base.difference(exclude))
 }
 
-/// Python's `fnmatch.fnmatch` on POSIX: `*` matches anything including `/`.
+/// Python's `fnmatch.fnmatch` on POSIX (`*` matches anything, `/` included), through the
+/// core's one glob matcher; compiled patterns are kept per thread.
 pub(crate) fn fnmatch(name: &str, pattern: &str) -> bool {
-    let n: Vec<char> = name.chars().collect();
-    let p: Vec<char> = pattern.chars().collect();
-    fn go(n: &[char], p: &[char]) -> bool {
-        let (mut ni, mut pi) = (0, 0);
-        let (mut star_p, mut star_n) = (None, 0);
-        while ni < n.len() {
-            if pi < p.len() {
-                match p[pi] {
-                    '*' => {
-                        star_p = Some(pi);
-                        star_n = ni;
-                        pi += 1;
-                        continue;
-                    }
-                    '?' => {
-                        ni += 1;
-                        pi += 1;
-                        continue;
-                    }
-                    '[' => {
-                        if let Some((matched, len)) = class(&p[pi..], n[ni]) {
-                            if matched {
-                                ni += 1;
-                                pi += len;
-                                continue;
-                            }
-                        } else if n[ni] == '[' {
-                            ni += 1;
-                            pi += 1;
-                            continue;
-                        }
-                    }
-                    c if c == n[ni] => {
-                        ni += 1;
-                        pi += 1;
-                        continue;
-                    }
-                    _ => {}
-                }
-            }
-            match star_p {
-                Some(sp) => {
-                    pi = sp + 1;
-                    star_n += 1;
-                    ni = star_n;
-                }
-                None => return false,
-            }
-        }
-        p[pi..].iter().all(|&c| c == '*')
+    use palisade_core::glob::Glob;
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<String, Option<Glob>>> =
+            std::cell::RefCell::new(HashMap::new());
     }
-    // `[...]` class at the start of `p`: (matches c, pattern length), or None if unclosed.
-    fn class(p: &[char], c: char) -> Option<(bool, usize)> {
-        let mut i = 1;
-        let negate = p.get(i) == Some(&'!');
-        if negate {
-            i += 1;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if !c.contains_key(pattern) {
+            c.insert(pattern.to_string(), Glob::fnmatch(pattern).ok());
         }
-        let start = i;
-        let mut matched = false;
-        while i < p.len() {
-            if p[i] == ']' && i > start {
-                return Some((matched != negate, i + 1));
-            }
-            if i + 2 < p.len() && p[i + 1] == '-' && p[i + 2] != ']' {
-                if p[i] <= c && c <= p[i + 2] {
-                    matched = true;
-                }
-                i += 3;
-            } else {
-                if p[i] == c {
-                    matched = true;
-                }
-                i += 1;
-            }
-        }
-        None
-    }
-    go(&n, &p)
+        // A pattern that cannot compile matches only itself, as a literal.
+        c[pattern]
+            .as_ref()
+            .map_or(name == pattern, |g| g.is_match(name))
+    })
 }
 
 #[cfg(test)]

@@ -126,14 +126,14 @@ impl Checker for PythonChecker {
                 out.diagnose(Diagnostic::error(
                     file.path,
                     format!("a UTF-8 byte order mark with a coding declaration for `{enc}`: Python refuses this file; not checked"),
-                ));
+                ).gap(palisade_core::Gap::Binary));
                 return;
             }
             Decoded::UnknownEncoding(enc) => {
                 out.diagnose(Diagnostic::error(
                     file.path,
                     format!("unknown source encoding `{enc}` in the coding declaration; file not checked"),
-                ));
+                ).gap(palisade_core::Gap::Binary));
                 return;
             }
         };
@@ -144,12 +144,25 @@ impl Checker for PythonChecker {
                 "not valid UTF-8 and no coding declaration (Python refuses it): invalid bytes were replaced before checking",
             ));
         }
+        // Python ends a line at a lone CR as at LF; tree-sitter does not. One byte for one
+        // keeps every offset.
+        let text = if memchr_lone_cr(text.as_bytes()) {
+            let mut b = text.into_owned().into_bytes();
+            for i in 0..b.len() {
+                if b[i] == b'\r' && b.get(i + 1) != Some(&b'\n') {
+                    b[i] = b'\n';
+                }
+            }
+            std::borrow::Cow::Owned(String::from_utf8(b).unwrap_or_default())
+        } else {
+            text
+        };
         let Some(outcome) = walk::check_source(&text, file.path, &self.settings, self.prefilter())
         else {
-            out.diagnose(Diagnostic::error(
-                file.path,
-                "the Python parser gave up; file not checked",
-            ));
+            out.diagnose(
+                Diagnostic::error(file.path, "the Python parser gave up; file not checked")
+                    .gap(palisade_core::Gap::Unparsable),
+            );
             return;
         };
         if let Some((line, col)) = outcome.syntax_error {
@@ -158,6 +171,7 @@ impl Checker for PythonChecker {
                     file.path,
                     format!("syntax error at line {line}, column {col}: only the parts that parsed were checked"),
                 )
+                .gap(palisade_core::Gap::Unparsable)
                 .at_line(line),
             );
         }
@@ -221,4 +235,11 @@ fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<
         }
         _ => f.with_snippet(line),
     }
+}
+
+/// Whether `b` has a CR not followed by LF.
+fn memchr_lone_cr(b: &[u8]) -> bool {
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }

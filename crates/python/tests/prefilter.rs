@@ -92,7 +92,7 @@ const BROKEN: &[&str] = &[
     "class A:\n",
     "s = '''never closed\neval(x)\n",
     "print 'python 2', eval(x)\n",
-    "x = 1\r y = eval(z)\r",
+    "x = 1\ry = eval(z) +\r",
     ")\neval(x)\n",
     "f\"{x\"\neval(y)\n",
     "\u{20ac} = 1\neval(y)\n",

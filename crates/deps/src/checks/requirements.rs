@@ -43,7 +43,9 @@ pub fn check(
     }
     rules::dep005_conflicting_pins::check(&tree, findings);
 
-    if checker.audits() {
+    // Always handed over: without advisory data the auditor counts what went unaudited, and
+    // the report says so.
+    {
         let targets: Vec<AuditTarget> = tree
             .files
             .iter()
