@@ -5,3 +5,4 @@ mod cli;
 mod common;
 mod git_modes;
 mod pre_commit;
+mod trust;

@@ -34,7 +34,7 @@ pub(crate) fn staged_in(
     index_file: Option<&Path>,
 ) -> Result<Vec<ChangedFile>, GitError> {
     let head_tree = head_tree(repo)?;
-    let index = crate::load_index(&repo, index_file)?;
+    let index = crate::load_index(repo, index_file)?;
     let mut diff = repo
         .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options()))
         .map_err(diff_error)?;
@@ -83,7 +83,7 @@ pub(crate) fn diff_in(
             .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options()))
             .map_err(diff_error)?;
         let root = repo.workdir().unwrap_or(repo_root).to_path_buf();
-        return collect(&repo, &mut diff, NewSide::WorkTree(root));
+        return collect(repo, &mut diff, NewSide::WorkTree(root));
     }
     let to = revspec.to().ok_or_else(|| GitError::BadRevision {
         spec: spec.to_owned(),
@@ -101,7 +101,7 @@ pub(crate) fn diff_in(
     let mut diff = repo
         .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(&mut options()))
         .map_err(diff_error)?;
-    collect(&repo, &mut diff, NewSide::Blobs)
+    collect(repo, &mut diff, NewSide::Blobs)
 }
 
 /// `HEAD`'s tree, or `None` before the first commit (an unborn branch).
