@@ -44,6 +44,12 @@ fn url_userinfo() -> &'static Regex {
     })
 }
 
+/// [`mask_url_passwords`] as an owned string: what checkers put in identities and messages
+/// that name a URL, so no credential ever enters a fingerprint either.
+pub fn url_credentials(text: &str) -> String {
+    mask_url_passwords(text).into_owned()
+}
+
 /// Masks the user-info (`user:password`, or a token used as the user name) of every URL in
 /// `text`: `https://u:pw@host/` becomes `https://****@host/`.
 pub fn mask_url_passwords(text: &str) -> Cow<'_, str> {

@@ -10,7 +10,7 @@ use palisade_core::{Diagnostic, DiagnosticLevel, Finding, Gap};
 
 use crate::advisory::AdvisoryDb;
 use crate::config::Config;
-use crate::manifest::{normalize_name, redact_url, Loc, Pinning};
+use crate::manifest::{normalize_name, Loc, Pinning};
 use crate::rules::dep009_known_vulnerability::{severity_of, KNOWN_VULNERABILITY};
 
 /// Something a file pins that the audit should look at.
@@ -166,7 +166,10 @@ impl Auditor {
                 Pinning::Vcs { url, .. } | Pinning::Archive { url, .. } => {
                     self.unauditable(
                         t,
-                        format!("`{}` is a URL requirement with no version", redact_url(url)),
+                        format!(
+                            "`{}` is a URL requirement with no version",
+                            palisade_core::redact::url_credentials(url)
+                        ),
                         diagnostics,
                     );
                     continue;

@@ -163,12 +163,6 @@ fn url_has_hash_fragment(url: &str) -> bool {
     })
 }
 
-/// The user-info part of a URL replaced by `****`, for messages about credentials (the
-/// core redactor's URL rule, applied early so identities never hold credentials).
-pub fn redact_url(url: &str) -> String {
-    palisade_core::redact::mask_url_passwords(url).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,9 +209,12 @@ mod tests {
             Pinning::Archive { hashed: false, .. }
         ));
         assert_eq!(
-            redact_url("https://user:s3cret@pypi.example/simple"),
+            palisade_core::redact::url_credentials("https://user:s3cret@pypi.example/simple"),
             "https://****@pypi.example/simple"
         );
-        assert_eq!(redact_url("https://h/simple"), "https://h/simple");
+        assert_eq!(
+            palisade_core::redact::url_credentials("https://h/simple"),
+            "https://h/simple"
+        );
     }
 }

@@ -683,7 +683,7 @@ fn visit(
                     path,
                     format!(
                         "`{}` is a remote include: it cannot be read offline, so its requirements were not checked",
-                        super::redact_url(&inc.target)
+                        palisade_core::redact::url_credentials(&inc.target)
                     ),
                 )
                 .at_line(inc.loc.line),

@@ -36,7 +36,7 @@ pub fn check(path: &str, dep: &Dependency, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    let shown = crate::manifest::redact_url(&url);
+    let shown = palisade_core::redact::url_credentials(&url);
     let what = match crate::manifest::vcs_ref(&url) {
         Some(r) => format!("`@{r}` is a branch, tag or short hash"),
         None => "it has no `@revision`".to_string(),

@@ -31,7 +31,7 @@ pub fn check(path: &str, dep: &Dependency, out: &mut Vec<Finding>) {
     let Pinning::Archive { url, hashed: false } = dep.pinning() else {
         return;
     };
-    let shown = crate::manifest::redact_url(&url);
+    let shown = palisade_core::redact::url_credentials(&url);
     out.push(super::finding(
         &URL_WITHOUT_HASH,
         path,

@@ -33,7 +33,7 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
     let GlobalOption::ExtraIndexUrl(url) = &opt.option else {
         return;
     };
-    let shown = crate::manifest::redact_url(opt.raw.as_deref().unwrap_or(url));
+    let shown = palisade_core::redact::url_credentials(opt.raw.as_deref().unwrap_or(url));
     out.push(super::finding(
         &EXTRA_INDEX_URL,
         path,
@@ -44,23 +44,21 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
     ));
 }
 
-/// The text with the user-info of every URL in it replaced by `****`.
-pub fn redact_snippet(snippet: &str) -> String {
-    palisade_core::redact::mask_url_passwords(snippet).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn snippets_lose_credentials() {
         assert_eq!(
-            super::redact_snippet("-i https://u:p@h/simple --extra-index-url=http://t0k@x/s \"mylib @ git+https://a:b@g/o/r\""),
+            palisade_core::redact::url_credentials("-i https://u:p@h/simple --extra-index-url=http://t0k@x/s \"mylib @ git+https://a:b@g/o/r\""),
             "-i https://****@h/simple --extra-index-url=http://****@x/s \"mylib @ git+https://****@g/o/r\""
         );
         assert_eq!(
-            super::redact_snippet("git+ssh://git@github.com/o/r@main"),
+            palisade_core::redact::url_credentials("git+ssh://git@github.com/o/r@main"),
             "git+ssh://****@github.com/o/r@main"
         );
-        assert_eq!(super::redact_snippet("requests==2.0"), "requests==2.0");
+        assert_eq!(
+            palisade_core::redact::url_credentials("requests==2.0"),
+            "requests==2.0"
+        );
     }
 }

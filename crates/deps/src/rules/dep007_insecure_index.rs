@@ -51,7 +51,7 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
     if !url.to_ascii_lowercase().starts_with("http://") {
         return;
     }
-    let shown = crate::manifest::redact_url(opt.raw.as_deref().unwrap_or(url));
+    let shown = palisade_core::redact::url_credentials(opt.raw.as_deref().unwrap_or(url));
     out.push(super::finding(
         &INSECURE_INDEX,
         path,

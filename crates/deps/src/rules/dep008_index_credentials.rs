@@ -52,7 +52,7 @@ pub fn check(path: &str, opt: &OptionLine, out: &mut Vec<Finding>) {
     if secret.is_empty() || from_env {
         return;
     }
-    let shown = crate::manifest::redact_url(raw);
+    let shown = palisade_core::redact::url_credentials(raw);
     out.push(super::finding(
         &INDEX_CREDENTIALS,
         path,

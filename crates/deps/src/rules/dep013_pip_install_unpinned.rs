@@ -44,7 +44,7 @@ pub fn check(path: &str, cmd: &Command, out: &mut Vec<Finding>) {
     let unpinned: Vec<String> = install
         .unpinned
         .iter()
-        .map(|a| super::dep006_extra_index_url::redact_snippet(a))
+        .map(|a| palisade_core::redact::url_credentials(a))
         .collect();
     let list = unpinned
         .iter()

@@ -78,6 +78,6 @@ pub fn finding(
         message,
     )
     // A URL in the line may carry credentials (`https://user:token@host`): never echo them.
-    .with_snippet(dep006_extra_index_url::redact_snippet(snippet))
+    .with_snippet(palisade_core::redact::url_credentials(snippet))
     .with_identity(identity)
 }
