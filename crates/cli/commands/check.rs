@@ -78,9 +78,24 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     // --all, else the working directory (pre-commit runs hooks from the repository root).
     let git_mode =
         args.mode.staged || args.mode.diff.is_some() || args.mode.patch.is_some() || args.mode.all;
-    // The repository is opened once: its root, the change and the snapshot reader share it.
-    let mut repo = palisade_git::Repo::discover(&cwd);
-    let repo_root = repo.as_ref().ok().map(|r| r.root().to_path_buf());
+    // In git modes the repository is opened once: its root, the change and the snapshot
+    // reader share it. Other runs only need its root (to confine symlinks), found without
+    // starting libgit2, whose start-up (TLS certificates) would dominate a one-file run.
+    let mut repo = if git_mode {
+        palisade_git::Repo::discover(&cwd)
+    } else {
+        Err(palisade_git::GitError::NotARepository {
+            path: cwd.clone(),
+            message: "not opened outside git modes".into(),
+        })
+    };
+    let repo_root = match &repo {
+        Ok(r) => Some(r.root().to_path_buf()),
+        Err(_) => cwd
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .map(Path::to_path_buf),
+    };
     let scan_root = match (&repo_root, git_mode) {
         (Some(r), true) => r.clone(),
         _ => cwd.clone(),

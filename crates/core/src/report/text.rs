@@ -101,13 +101,6 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
     if s.outside_change > 0 {
         extra.push(format!("{} on unchanged lines", s.outside_change));
     }
-    if s.files_skipped > 0 {
-        extra.push(format!(
-            "{} file{} skipped",
-            s.files_skipped,
-            if s.files_skipped == 1 { "" } else { "s" }
-        ));
-    }
     if s.errors > 0 {
         extra.push(format!(
             "{} error{}",
