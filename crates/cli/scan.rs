@@ -27,6 +27,8 @@ pub struct ScanOptions<'a> {
     pub max_file_size: u64,
     /// `None` when redaction is off (`--no-redact`): no values need collecting.
     pub secret_scanner: Option<SecretScanner<'a>>,
+    /// Whether the secrets checker is among the enabled checkers (then it saw every file).
+    pub secrets_enabled: bool,
 }
 
 /// What a pass produced: findings after the file stages, before the run stages.
@@ -93,12 +95,7 @@ pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
     for f in late.findings {
         by_path.entry(f.path.clone()).or_default().push(f);
     }
-    let mut quoted: HashSet<String> = late
-        .diagnostics
-        .iter()
-        .filter(|d| !d.path.is_empty() && !scanned.contains(d.path.as_str()))
-        .map(|d| d.path.clone())
-        .collect();
+    let mut late_found = Vec::new();
     for (path, mut found) in by_path {
         let text = opts
             .reader
@@ -106,10 +103,6 @@ pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
             .ok()
             .and_then(|b| read::decode_text(b).ok());
         let file = text.as_deref().map(|b| SourceFile::new(&path, b));
-        if let (Some(file), false) = (&file, scanned.contains(path.as_str())) {
-            result.secrets.extend(secret_values(file, &ctx, opts));
-            quoted.remove(&path);
-        }
         for f in &found {
             result.secrets.extend(f.secrets.iter().cloned());
         }
@@ -119,20 +112,24 @@ pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
             1,
             &mut result.counts,
         );
-        result.findings.extend(found);
+        late_found.extend(found);
     }
-    for path in quoted {
-        if let Some(b) = opts
-            .reader
-            .read(&path)
-            .ok()
-            .and_then(|b| read::decode_text(b).ok())
-        {
-            result
-                .secrets
-                .extend(secret_values(&SourceFile::new(&path, &b), &ctx, opts));
-        }
-    }
+    // What the late findings and diagnostics quote of files the secrets checker did not see.
+    let unseen = |p: &str| !scanned.contains(p) || !opts.secrets_enabled;
+    let late_quotes: Vec<&Finding> = late_found.iter().filter(|f| unseen(&f.path)).collect();
+    let late_diags: Vec<&Diagnostic> = late
+        .diagnostics
+        .iter()
+        .filter(|d| unseen(&d.path))
+        .collect();
+    result.secrets.extend(quoted_secrets(
+        "(quoted)",
+        &late_quotes,
+        &late_diags,
+        &ctx,
+        opts,
+    ));
+    result.findings.extend(late_found);
     result.diagnostics.extend(late.diagnostics);
     result.secrets.extend(late.secrets);
     for c in opts.checkers {
@@ -149,18 +146,40 @@ pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
     result
 }
 
-/// The secret values in `file`, from the secrets scanner (for files the enabled secrets
-/// checker did not see, or when it is not enabled).
-fn secret_values(
-    file: &SourceFile<'_>,
+/// The secret values in what findings and diagnostics quote (messages, snippets, notes), for
+/// text the enabled secrets checker did not see (or when it is not enabled): the redactor
+/// then masks them. Only the quoted lines are scanned, not whole files: they are all that is
+/// printed.
+fn quoted_secrets(
+    path: &str,
+    findings: &[&Finding],
+    diagnostics: &[&Diagnostic],
     ctx: &ScanContext<'_>,
     opts: &ScanOptions<'_>,
 ) -> Vec<String> {
+    if findings.is_empty() && diagnostics.is_empty() {
+        return Vec::new();
+    }
     let Some(scanner) = opts.secret_scanner.and_then(|s| s()) else {
         return Vec::new();
     };
+    let mut text = String::new();
+    for f in findings {
+        for part in std::iter::once(&f.message)
+            .chain(f.snippet.as_ref())
+            .chain(&f.notes)
+        {
+            text.push_str(part);
+            text.push('\n');
+        }
+    }
+    for d in diagnostics {
+        text.push_str(&d.message);
+        text.push('\n');
+    }
+    let file = SourceFile::new(path, text.as_bytes());
     let mut r = FileReport::default();
-    scanner.check(file, ctx, &mut r);
+    scanner.check(&file, ctx, &mut r);
     let mut out = r.secrets;
     for f in r.findings {
         out.extend(f.secrets);
@@ -244,9 +263,11 @@ fn finish_file(
         for f in &report.findings {
             out.secrets.extend(f.secrets.iter().cloned());
         }
-        let quotes = !report.findings.is_empty() || !report.diagnostics.is_empty();
-        if !secrets_ran && quotes {
-            out.secrets.extend(secret_values(file, ctx, opts));
+        if !secrets_ran {
+            let f: Vec<&Finding> = report.findings.iter().collect();
+            let d: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+            out.secrets
+                .extend(quoted_secrets(file.path, &f, &d, ctx, opts));
         }
     }
     out.suppressed += report.suppressed;

@@ -236,6 +236,7 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
             .or(cfg.max_file_size)
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         secret_scanner: (!args.no_redact).then_some(&scanner as scan::SecretScanner<'_>),
+        secrets_enabled: enabled_secrets.is_some(),
     };
     let result = scan::run(inputs, &opts);
     diagnostics.extend(result.diagnostics);

@@ -239,7 +239,9 @@ fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<
 
 /// Whether `b` has a CR not followed by LF.
 fn memchr_lone_cr(b: &[u8]) -> bool {
-    b.iter()
-        .enumerate()
-        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+    // `contains` on bytes is a memchr: the common file has no CR at all.
+    b.contains(&b'\r')
+        && b.iter()
+            .enumerate()
+            .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
