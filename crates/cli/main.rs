@@ -49,6 +49,15 @@ fn main() -> ExitCode {
             };
         }
     };
+    // A checker's panic is caught per file and reported as that file's error; the default hook
+    // would print the panic message, which may quote file contents (a secret), to stderr.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("palisade: internal error{at} (a bug; please report it)");
+    }));
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
         Command::Rules(a) => commands::rules::run(a),

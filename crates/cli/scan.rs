@@ -179,12 +179,49 @@ fn quoted_secrets(
     }
     let file = SourceFile::new(path, text.as_bytes());
     let mut r = FileReport::default();
-    scanner.check(&file, ctx, &mut r);
+    // A few quoted lines, not a scan of many files: no large-scan automata for them.
+    let small = ScanContext {
+        files: &[],
+        reader: ctx.reader,
+    };
+    guarded(scanner, &file, &small, &mut r);
     let mut out = r.secrets;
     for f in r.findings {
         out.extend(f.secrets);
     }
     out
+}
+
+/// Runs one checker on one file; a panic (a bug) becomes an error diagnostic for that file
+/// and the scan goes on. The panic's message is not quoted: it may hold file contents.
+fn guarded(c: &dyn Checker, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
+    let mut local = FileReport::default();
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        c.check(file, ctx, &mut local);
+    }));
+    match run {
+        Ok(()) => {
+            out.findings.append(&mut local.findings);
+            out.diagnostics.append(&mut local.diagnostics);
+            out.secrets.append(&mut local.secrets);
+            out.suppressed += local.suppressed;
+        }
+        Err(_) => {
+            // What it saw is still secret, whatever else failed.
+            out.secrets.append(&mut local.secrets);
+            out.secrets
+                .extend(local.findings.into_iter().flat_map(|f| f.secrets));
+            out.diagnostics.push(gap(
+                DiagnosticLevel::Error,
+                file.path,
+                Gap::CheckerFailed,
+                format!(
+                    "not checked by the {} checker: it failed on this file (an internal error; please report it)",
+                    c.kind()
+                ),
+            ));
+        }
+    }
 }
 
 fn gap(level: DiagnosticLevel, path: &str, gap: Gap, message: String) -> Diagnostic {
@@ -241,7 +278,7 @@ fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> Fil
     let mut secrets_ran = false;
     for c in &wanted {
         secrets_ran |= c.kind() == CheckerKind::Secrets;
-        c.check(&file, ctx, &mut report);
+        guarded(*c, &file, ctx, &mut report);
     }
     out.checked = true;
     finish_file(&mut out, report, &file, 1, opts, secrets_ran, ctx);
@@ -373,7 +410,7 @@ fn large_file(
         let piece = &buf[..cut];
         let file = SourceFile::new(path, piece);
         let mut report = FileReport::default();
-        secrets.check(&file, ctx, &mut report);
+        guarded(*secrets, &file, ctx, &mut report);
         report.findings.retain_mut(|f| {
             f.span.start_line += carry_line - 1;
             f.span.end_line += carry_line - 1;

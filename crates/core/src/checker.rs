@@ -173,6 +173,8 @@ pub enum Gap {
     AdvisoryData,
     /// A pin the audit cannot evaluate (URL requirement, non-PEP 440 version).
     Unauditable,
+    /// A checker failed on this file (an internal error, reported instead of crashing).
+    CheckerFailed,
 }
 
 impl Gap {
@@ -188,6 +190,7 @@ impl Gap {
             Gap::AuditNotRun => "audit not run",
             Gap::AdvisoryData => "advisory data",
             Gap::Unauditable => "not auditable",
+            Gap::CheckerFailed => "checker failed",
         }
     }
 }

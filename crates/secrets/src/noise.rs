@@ -451,7 +451,8 @@ fn is_password_hash(s: &str) -> bool {
             "pbkdf2", "argon2", "bcrypt", "scrypt", "sha1$", "md5$", "{ssha}", "{sha}",
         ]
         .iter()
-        .any(|p| s.len() > p.len() && s[..p.len()].eq_ignore_ascii_case(p))
+        // Compared as bytes: a multi-byte character may straddle the prefix length.
+        .any(|p| b.len() > p.len() && b[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
 }
 
 /// Documentation (`docs/`, `*.rst`, `*.md`): credentials there are examples far more often
@@ -503,6 +504,13 @@ pub fn is_test_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn password_hash_prefixes_on_non_ascii_values() {
+        assert!(!is_password_hash("françois"));
+        assert!(!is_password_hash("ärgon2xyzä"));
+        assert!(is_password_hash("pbkdf2_sha256$260000$abc"));
+    }
 
     #[test]
     fn entropy() {
