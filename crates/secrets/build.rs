@@ -59,7 +59,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, regex: {:?}, \
          keywords: &{:?}, min_entropy: {:?}, validator: {:?}, severity: {}, confidence: {}, \
          cwe: {}, summary: {:?}, doc: {:?}, multiline: {}, generic: {}, \
-         skip_noise_filter: {}, identifier: {}, pair: {} }},",
+         skip_noise_filter: {}, identifier: {}, name_anchored: {}, pair: {} }},",
         r.id,
         r.name,
         r.provider,
@@ -76,6 +76,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         r.generic,
         r.skip_noise_filter,
         r.identifier,
+        spec::is_name_anchored(&r.regex),
         pair,
     );
 }

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use crate::boundary;
 use crate::noise;
 use crate::rules::Rule;
 
@@ -155,6 +156,13 @@ impl Engine {
         while pos <= hay.len() {
             // `find_at` does not allocate; capture slots are only made for a real match.
             let Some(m) = re.find_at(hay, pos) else { break };
+            // A provider name inside another word (`okta` in `rookTable`) is no match; a
+            // later occurrence on the line may still be, so search on from the next byte.
+            if rule.name_anchored && !boundary::name_at_boundary(hay, m.start(), &rule.keywords)
+            {
+                pos = m.start() + 1;
+                continue;
+            }
             pos = if m.end() > m.start() {
                 m.end()
             } else {
@@ -174,7 +182,8 @@ impl Engine {
             else {
                 continue;
             };
-            if secret.is_empty() {
+            // A token-shaped part of a file name (`ico-<32 characters>.png`) is no token.
+            if secret.is_empty() || boundary::file_extension_follows(text.as_bytes(), g.end()) {
                 continue;
             }
             let rejected = match passes_filters(rule, secret, context, text, g.start()) {

@@ -6,6 +6,7 @@
 //! entropy, placeholders, offline checksums, allow comments, config allowlists. See README.md.
 
 pub mod allow;
+pub mod boundary;
 pub mod check_rules;
 pub mod config;
 pub mod engine;

@@ -28,6 +28,7 @@ pub(crate) struct StaticRule {
     pub generic: bool,
     pub skip_noise_filter: bool,
     pub identifier: bool,
+    pub name_anchored: bool,
     pub pair: Option<(&'static str, u32)>,
 }
 
@@ -56,6 +57,9 @@ pub struct Rule {
     pub skip_noise_filter: bool,
     /// Only a pair's companion, never a finding alone.
     pub identifier: bool,
+    /// The regex starts with the provider's name (see [`spec::is_name_anchored`]): a match
+    /// counts only where that name starts at a word or camelCase boundary.
+    pub name_anchored: bool,
     pub pair: Option<(Cow<'static, str>, u32)>,
     compiled: OnceLock<Result<Regex, String>>,
 }
@@ -85,6 +89,7 @@ impl Rule {
             generic: s.generic,
             skip_noise_filter: s.skip_noise_filter,
             identifier: s.identifier,
+            name_anchored: s.name_anchored,
             pair: s.pair.map(|(id, n)| (Cow::Borrowed(id), n)),
             compiled: OnceLock::new(),
         }
@@ -117,6 +122,7 @@ impl Rule {
             generic: s.generic,
             skip_noise_filter: s.skip_noise_filter,
             identifier: s.identifier,
+            name_anchored: spec::is_name_anchored(&s.regex),
             pair: s
                 .pair
                 .as_ref()

@@ -1,0 +1,138 @@
+//! Where a word starts: provider names count only as whole words of an identifier, at a word
+//! or camelCase boundary. `okta_token`, `OKTA_TOKEN`, `oktaToken`, `corpOktaToken` name Okta;
+//! `rookTable` does not (the `okta` starts inside `rook`), nor `SetSysctl` (`etsy`),
+//! `ReactNativeCameraKit` (`meraki`), `sumOfExposures` (`sumo` ends inside the word `Of`).
+
+/// Whether a camelCase or word boundary lies just before `bytes[i]`.
+fn word_starts_at(bytes: &[u8], i: usize) -> bool {
+    let Some(&c) = bytes.get(i) else {
+        return false;
+    };
+    if i == 0 {
+        return true;
+    }
+    let p = bytes[i - 1];
+    if !p.is_ascii_alphanumeric() {
+        return true;
+    }
+    if !c.is_ascii_uppercase() {
+        // A lower-case letter continues its word; a number after letters starts one.
+        return c.is_ascii_digit() && !p.is_ascii_digit();
+    }
+    // `fooBar`, `v2Token`: an upper-case letter after a lower-case one or a digit.
+    // `HTTPServer`: the last capital of an acronym starts the next word.
+    !p.is_ascii_uppercase() || bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase)
+}
+
+/// Whether a camelCase word starts inside `bytes[start..end]` (not at `start`): the name
+/// spanning it is two words of an identifier, not one (`sumO` in `sumOfExposures`).
+fn camel_word_inside(bytes: &[u8], start: usize, end: usize) -> bool {
+    (start + 1..end.min(bytes.len())).any(|j| {
+        let (p, c) = (bytes[j - 1], bytes[j]);
+        c.is_ascii_uppercase()
+            && (p.is_ascii_lowercase()
+                || (p.is_ascii_uppercase() && bytes.get(j + 1).is_some_and(u8::is_ascii_lowercase)))
+    })
+}
+
+/// Whether a name-anchored rule's match starting at `start` names the provider: the match
+/// starts a word, and the longest rule keyword found there (lower-case) does not end inside a
+/// camelCase word. Where no keyword is found there (names the keywords only approximate),
+/// the start alone decides.
+pub fn name_at_boundary(bytes: &[u8], start: usize, keywords: &[impl AsRef<str>]) -> bool {
+    let first = bytes.get(start).copied().unwrap_or(b' ');
+    if first.is_ascii_alphanumeric() && !word_starts_at(bytes, start) {
+        return false;
+    }
+    let rest = &bytes[start.min(bytes.len())..];
+    let longest = keywords
+        .iter()
+        .map(|k| k.as_ref().as_bytes())
+        .filter(|k| rest.len() >= k.len() && rest[..k.len()].eq_ignore_ascii_case(k))
+        .map(<[u8]>::len)
+        .max();
+    match longest {
+        Some(n) => !camel_word_inside(bytes, start, start + n),
+        None => true,
+    }
+}
+
+/// File extensions of assets and documents: a token-shaped value directly followed by one is
+/// a file name (`ico-<32 characters>.png`), not a credential.
+const FILE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "avif", "css",
+    "js", "mjs", "map", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "webm", "ogg", "wav",
+    "pdf", "html", "htm", "xml", "zip", "gz", "tgz", "whl", "jar",
+];
+
+/// Whether the text at `end` (just after a matched token) is `.ext` of a file name.
+pub fn file_extension_follows(bytes: &[u8], end: usize) -> bool {
+    let Some(rest) = bytes.get(end..) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix(b".") else {
+        return false;
+    };
+    let n = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let ext = &rest[..n];
+    FILE_EXTENSIONS
+        .iter()
+        .any(|e| e.len() == ext.len() && e.as_bytes().eq_ignore_ascii_case(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(text: &str, kw: &str) -> bool {
+        let at = text.to_ascii_lowercase().find(kw).unwrap();
+        name_at_boundary(text.as_bytes(), at, &[kw])
+    }
+
+    #[test]
+    fn provider_names_at_word_boundaries() {
+        for t in [
+            "okta_token",
+            "OKTA_TOKEN",
+            "oktaToken",
+            "corpOktaToken",
+            "corp_okta_api_token",
+            "corp.okta.key",
+            "\"okta\": 1",
+            "MyOKTAToken",
+            "sumologic_key",
+            "SUMO_ACCESS_ID",
+            "etsyApiKey",
+            "x-etsy-key",
+        ] {
+            let kw = ["okta", "sumo", "etsy"]
+                .into_iter()
+                .find(|k| t.to_ascii_lowercase().contains(k))
+                .unwrap();
+            assert!(named(t, kw), "{t}");
+        }
+    }
+
+    #[test]
+    fn names_inside_other_words() {
+        assert!(!named("SetSysctl", "etsy"));
+        assert!(!named("rookTable", "okta"));
+        assert!(!named("sumOfExposures", "sumo"));
+        assert!(!named("SUMOfExposures", "sumo"));
+        assert!(!named("ReactNativeCameraKit", "meraki"));
+        assert!(!named("bookTab", "okta"));
+        assert!(!named("1okta", "okta"));
+    }
+
+    #[test]
+    fn file_names() {
+        assert!(file_extension_follows(b"ico-abc.png\"", 7));
+        assert!(file_extension_follows(b"x.SVG", 1));
+        assert!(!file_extension_follows(b"abc.def", 3));
+        assert!(!file_extension_follows(b"abc", 3));
+        assert!(!file_extension_follows(b"abc.", 3));
+    }
+}
