@@ -12,7 +12,8 @@ fn word_starts_at(bytes: &[u8], i: usize) -> bool {
         return true;
     }
     let p = bytes[i - 1];
-    if !p.is_ascii_alphanumeric() {
+    // Java system properties: `-Dsonar.login=...`.
+    if !p.is_ascii_alphanumeric() || (p == b'D' && i >= 2 && bytes[i - 2] == b'-') {
         return true;
     }
     if !c.is_ascii_uppercase() {
@@ -107,6 +108,7 @@ mod tests {
             "SUMO_ACCESS_ID",
             "etsyApiKey",
             "x-etsy-key",
+            "-Dokta.token",
         ] {
             let kw = ["okta", "sumo", "etsy"]
                 .into_iter()

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::boundary;
+use crate::decode;
 use crate::noise;
 use crate::rules::Rule;
 
@@ -25,6 +26,24 @@ pub struct RawMatch {
     /// The value has a provider's format but failed its checksum or structure check: not a
     /// finding, and it keeps generic rules from reporting the same value.
     pub rejected: bool,
+    /// Found in decoded text: `secret` is then the encoded text in the file.
+    pub decoded: Option<Box<DecodedMatch>>,
+}
+
+/// What a match in decoded text was encoded with, and the decoded secret.
+#[derive(Debug, Clone)]
+pub struct DecodedMatch {
+    /// The encodings from the file inwards (`base64`, then `percent`).
+    pub chain: Vec<decode::Encoding>,
+    pub value: String,
+}
+
+impl DecodedMatch {
+    /// `base64 → percent`.
+    pub fn chain_text(&self) -> String {
+        let names: Vec<&str> = self.chain.iter().map(|e| e.name()).collect();
+        names.join(" → ")
+    }
 }
 
 /// A regex that failed to compile (only possible for user rules loaded without checks).
@@ -75,10 +94,45 @@ impl Engine {
         }
     }
 
-    /// Finds every match of every rule in `text`. `windows` is scratch space reused between
-    /// files by the caller; `large_scan` selects the faster-scanning DFA prefilter, worth
-    /// building when many files are scanned.
+    /// Finds every match of every rule in `text` and in what its encoded parts decode to
+    /// (see [`decode`]). `windows` is scratch space reused between files by the caller;
+    /// `large_scan` selects the faster-scanning DFA prefilter, worth building when many files
+    /// are scanned. Returns whether decoding stopped at its byte budget.
     pub fn scan(
+        &self,
+        text: &str,
+        large_scan: bool,
+        windows: &mut Windows,
+        out: &mut Vec<RawMatch>,
+        errors: &mut Vec<RuleError>,
+    ) -> bool {
+        self.scan_text(text, large_scan, windows, out, errors);
+        let decoded = decode::decode_all(text, decode::budget_for(text.len()));
+        let mut inner = Vec::new();
+        for (i, layer) in decoded.layers.iter().enumerate() {
+            inner.clear();
+            self.scan_text(&layer.text, large_scan, windows, &mut inner, errors);
+            for m in inner.drain(..) {
+                // An escape or percent layer is a whole line: what it finds unchanged, the
+                // file's own scan found at the same place, and the overlap resolution keeps
+                // that one.
+                let secret = decoded.to_root(i, m.secret.clone());
+                out.push(RawMatch {
+                    rule: m.rule,
+                    rejected: m.rejected,
+                    decoded: Some(Box::new(DecodedMatch {
+                        chain: decoded.chain(i),
+                        value: layer.text[m.secret].to_string(),
+                    })),
+                    secret,
+                });
+            }
+        }
+        decoded.truncated
+    }
+
+    /// Finds every match of every rule in `text` itself.
+    fn scan_text(
         &self,
         text: &str,
         large_scan: bool,
@@ -195,6 +249,7 @@ impl Engine {
                 rule: r,
                 secret: g.range(),
                 rejected,
+                decoded: None,
             });
         }
     }

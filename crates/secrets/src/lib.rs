@@ -9,6 +9,7 @@ pub mod allow;
 pub mod boundary;
 pub mod check_rules;
 pub mod config;
+pub mod decode;
 pub mod engine;
 pub mod migrate;
 pub mod noise;
@@ -121,7 +122,8 @@ impl SecretsChecker {
         let mut windows = Vec::new();
         let mut raw = Vec::new();
         let mut errors = Vec::new();
-        self.engine
+        let _truncated = self
+            .engine
             .scan(text, false, &mut windows, &mut raw, &mut errors);
         let kept = resolve_overlaps(&self.engine.rules, raw);
         kept.into_iter()
@@ -240,16 +242,22 @@ impl Checker for SecretsChecker {
 
     fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
         let text: &str = &file.text;
-        let (raw, errors) = SCRATCH.with(|s| {
+        let (raw, errors, truncated) = SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let (windows, raw) = &mut *s;
             raw.clear();
             let mut errors = Vec::new();
             // Past a few dozen files the faster DFA prefilter repays its build time.
             let large = ctx.files.len() >= LARGE_SCAN_FILES;
-            self.engine.scan(text, large, windows, raw, &mut errors);
-            (std::mem::take(raw), errors)
+            let truncated = self.engine.scan(text, large, windows, raw, &mut errors);
+            (std::mem::take(raw), errors, truncated)
         });
+        if truncated {
+            out.diagnose(Diagnostic::warning(
+                file.path,
+                "secrets: encoded text past the decoding budget was not decoded",
+            ));
+        }
         for e in errors {
             out.diagnose(Diagnostic::error(
                 file.path,
@@ -276,6 +284,7 @@ impl Checker for SecretsChecker {
             confidence: Confidence,
             paired: Option<(String, u32)>,
             absorbed: bool,
+            decoded: Option<Box<engine::DecodedMatch>>,
         }
         let mut hits: Vec<Hit> = Vec::with_capacity(matches.len());
         for m in matches {
@@ -317,6 +326,7 @@ impl Checker for SecretsChecker {
                 },
                 paired: None,
                 absorbed: false,
+                decoded: m.decoded,
             });
         }
 
@@ -363,6 +373,9 @@ impl Checker for SecretsChecker {
             } else {
                 format!("{} ({}): {}", rule.name, rule.provider, secret)
             };
+            if let Some(d) = &h.decoded {
+                message.push_str(&format!(" (decoded: {})", d.chain_text()));
+            }
             if let Some((id, line)) = &h.paired {
                 message.push_str(&format!(", paired with its {id} on line {line}"));
             }
