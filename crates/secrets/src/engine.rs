@@ -9,7 +9,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use crate::boundary;
 use crate::decode;
 use crate::noise;
-use crate::rules::Rule;
+use crate::prefilter::{static_hits, Prefilter};
+use crate::rules::{Rule, BUILTIN, KEYWORDS, KEYWORD_RULES};
 
 /// How far past its keyword's line a multi-line rule (a PEM block) may reach.
 const MULTILINE_WINDOW: usize = 64 * 1024;
@@ -55,42 +56,108 @@ pub struct RuleError {
 
 pub struct Engine {
     pub rules: Vec<Rule>,
-    prefilter: AhoCorasick,
+    /// The keywords, or `None` when they are the built-in rules' (then the build-time tables
+    /// hold them, and the static prefilter applies).
+    custom: Option<Keywords>,
+    /// Built on first need: for custom rules, or when the static table is not wanted.
+    prefilter_nfa: OnceLock<AhoCorasick>,
     /// The same automaton as a DFA: several times faster to scan with, but slower to build,
     /// so it is built only for scans of many files.
     prefilter_dfa: OnceLock<AhoCorasick>,
+}
+
+/// Keywords of a rule set other than the built-in one, numbered as `build.rs` numbers the
+/// built-in ones.
+struct Keywords {
     keywords: Vec<String>,
-    /// For each prefilter pattern, the rules that listed it.
-    pattern_rules: Vec<Vec<u32>>,
+    /// For each keyword, the rules that listed it.
+    rules: Vec<Vec<u32>>,
 }
 
 impl Engine {
     pub fn new(rules: Vec<Rule>) -> Self {
-        let mut keywords: Vec<&str> = Vec::new();
-        let mut pattern_rules: Vec<Vec<u32>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        for (i, rule) in rules.iter().enumerate() {
-            for k in &rule.keywords {
-                let id = *index.entry(k.as_ref()).or_insert_with(|| {
-                    keywords.push(k.as_ref());
-                    pattern_rules.push(Vec::new());
-                    keywords.len() - 1
-                });
-                if !pattern_rules[id].contains(&(i as u32)) {
-                    pattern_rules[id].push(i as u32);
+        let builtin = rules.len() == BUILTIN.len()
+            && rules.iter().zip(BUILTIN).all(|(r, b)| r.id == b.id);
+        let custom = (!builtin).then(|| {
+            let mut keywords: Vec<String> = Vec::new();
+            let mut by_keyword: Vec<Vec<u32>> = Vec::new();
+            let mut index = std::collections::HashMap::new();
+            for (i, rule) in rules.iter().enumerate() {
+                for k in &rule.keywords {
+                    let id = *index.entry(k.to_string()).or_insert_with(|| {
+                        keywords.push(k.to_string());
+                        by_keyword.push(Vec::new());
+                        keywords.len() - 1
+                    });
+                    if !by_keyword[id].contains(&(i as u32)) {
+                        by_keyword[id].push(i as u32);
+                    }
                 }
             }
-        }
-        // A contiguous NFA builds in well under a millisecond for a few hundred keywords; a
-        // DFA scans faster but costs milliseconds to build, which a one-file commit would pay.
-        let prefilter = build_prefilter(&keywords, AhoCorasickKind::ContiguousNFA);
-        let keywords = keywords.into_iter().map(str::to_string).collect();
+            Keywords {
+                keywords,
+                rules: by_keyword,
+            }
+        });
         Engine {
             rules,
-            prefilter,
+            custom,
+            prefilter_nfa: OnceLock::new(),
             prefilter_dfa: OnceLock::new(),
-            keywords,
-            pattern_rules,
+        }
+    }
+
+    fn keywords(&self) -> Vec<&str> {
+        match &self.custom {
+            Some(c) => c.keywords.iter().map(String::as_str).collect(),
+            None => KEYWORDS.to_vec(),
+        }
+    }
+
+    fn keyword_rules(&self, keyword: usize) -> &[u32] {
+        match &self.custom {
+            Some(c) => &c.rules[keyword],
+            None => KEYWORD_RULES[keyword],
+        }
+    }
+
+    /// The prefilter a scan uses: the DFA for large scans, else the build-time table when the
+    /// rules are the built-in ones, else the NFA.
+    fn choose(&self, large_scan: bool) -> Prefilter {
+        match (large_scan, &self.custom) {
+            (true, _) => Prefilter::Dfa,
+            (false, None) => Prefilter::Static,
+            (false, Some(_)) => Prefilter::Nfa,
+        }
+    }
+
+    /// Every keyword hit in `text` as (keyword id, start), found with `kind`, sorted; `None`
+    /// when `kind` is the static table and the rules are not the built-in ones. For tests that
+    /// prove the prefilters agree.
+    pub fn keyword_hits(&self, text: &str, kind: Prefilter) -> Option<Vec<(usize, usize)>> {
+        if kind == Prefilter::Static && self.custom.is_some() {
+            return None;
+        }
+        let mut hits = Vec::new();
+        self.for_each_hit(text, kind, |k, at| hits.push((k, at)));
+        hits.sort_unstable();
+        Some(hits)
+    }
+
+    fn for_each_hit(&self, text: &str, kind: Prefilter, mut hit: impl FnMut(usize, usize)) {
+        let automaton = match kind {
+            Prefilter::Static => return static_hits(text.as_bytes(), hit),
+            // A contiguous NFA builds in well under a millisecond for a few hundred keywords;
+            // a DFA scans faster but costs milliseconds to build.
+            Prefilter::Nfa => self.prefilter_nfa.get_or_init(|| {
+                build_prefilter(&self.keywords(), AhoCorasickKind::ContiguousNFA)
+            }),
+            Prefilter::Dfa => self
+                .prefilter_dfa
+                .get_or_init(|| build_prefilter(&self.keywords(), AhoCorasickKind::DFA)),
+        };
+        for m in automaton.find_overlapping_iter(text) {
+            hit(m.pattern().as_usize(), m.start());
         }
     }
 
@@ -143,17 +210,11 @@ impl Engine {
         windows.clear();
         let bytes = text.as_bytes();
         let mut line = 0..0;
-        let prefilter = if large_scan {
-            self.prefilter_dfa
-                .get_or_init(|| build_prefilter(&self.keywords, AhoCorasickKind::DFA))
-        } else {
-            &self.prefilter
-        };
-        for hit in prefilter.find_overlapping_iter(text) {
-            if !(line.start <= hit.start() && hit.start() < line.end) {
-                line = line_around(bytes, hit.start());
+        self.for_each_hit(text, self.choose(large_scan), |keyword, start| {
+            if !(line.start <= start && start < line.end) {
+                line = line_around(bytes, start);
             }
-            for &r in &self.pattern_rules[hit.pattern().as_usize()] {
+            for &r in self.keyword_rules(keyword) {
                 let end = if self.rules[r as usize].multiline {
                     let limit = (line.start + MULTILINE_WINDOW).min(bytes.len());
                     line_end(bytes, limit)
@@ -162,7 +223,7 @@ impl Engine {
                 };
                 windows.push((r, line.start, end));
             }
-        }
+        });
         if windows.is_empty() {
             return;
         }

@@ -13,6 +13,7 @@ pub mod decode;
 pub mod engine;
 pub mod migrate;
 pub mod noise;
+pub mod prefilter;
 pub mod rules;
 pub mod spec;
 pub mod validate;
@@ -27,7 +28,8 @@ use palisade_core::{
 };
 
 pub use config::{AllowEntry, Config};
-use engine::{Engine, RawMatch};
+pub use engine::Engine;
+use engine::RawMatch;
 use rules::{Rule, BUILTIN};
 
 /// Problems loading the configuration: a custom rules file or an allowlist regex.
@@ -109,6 +111,11 @@ impl SecretsChecker {
             meta,
             allow,
         }
+    }
+
+    /// The matching engine (for tests that compare its prefilters).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// The rules this checker scans with.
