@@ -36,7 +36,12 @@ fn main() {
                 panic!("{}: duplicate rule id {}", path.display(), rule.id);
             }
             emit(&mut out, rule);
-            all_keywords.push(rule.keywords.iter().map(|k| k.to_ascii_lowercase()).collect());
+            all_keywords.push(
+                rule.keywords
+                    .iter()
+                    .map(|k| k.to_ascii_lowercase())
+                    .collect(),
+            );
         }
     }
     out.push_str("];\n");
@@ -178,7 +183,16 @@ fn emit_keyword_table(out: &mut String, rules: &[Vec<String>]) {
         let pair = (b[0] as usize) << 8 | b[1] as usize;
         pairs[pair / 64] |= 1 << (pair % 64);
     }
-    let _ = writeln!(out, "pub(crate) static KEYWORDS_BY_FIRST: &[u16] = &{by_first:?};");
-    let _ = writeln!(out, "pub(crate) static FIRST_BYTE_RANGE: [(u16, u16); 256] = {first:?};");
-    let _ = writeln!(out, "pub(crate) static KEYWORD_PAIRS: [u64; 1024] = {pairs:?};");
+    let _ = writeln!(
+        out,
+        "pub(crate) static KEYWORDS_BY_FIRST: &[u16] = &{by_first:?};"
+    );
+    let _ = writeln!(
+        out,
+        "pub(crate) static FIRST_BYTE_RANGE: [(u16, u16); 256] = {first:?};"
+    );
+    let _ = writeln!(
+        out,
+        "pub(crate) static KEYWORD_PAIRS: [u64; 1024] = {pairs:?};"
+    );
 }

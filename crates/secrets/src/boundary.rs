@@ -61,9 +61,9 @@ pub fn name_at_boundary(bytes: &[u8], start: usize, keywords: &[impl AsRef<str>]
 /// File extensions of assets and documents: a token-shaped value directly followed by one is
 /// a file name (`ico-<32 characters>.png`), not a credential.
 const FILE_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "avif", "css",
-    "js", "mjs", "map", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "webm", "ogg", "wav",
-    "pdf", "html", "htm", "xml", "zip", "gz", "tgz", "whl", "jar",
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "avif", "css", "js",
+    "mjs", "map", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "webm", "ogg", "wav", "pdf",
+    "html", "htm", "xml", "zip", "gz", "tgz", "whl", "jar",
 ];
 
 /// Whether the text at `end` (just after a matched token) is `.ext` of a file name.

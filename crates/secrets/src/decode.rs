@@ -268,10 +268,11 @@ fn runs(bytes: &[u8]) -> Vec<Range<usize>> {
 fn decode_run(run: &[u8]) -> Option<(String, Encoding)> {
     let body_len = run.iter().rposition(|&b| b != b'=').map_or(0, |p| p + 1);
     let body = &run[..body_len];
-    if body.len() >= MIN_HEX && body.len() % 2 == 0 && body.iter().all(u8::is_ascii_hexdigit) {
-        if let Some(text) = printable(unhex(&body[..PROBE]))
-            .and_then(|_| printable(unhex(body)))
-        {
+    if body.len() >= MIN_HEX
+        && body.len().is_multiple_of(2)
+        && body.iter().all(u8::is_ascii_hexdigit)
+    {
+        if let Some(text) = printable(unhex(&body[..PROBE])).and_then(|_| printable(unhex(body))) {
             return Some((text, Encoding::Hex));
         }
     }
@@ -296,7 +297,9 @@ fn decode_run(run: &[u8]) -> Option<(String, Encoding)> {
 
 fn unhex(hex: &[u8]) -> Vec<u8> {
     let v = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-    hex.chunks_exact(2).map(|p| v(p[0]) << 4 | v(p[1])).collect()
+    hex.chunks_exact(2)
+        .map(|p| v(p[0]) << 4 | v(p[1]))
+        .collect()
 }
 
 /// The bytes as text, if they are UTF-8 without control characters other than whitespace.
@@ -323,7 +326,7 @@ fn escape_len(bytes: &[u8], at: usize) -> Option<(char, usize)> {
         b'u' => char::from_u32(hex_at(bytes, at + 2, 4)?).map(|c| (c, 6)),
         b'x' => {
             let v = hex_at(bytes, at + 2, 2)?;
-            (v < 0x80).then(|| (v as u8 as char, 4))
+            (v < 0x80).then_some((v as u8 as char, 4))
         }
         b'"' => Some(('"', 2)),
         _ => None,
@@ -348,10 +351,7 @@ fn unescape(line: &[u8], base: usize) -> (String, Vec<u32>) {
         let (c, n) = if let Some(c) = simple {
             (c, 2)
         } else if line[i] == b'\\' {
-            match escape_len(line, i) {
-                Some(e) => e,
-                None => ('\\', 1),
-            }
+            escape_len(line, i).unwrap_or(('\\', 1))
         } else {
             // Copy the character as it is (the line is UTF-8: it is a slice of a `str`).
             let n = utf8_len(line[i]);
@@ -387,7 +387,7 @@ fn percent_byte(bytes: &[u8], at: usize) -> Option<u8> {
         return None;
     }
     let v = hex_at(bytes, at + 1, 2)?;
-    (v < 0x80 && v >= 0x20).then_some(v as u8)
+    (0x20..0x80).contains(&v).then_some(v as u8)
 }
 
 /// Decodes the `%XX` of one line (printable ASCII only, so the result stays UTF-8).
@@ -476,8 +476,17 @@ mod tests {
     #[test]
     fn bad_input_never_panics() {
         for t in [
-            "\\", "\\u", "\\u12", "\\x4", "%", "%4", "%zz", "é\\u00e9%41é", "\\uD800 x",
-            "====================", "AAAAAAAAAAAAAAAAAAAA=",
+            "\\",
+            "\\u",
+            "\\u12",
+            "\\x4",
+            "%",
+            "%4",
+            "%zz",
+            "é\\u00e9%41é",
+            "\\uD800 x",
+            "====================",
+            "AAAAAAAAAAAAAAAAAAAA=",
         ] {
             let d = decode_all(t, 1 << 20);
             for (i, l) in d.layers.iter().enumerate() {

@@ -76,8 +76,8 @@ struct Keywords {
 
 impl Engine {
     pub fn new(rules: Vec<Rule>) -> Self {
-        let builtin = rules.len() == BUILTIN.len()
-            && rules.iter().zip(BUILTIN).all(|(r, b)| r.id == b.id);
+        let builtin =
+            rules.len() == BUILTIN.len() && rules.iter().zip(BUILTIN).all(|(r, b)| r.id == b.id);
         let custom = (!builtin).then(|| {
             let mut keywords: Vec<String> = Vec::new();
             let mut by_keyword: Vec<Vec<u32>> = Vec::new();
@@ -149,9 +149,9 @@ impl Engine {
             Prefilter::Static => return static_hits(text.as_bytes(), hit),
             // A contiguous NFA builds in well under a millisecond for a few hundred keywords;
             // a DFA scans faster but costs milliseconds to build.
-            Prefilter::Nfa => self.prefilter_nfa.get_or_init(|| {
-                build_prefilter(&self.keywords(), AhoCorasickKind::ContiguousNFA)
-            }),
+            Prefilter::Nfa => self
+                .prefilter_nfa
+                .get_or_init(|| build_prefilter(&self.keywords(), AhoCorasickKind::ContiguousNFA)),
             Prefilter::Dfa => self
                 .prefilter_dfa
                 .get_or_init(|| build_prefilter(&self.keywords(), AhoCorasickKind::DFA)),
@@ -273,8 +273,7 @@ impl Engine {
             let Some(m) = re.find_at(hay, pos) else { break };
             // A provider name inside another word (`okta` in `rookTable`) is no match; a
             // later occurrence on the line may still be, so search on from the next byte.
-            if rule.name_anchored && !boundary::name_at_boundary(hay, m.start(), &rule.keywords)
-            {
+            if rule.name_anchored && !boundary::name_at_boundary(hay, m.start(), &rule.keywords) {
                 pos = m.start() + 1;
                 continue;
             }

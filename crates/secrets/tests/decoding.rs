@@ -67,7 +67,10 @@ fn hex_percent_and_unicode_escapes() {
     assert_eq!((rule.as_str(), at), ("github-pat", hex(&t)));
     assert!(message.contains("(decoded: hex)"));
 
-    let (rule, at, message) = one(&format!("url = \"https://x.example.net/?t={}\"\n", percent(&t)));
+    let (rule, at, message) = one(&format!(
+        "url = \"https://x.example.net/?t={}\"\n",
+        percent(&t)
+    ));
     assert_eq!((rule.as_str(), at), ("github-pat", percent(&t)));
     assert!(message.contains("(decoded: percent)"));
 
@@ -123,7 +126,10 @@ fn a_finding_in_the_file_is_not_reported_twice() {
     // The line holds an escape, so it is decoded and scanned again; the token itself is not
     // encoded and must be reported once, as found in the file.
     let t = token();
-    let out = scan("a.json", &format!("{{\"note\": \"a \\\"quote\\\"\", \"token\": \"{t}\"}}\n"));
+    let out = scan(
+        "a.json",
+        &format!("{{\"note\": \"a \\\"quote\\\"\", \"token\": \"{t}\"}}\n"),
+    );
     assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
     assert!(!out.findings[0].message.contains("decoded"));
 }

@@ -55,7 +55,7 @@ fn texts() -> Vec<String> {
             let cased: String = k
                 .chars()
                 .map(|c| {
-                    if rng.next_u64() % 2 == 0 {
+                    if rng.next_u64().is_multiple_of(2) {
                         c.to_ascii_uppercase()
                     } else {
                         c
@@ -120,5 +120,8 @@ fn small_and_large_scans_report_the_same_findings() {
         assert_eq!(small.suppressed, large.suppressed);
         findings += small.findings.len();
     }
-    assert!(findings > 100, "only {findings} findings: the texts prove little");
+    assert!(
+        findings > 100,
+        "only {findings} findings: the texts prove little"
+    );
 }
