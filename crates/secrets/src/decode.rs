@@ -268,24 +268,41 @@ fn runs(bytes: &[u8]) -> Vec<Range<usize>> {
 fn decode_run(run: &[u8]) -> Option<(String, Encoding)> {
     let body_len = run.iter().rposition(|&b| b != b'=').map_or(0, |p| p + 1);
     let body = &run[..body_len];
-    if body.len() >= MIN_HEX
-        && body.len().is_multiple_of(2)
-        && body.iter().all(u8::is_ascii_hexdigit)
-    {
-        if let Some(text) = printable(unhex(&body[..PROBE])).and_then(|_| printable(unhex(body))) {
-            return Some((text, Encoding::Hex));
-        }
-    }
     let mut kinds = 0;
+    let mut hex = true;
     for &b in body {
         kinds |= CLASS[b as usize];
+        hex &= b.is_ascii_hexdigit();
+    }
+    if hex && body.len() >= MIN_HEX && body.len().is_multiple_of(2) {
+        let probe = body[..PROBE]
+            .chunks_exact(2)
+            .all(|p| printable_ascii(hex_value(p[0]) << 4 | hex_value(p[1])));
+        if probe {
+            if let Some(text) = printable(unhex(body)) {
+                return Some((text, Encoding::Hex));
+            }
+        }
     }
     let url = match (kinds & B64_STD != 0, kinds & B64_URL != 0) {
         (true, true) => return None,
         (_, url) => url,
     };
-    // Whole 4-character groups of the start first: most runs (identifiers, words) fail here.
-    printable(decode_base64(&body[..PROBE], url)?)?;
+    // The first 16 characters (12 bytes) first, without allocating: most runs (identifiers,
+    // words, paths) fail here.
+    let probe = body[..PROBE].chunks_exact(4).all(|g| {
+        let mut n = 0u32;
+        for &c in g {
+            match b64_value(c, url) {
+                Some(v) => n = n << 6 | v as u32,
+                None => return false,
+            }
+        }
+        (0..3).all(|i| printable_ascii((n >> (16 - 8 * i)) as u8))
+    });
+    if !probe {
+        return None;
+    }
     let text = printable(decode_base64(run, url)?)?;
     let encoding = if url {
         Encoding::Base64Url
@@ -295,10 +312,31 @@ fn decode_run(run: &[u8]) -> Option<(String, Encoding)> {
     Some((text, encoding))
 }
 
+fn b64_value(c: u8, url: bool) -> Option<u8> {
+    Some(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' if !url => 62,
+        b'/' if !url => 63,
+        b'-' if url => 62,
+        b'_' if url => 63,
+        _ => return None,
+    })
+}
+
+fn hex_value(b: u8) -> u8 {
+    (b as char).to_digit(16).unwrap_or(0) as u8
+}
+
+/// Printable ASCII or whitespace: what the start of encoded text must decode to.
+fn printable_ascii(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\r' | b'\t')
+}
+
 fn unhex(hex: &[u8]) -> Vec<u8> {
-    let v = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
     hex.chunks_exact(2)
-        .map(|p| v(p[0]) << 4 | v(p[1]))
+        .map(|p| hex_value(p[0]) << 4 | hex_value(p[1]))
         .collect()
 }
 

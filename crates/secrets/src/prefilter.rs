@@ -34,12 +34,18 @@ pub fn static_hits(bytes: &[u8], mut hit: impl FnMut(usize, usize)) {
         if KEYWORD_PAIRS[pair / 64] & (1 << (pair % 64)) == 0 {
             continue;
         }
+        // The keywords starting with this byte are sorted by their second byte.
         let (lo, hi) = FIRST_BYTE_RANGE[a as usize];
+        let group = &KEYWORDS_BY_FIRST[lo as usize..hi as usize];
+        let from = group.partition_point(|&k| KEYWORDS[k as usize].as_bytes()[1] < b);
         let rest = &bytes[i..];
         found.clear();
-        for &k in &KEYWORDS_BY_FIRST[lo as usize..hi as usize] {
+        for &k in &group[from..] {
             let kw = KEYWORDS[k as usize].as_bytes();
-            if kw[1] == b && rest.len() >= kw.len() && rest[..kw.len()].eq_ignore_ascii_case(kw) {
+            if kw[1] != b {
+                break;
+            }
+            if rest.len() >= kw.len() && rest[2..kw.len()].eq_ignore_ascii_case(&kw[2..]) {
                 found.push(k);
             }
         }
