@@ -95,7 +95,6 @@ fn check(checker: &SecretsChecker, path: &str, text: &str, files: usize) -> File
     let ctx = ScanContext {
         files: &files,
         reader: &reader,
-        no_redact: false,
     };
     let mut out = FileReport::default();
     checker.check(&SourceFile::new(path, text.as_bytes()), &ctx, &mut out);
