@@ -5,6 +5,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex_automata::Input;
 
 use crate::boundary;
 use crate::decode;
@@ -268,9 +269,12 @@ impl Engine {
         // From the line break before the window, so a `{{start}}` boundary class can
         // consume it for a token at the start of a line.
         let mut pos = window.start.saturating_sub(1);
+        let mut caps = None;
         while pos <= hay.len() {
-            // `find_at` does not allocate; capture slots are only made for a real match.
-            let Some(m) = re.find_at(hay, pos) else { break };
+            // A search without captures allocates nothing; groups are only asked of a match.
+            let Some(m) = re.search(&Input::new(hay).range(pos..)) else {
+                break;
+            };
             // A provider name inside another word (`okta` in `rookTable`) is no match; a
             // later occurrence on the line may still be, so search on from the next byte.
             if rule.name_anchored && !boundary::name_at_boundary(hay, m.start(), &rule.keywords) {
@@ -282,32 +286,34 @@ impl Engine {
             } else {
                 m.end() + 1
             };
-            let Some(caps) = re.captures_at(hay, m.start()) else {
-                continue;
-            };
+            let caps = caps.get_or_insert_with(|| re.create_captures());
+            re.search_captures(&Input::new(hay).range(m.start()..), caps);
             // The secret is the first group that took part in the match (alternatives may
             // capture in different groups), or the whole match.
-            let Some(g) = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0)) else {
+            let Some(g) = (1..caps.group_len())
+                .find_map(|i| caps.get_group(i))
+                .or_else(|| caps.get_group(0))
+            else {
                 continue;
             };
+            let g = g.range();
             // Byte-oriented regexes may cut a multi-byte character; such a match is not a token.
-            let (Some(secret), Some(context)) =
-                (text.get(g.range()), text.get(m.start()..g.start()))
+            let (Some(secret), Some(context)) = (text.get(g.clone()), text.get(m.start()..g.start))
             else {
                 continue;
             };
             // A token-shaped part of a file name (`ico-<32 characters>.png`) is no token.
-            if secret.is_empty() || boundary::file_extension_follows(text.as_bytes(), g.end()) {
+            if secret.is_empty() || boundary::file_extension_follows(text.as_bytes(), g.end) {
                 continue;
             }
-            let rejected = match passes_filters(rule, secret, context, text, g.start()) {
+            let rejected = match passes_filters(rule, secret, context, text, g.start) {
                 Verdict::Pass => false,
                 Verdict::Invalid if !rule.generic => true,
                 _ => continue,
             };
             out.push(RawMatch {
                 rule: r,
-                secret: g.range(),
+                secret: g,
                 rejected,
                 decoded: None,
             });
