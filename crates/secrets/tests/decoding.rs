@@ -103,8 +103,23 @@ fn escaped_json_with_base64_inside() {
         "variables:\n  DOCKER_AUTH_CONFIG: \"{{\\\"auths\\\":{{\\\"registry.internal.net\\\":{{\\\"auth\\\":\\\"{auth}\\\"}}}}}}\"\n"
     );
     let out = scan(".gitlab-ci.yml", &text);
-    assert!(!out.findings.is_empty(), "{text}");
-    assert!(out.findings.iter().all(|f| f.span.start_line == 2));
+    // One finding for the auth field: the Docker rule reads the escaped JSON, and the token
+    // inside its base64 is the same span, not a second finding.
+    assert_eq!(out.findings.len(), 1, "{text}\n{:?}", out.findings);
+    let f = &out.findings[0];
+    assert_eq!(f.span.start_line, 2);
+    assert!(
+        ["docker-config-auth", "github-pat"].contains(&f.rule_id.as_str()),
+        "{}",
+        f.rule_id
+    );
+    let line = text.lines().nth(1).unwrap();
+    let at: String = line
+        .chars()
+        .skip(f.span.start_col as usize - 1)
+        .take((f.span.end_col - f.span.start_col) as usize)
+        .collect();
+    assert_eq!(at, auth);
 }
 
 #[test]
