@@ -25,20 +25,22 @@ fn word_starts_at(bytes: &[u8], i: usize) -> bool {
     !p.is_ascii_uppercase() || bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase)
 }
 
-/// Whether a camelCase word starts inside `bytes[start..end]` (not at `start`): the name
-/// spanning it is two words of an identifier, not one (`sumO` in `sumOfExposures`).
-fn camel_word_inside(bytes: &[u8], start: usize, end: usize) -> bool {
-    (start + 1..end.min(bytes.len())).any(|j| {
-        let (p, c) = (bytes[j - 1], bytes[j]);
-        c.is_ascii_uppercase()
-            && (p.is_ascii_lowercase()
-                || (p.is_ascii_uppercase() && bytes.get(j + 1).is_some_and(u8::is_ascii_lowercase)))
-    })
+/// Whether the name `bytes[start..end]` ends one letter into a camelCase word that goes on
+/// after it (`sumO` in `sumOfExposures`): the name's last letter belongs to the next word. A
+/// name that spans whole words (`accountkey` in `AccountKey`) or stops inside its last word
+/// (`sumo` in `sumologic`) is fine.
+fn ends_inside_next_word(bytes: &[u8], start: usize, end: usize) -> bool {
+    let last = end - 1;
+    if last <= start || end >= bytes.len() || !bytes[end].is_ascii_lowercase() {
+        return false;
+    }
+    let (p, c) = (bytes[last - 1], bytes[last]);
+    c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_uppercase())
 }
 
 /// Whether a name-anchored rule's match starting at `start` names the provider: the match
-/// starts a word, and the longest rule keyword found there (lower-case) does not end inside a
-/// camelCase word. Where no keyword is found there (names the keywords only approximate),
+/// starts a word, and the longest rule keyword found there (lower-case) does not end one letter
+/// into the next camelCase word. Where no keyword is found there (names the keywords only approximate),
 /// the start alone decides.
 pub fn name_at_boundary(bytes: &[u8], start: usize, keywords: &[impl AsRef<str>]) -> bool {
     let first = bytes.get(start).copied().unwrap_or(b' ');
@@ -53,7 +55,7 @@ pub fn name_at_boundary(bytes: &[u8], start: usize, keywords: &[impl AsRef<str>]
         .map(<[u8]>::len)
         .max();
     match longest {
-        Some(n) => !camel_word_inside(bytes, start, start + n),
+        Some(n) => !ends_inside_next_word(bytes, start, start + n),
         None => true,
     }
 }
@@ -109,8 +111,10 @@ mod tests {
             "etsyApiKey",
             "x-etsy-key",
             "-Dokta.token",
+            "AccountKey",
+            "StorageAccountKeys",
         ] {
-            let kw = ["okta", "sumo", "etsy"]
+            let kw = ["okta", "sumo", "etsy", "accountkey"]
                 .into_iter()
                 .find(|k| t.to_ascii_lowercase().contains(k))
                 .unwrap();

@@ -111,11 +111,12 @@ pub fn expand_macros(regex: &str) -> String {
         .replace("{{end}}", r#"(?:[^0-9A-Za-z_\-+/]|$)"#)
 }
 
-/// Whether a rule's regex starts with the provider name it is anchored on (`(?i:okta){{assign}}`):
-/// then the match starts at that name, and the engine accepts it only where the name starts at a
-/// word or camelCase boundary (not `okta` in `rookTable`, not `etsy` in `SetSysctl`).
+/// Whether a rule's regex starts with the provider name it is anchored on (`(?i:okta){{assign}}`,
+/// `(?i:notion)[\w.\-]{0,30}?...`): then the match starts at that name, and the engine accepts
+/// it only where the name starts at a word or camelCase boundary (not `okta` in `rookTable`,
+/// `etsy` in `SetSysctl`, `notion` in `promotion`).
 pub fn is_name_anchored(regex: &str) -> bool {
-    regex.starts_with("(?i:") && regex.contains("{{assign}}")
+    regex.starts_with("(?i:")
 }
 
 /// Validators a rule may name.
