@@ -9,6 +9,8 @@
 //! `{{digits:N}}`, `{{pem-body}}` (several lines of base64), `{{crc32:N}}` (GitHub-style
 //! checksum of the N characters before it), `{{pypi}}` (a PyPI token body), `{{jwt}}`
 //! (a structurally valid JWT). Generated characters are pseudo-random but deterministic.
+//! `{{encode:HOW}}...{{/encode}}` encodes what is between (`base64`, `hex`, `percent`,
+//! `unicode`, `json`), so examples can prove that encoded secrets are decoded and found.
 
 use std::fmt::Write as _;
 
@@ -72,11 +74,33 @@ fn encode_base64(bytes: &[u8], alphabet: &[u8], pad: bool) -> String {
     out
 }
 
+/// Standard base64 with padding.
+pub fn encode_base64_std(bytes: &[u8]) -> String {
+    encode_base64(bytes, B64, true)
+}
+
+/// `plain` encoded as an `{{encode:HOW}}` block asks: `base64`, `hex`, `percent` (every byte),
+/// `unicode` (`\uXXXX` per character), `json` (quotes and backslashes escaped).
+fn encode(how: &str, plain: &str) -> String {
+    match how {
+        "base64" => encode_base64(plain.as_bytes(), B64, true),
+        "hex" => plain.bytes().map(|b| format!("{b:02x}")).collect(),
+        "percent" => plain.bytes().map(|b| format!("%{b:02X}")).collect(),
+        "unicode" => plain
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect(),
+        "json" => plain.replace('\\', "\\\\").replace('"', "\\\""),
+        _ => plain.to_string(),
+    }
+}
+
 /// Expands the generators in an example (see the module docs).
 pub fn expand_example(template: &str, seed: &str) -> String {
     let mut rng = Rng::new(seed);
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
+    let mut encodings: Vec<(&str, usize)> = Vec::new();
     while let Some(open) = rest.find("{{") {
         let Some(close) = rest[open..].find("}}") else {
             break;
@@ -84,6 +108,18 @@ pub fn expand_example(template: &str, seed: &str) -> String {
         out.push_str(&rest[..open]);
         let spec = &rest[open + 2..open + close];
         rest = &rest[open + close + 2..];
+        // `{{encode:base64}}...{{/encode}}`: the expanded text between them, encoded.
+        if let Some(how) = spec.strip_prefix("encode:") {
+            encodings.push((how.trim(), out.len()));
+            continue;
+        }
+        if spec == "/encode" {
+            if let Some((how, start)) = encodings.pop() {
+                let plain = out.split_off(start);
+                out.push_str(&encode(how, &plain));
+            }
+            continue;
+        }
         let (kind, n) = match spec.split_once(':') {
             Some((k, n)) => (k, n.trim().parse::<usize>().unwrap_or(0)),
             None => (spec, 0),
@@ -178,7 +214,7 @@ fn found_by(engine: &Engine, text: &str, id: &str) -> bool {
     let mut windows = Vec::new();
     let mut raw = Vec::new();
     let mut errors = Vec::new();
-    engine.scan(text, false, &mut windows, &mut raw, &mut errors);
+    let _truncated = engine.scan(text, false, &mut windows, &mut raw, &mut errors);
     raw.iter()
         .any(|m| !m.rejected && engine.rules[m.rule].id == id)
 }
@@ -199,5 +235,30 @@ mod tests {
         assert!(validate::Validator::Jwt.check(&expand_example("{{jwt}}", "j")));
         assert!(validate::Validator::PypiMacaroon.check(&expand_example("pypi-{{pypi}}", "p")));
         assert_eq!(expand_example("${{ secrets.X }}", "s"), "${{ secrets.X }}");
+        assert_eq!(
+            expand_example("x{{encode:hex}}ab{{/encode}}y", "s"),
+            "x6162y"
+        );
+        assert_eq!(
+            expand_example("{{encode:base64}}hello{{/encode}}", "s"),
+            "aGVsbG8="
+        );
+        assert_eq!(
+            expand_example(
+                "{{encode:base64}}a{{encode:percent}}b{{/encode}}{{/encode}}",
+                "s"
+            ),
+            encode_base64_std(b"a%62")
+        );
+        assert_eq!(
+            expand_example("{{encode:unicode}}A{{/encode}}", "s"),
+            "\\u0041"
+        );
+        let t = expand_example(
+            "{{encode:base64}}ghp_{{base62:30}}{{crc32:30}}{{/encode}}",
+            "c",
+        );
+        let plain = validate::decode_base64(t.as_bytes(), false).unwrap();
+        assert!(validate::Validator::Crc32Base62.check(std::str::from_utf8(&plain).unwrap()));
     }
 }

@@ -6,11 +6,14 @@
 //! entropy, placeholders, offline checksums, allow comments, config allowlists. See README.md.
 
 pub mod allow;
+pub mod boundary;
 pub mod check_rules;
 pub mod config;
+pub mod decode;
 pub mod engine;
 pub mod migrate;
 pub mod noise;
+pub mod prefilter;
 pub mod rules;
 pub mod spec;
 pub mod validate;
@@ -25,7 +28,8 @@ use palisade_core::{
 };
 
 pub use config::{AllowEntry, Config};
-use engine::{Engine, RawMatch};
+pub use engine::Engine;
+use engine::RawMatch;
 use rules::{Rule, BUILTIN};
 
 /// Problems loading the configuration: a custom rules file or an allowlist regex.
@@ -109,6 +113,11 @@ impl SecretsChecker {
         }
     }
 
+    /// The matching engine (for tests that compare its prefilters).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// The rules this checker scans with.
     pub fn rule_set(&self) -> &[Rule] {
         &self.engine.rules
@@ -120,7 +129,8 @@ impl SecretsChecker {
         let mut windows = Vec::new();
         let mut raw = Vec::new();
         let mut errors = Vec::new();
-        self.engine
+        let _truncated = self
+            .engine
             .scan(text, false, &mut windows, &mut raw, &mut errors);
         let kept = resolve_overlaps(&self.engine.rules, raw);
         kept.into_iter()
@@ -239,16 +249,22 @@ impl Checker for SecretsChecker {
 
     fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
         let text: &str = &file.text;
-        let (raw, errors) = SCRATCH.with(|s| {
+        let (raw, errors, truncated) = SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let (windows, raw) = &mut *s;
             raw.clear();
             let mut errors = Vec::new();
             // Past a few dozen files the faster DFA prefilter repays its build time.
             let large = ctx.files.len() >= LARGE_SCAN_FILES;
-            self.engine.scan(text, large, windows, raw, &mut errors);
-            (std::mem::take(raw), errors)
+            let truncated = self.engine.scan(text, large, windows, raw, &mut errors);
+            (std::mem::take(raw), errors, truncated)
         });
+        if truncated {
+            out.diagnose(Diagnostic::warning(
+                file.path,
+                "secrets: encoded text past the decoding budget was not decoded",
+            ));
+        }
         for e in errors {
             out.diagnose(Diagnostic::error(
                 file.path,
@@ -275,6 +291,7 @@ impl Checker for SecretsChecker {
             confidence: Confidence,
             paired: Option<(String, u32)>,
             absorbed: bool,
+            decoded: Option<Box<engine::DecodedMatch>>,
         }
         let mut hits: Vec<Hit> = Vec::with_capacity(matches.len());
         for m in matches {
@@ -316,6 +333,7 @@ impl Checker for SecretsChecker {
                 },
                 paired: None,
                 absorbed: false,
+                decoded: m.decoded,
             });
         }
 
@@ -362,6 +380,9 @@ impl Checker for SecretsChecker {
             } else {
                 format!("{} ({}): {}", rule.name, rule.provider, secret)
             };
+            if let Some(d) = &h.decoded {
+                message.push_str(&format!(" (decoded: {})", d.chain_text()));
+            }
             if let Some((id, line)) = &h.paired {
                 message.push_str(&format!(", paired with its {id} on line {line}"));
             }
@@ -387,6 +408,10 @@ impl Checker for SecretsChecker {
             .with_snippet(snip)
             .with_identity(identity)
             .with_secret(secret);
+            if let Some(d) = &h.decoded {
+                // The decoded value is as secret as its encoding: masked wherever it shows.
+                finding = finding.with_secret(d.value.clone());
+            }
             if rule.generic {
                 finding = finding.with_tag("generic");
             }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use palisade_core::{CheckerKind, Confidence, RuleMeta, Severity};
-use regex::bytes::Regex;
+use regex_automata::meta::Regex;
 
 use crate::spec::{self, RuleSpec};
 use crate::validate::Validator;
@@ -28,6 +28,7 @@ pub(crate) struct StaticRule {
     pub generic: bool,
     pub skip_noise_filter: bool,
     pub identifier: bool,
+    pub name_anchored: bool,
     pub pair: Option<(&'static str, u32)>,
 }
 
@@ -56,6 +57,9 @@ pub struct Rule {
     pub skip_noise_filter: bool,
     /// Only a pair's companion, never a finding alone.
     pub identifier: bool,
+    /// The regex starts with the provider's name (see [`spec::is_name_anchored`]): a match
+    /// counts only where that name starts at a word or camelCase boundary.
+    pub name_anchored: bool,
     pub pair: Option<(Cow<'static, str>, u32)>,
     compiled: OnceLock<Result<Regex, String>>,
 }
@@ -85,6 +89,7 @@ impl Rule {
             generic: s.generic,
             skip_noise_filter: s.skip_noise_filter,
             identifier: s.identifier,
+            name_anchored: s.name_anchored,
             pair: s.pair.map(|(id, n)| (Cow::Borrowed(id), n)),
             compiled: OnceLock::new(),
         }
@@ -117,6 +122,7 @@ impl Rule {
             generic: s.generic,
             skip_noise_filter: s.skip_noise_filter,
             identifier: s.identifier,
+            name_anchored: spec::is_name_anchored(&s.regex),
             pair: s
                 .pair
                 .as_ref()
@@ -129,11 +135,29 @@ impl Rule {
 /// Rule regexes run over bytes with ASCII semantics (`\w`, `\d`, `\s`, `(?i)` are ASCII):
 /// tokens are ASCII, and Unicode classes would make every counted repetition a large
 /// automaton, slow to compile on first use.
+///
+/// The settings are the `regex` crate's for a `bytes::Regex` (leftmost-first, same syntax, same
+/// matches), minus two things built at compile time that a rule does not need, which were most
+/// of a one-file run's cost: the literal prefilters (the keyword prefilter already put the
+/// regex on the few lines that can match) and the one-pass DFA for captures (only a real match
+/// asks for its groups, and the PikeVM answers that). Every engine of `regex-automata` reports
+/// the same leftmost-first matches and groups, so findings do not change.
 fn compile(src: &str) -> Result<Regex, String> {
-    regex::bytes::RegexBuilder::new(src)
-        .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
+    let config = Regex::config()
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(false)
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(2 << 20)
+        .auto_prefilter(false)
+        .onepass(false);
+    regex_automata::meta::Builder::new()
+        .configure(config)
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                .unicode(false)
+                .utf8(false),
+        )
+        .build(src)
         .map_err(|e| e.to_string())
 }
 

@@ -111,6 +111,14 @@ pub fn expand_macros(regex: &str) -> String {
         .replace("{{end}}", r#"(?:[^0-9A-Za-z_\-+/]|$)"#)
 }
 
+/// Whether a rule's regex starts with the provider name it is anchored on (`(?i:okta){{assign}}`,
+/// `(?i:notion)[\w.\-]{0,30}?...`): then the match starts at that name, and the engine accepts
+/// it only where the name starts at a word or camelCase boundary (not `okta` in `rookTable`,
+/// `etsy` in `SetSysctl`, `notion` in `promotion`).
+pub fn is_name_anchored(regex: &str) -> bool {
+    regex.starts_with("(?i:")
+}
+
 /// Validators a rule may name.
 pub const VALIDATORS: &[&str] = &[
     "crc32-base62",
