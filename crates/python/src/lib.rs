@@ -19,6 +19,8 @@ macro_rules! field {
 }
 
 mod config;
+mod excerpt;
+mod names;
 mod nosec;
 mod prefilter;
 pub mod rules;
@@ -194,7 +196,14 @@ fn to_finding(
         end_line,
         end_col,
     };
-    let line = lines.line_text(issue.line);
+    // A bounded slice of a long line (`excerpt`): findings x line length must not add up.
+    let whole_line = lines.line_text(issue.line);
+    let at = if issue.node_line == issue.line {
+        issue.col as usize
+    } else {
+        0
+    };
+    let line = &*excerpt::around(whole_line, at);
     let finding = |message: String| {
         Finding::new(
             meta.id.as_ref(),
@@ -213,11 +222,11 @@ fn to_finding(
             // fingerprint still follows the real line, so redaction never churns baselines.
             let hidden = redact(secret);
             let f = finding(issue.message.replace(secret, &hidden)).with_identity(line.trim());
-            if line.contains(secret) {
+            if whole_line.len() <= excerpt::MAX_LINE && line.contains(secret) {
                 f.with_snippet(line.replace(secret, &hidden))
             } else {
-                // Escapes or concatenation make the source differ from the value: show no
-                // line rather than risk showing the value.
+                // Escapes or concatenation make the source differ from the value, or a cut
+                // could split it: show no line rather than risk showing the value.
                 f
             }
         }

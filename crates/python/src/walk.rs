@@ -180,6 +180,8 @@ pub(crate) struct FileCx<'t, 's> {
     pub issues: Vec<Issue>,
     /// Ancestors of the node being visited, root first.
     pub stack: Vec<Node<'t>>,
+    /// B608's `+`/`%` chains seen so far (each collected once, however many literals it has).
+    pub sql_chains: rules::b608_hardcoded_sql_expressions::Chains<'t>,
     nosec: HashMap<u32, RuleSet>,
     /// The first construct CPython rejects but tree-sitter accepts (a block of only comments,
     /// a number run into a name): (line, column).
@@ -262,6 +264,27 @@ pub(crate) fn check_source(
     settings: &Settings,
     prefilter: Option<&Table>,
 ) -> Option<Outcome> {
+    let Some(normal) = crate::names::normalise(src) else {
+        return check_text(src, path, settings, prefilter);
+    };
+    // Checked as Python reads it; reported where the file has it.
+    let mut out = check_text(&normal.text, path, settings, prefilter)?;
+    for i in &mut out.issues {
+        i.col = normal.column(i.node_line - 1, i.col);
+        i.end_col = normal.column(i.end_line - 1, i.end_col);
+    }
+    if let Some((line, col)) = &mut out.syntax_error {
+        *col = normal.column(*line - 1, *col - 1) + 1;
+    }
+    Some(out)
+}
+
+fn check_text(
+    src: &str,
+    path: &str,
+    settings: &Settings,
+    prefilter: Option<&Table>,
+) -> Option<Outcome> {
     let plan = prefilter.map_or(Plan::Whole, |t| prefilter::plan(src, t));
     let tree = match plan {
         Plan::Nothing => {
@@ -286,6 +309,7 @@ pub(crate) fn check_source(
         imports: Imports::default(),
         issues: Vec::new(),
         stack: Vec::new(),
+        sql_chains: Default::default(),
         nosec: HashMap::new(),
         rejected: None,
     };
