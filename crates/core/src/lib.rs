@@ -8,6 +8,7 @@ pub mod checker;
 pub mod finding;
 pub mod fingerprint;
 pub mod lines;
+pub mod nesting;
 pub mod report;
 pub mod rule;
 pub mod suppress;
