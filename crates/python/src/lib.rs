@@ -150,6 +150,15 @@ impl Checker for PythonChecker {
                 .at_line(line),
             );
         }
+        if let Some(line) = outcome.too_deep {
+            out.diagnose(
+                Diagnostic::error(
+                    file.path,
+                    format!("brackets nest deeper than {} levels at line {line} (CPython refuses this too): what is inside them was not checked", walk::MAX_BRACKET_DEPTH),
+                )
+                .at_line(line),
+            );
+        }
         out.suppressed += outcome.suppressed;
         if outcome.issues.is_empty() {
             return;

@@ -40,6 +40,11 @@ pub(crate) struct Unit {
 
 pub(crate) const ROOT: u32 = u32::MAX;
 
+/// Nesting the lexer follows before it leaves a file to the full parse: CPython's own limits
+/// are 100 indentation levels and 150 nested f-strings.
+const MAX_BLOCKS: usize = 100;
+const MAX_FIELDS: u32 = 150;
+
 /// An open block: the indentation of its statements, its owner, and its current statement.
 struct Block {
     indent: (usize, usize),
@@ -74,6 +79,7 @@ pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
         after_binop: false,
         after_colon: false,
         colon_before: false,
+        fields: 0,
     };
     lx.run()?;
     let mut units = lx.units;
@@ -124,6 +130,8 @@ struct Lexer<'a, 't> {
     /// The last token was a depth-0 `:`; the current token follows one.
     after_colon: bool,
     colon_before: bool,
+    /// f-string replacement fields open now (nested f-strings).
+    fields: u32,
 }
 
 /// The value of a string literal group as far as the lexer knows it.
@@ -244,6 +252,11 @@ impl<'a> Lexer<'a, '_> {
                     return None;
                 }
                 self.units[owner as usize].body = Some((line_start, row));
+                if blocks.len() > MAX_BLOCKS {
+                    // CPython refuses more than 100 indentation levels; the plan's walk over
+                    // units recurses per level.
+                    return None;
+                }
                 blocks.push(Block {
                     indent,
                     owner,
@@ -874,6 +887,17 @@ impl<'a> Lexer<'a, '_> {
 
     /// An f-string's `{expression!conversion:format_spec}`, the opening brace consumed.
     fn replacement_field(&mut self, q: u8, triple: bool) -> Option<()> {
+        // Nested f-strings recurse here: past CPython's own limit, leave it to the full parse.
+        if self.fields >= MAX_FIELDS {
+            return None;
+        }
+        self.fields += 1;
+        let r = self.replacement_field_inner(q, triple);
+        self.fields -= 1;
+        r
+    }
+
+    fn replacement_field_inner(&mut self, q: u8, triple: bool) -> Option<()> {
         let mut depth = 0u32;
         let saved_import = self.import.take();
         let saved_start = self.stmt_start;
