@@ -4,7 +4,11 @@
 # ratio near 4, quadratic work near 16. Each run has a time limit (`--timeout`, default 60 s); a
 # run that hits it is shown as `>limit`.
 #
-#   bench/hostile.sh [--palisade PATH] [--timeout S] [--only CLASS,...]
+#   bench/hostile.sh [--palisade PATH] [--timeout S] [--mem-limit MB] [--only CLASS,...]
+#
+# Each run's address space is capped (`--mem-limit`, default 4096 MB) so that a binary that
+# needs gigabytes (main before issue 11 needed 5.3 GB for one 256 KB line) fails with `oom`
+# instead of pushing the shared machine into swap.
 #
 # Without --palisade it builds the release binary of this checkout. The machine is shared: run
 # it by hand, never in a loop.
@@ -14,12 +18,14 @@ repo=$(pwd)
 
 palisade=
 limit=60
+mem=4096
 only=
 while [ $# -gt 0 ]; do
   case "$1" in
     --palisade) palisade=$2; shift 2 ;;
     --timeout) limit=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --mem-limit) mem=$2; shift 2 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -109,10 +115,12 @@ fifo-include:1000"
 run() {
   local dir=$1 rc=0 secs kb
   shift
-  (cd "$dir" && /usr/bin/time -o "$tmp/time" -f '%e %M' timeout "$limit" "$palisade" check -q \
-    --exit-zero --format json "$@" > /dev/null 2>&1) || rc=$?
-  read -r secs kb < <(tail -1 "$tmp/time")
+  (cd "$dir" && ulimit -v $((mem * 1024)) && /usr/bin/time -o "$tmp/time" -f '%e %M' \
+    timeout "$limit" "$palisade" check -q --exit-zero --format json "$@" > /dev/null 2>&1) || rc=$?
+  read -r secs kb < <(grep -E '^[0-9.]+ [0-9]+$' "$tmp/time" | tail -1)
   if [ "$rc" = 124 ]; then secs=">$limit"; fi
+  # An allocation refused under the cap aborts the process.
+  if [ "$rc" = 134 ] || [ "$rc" = 137 ]; then secs="oom"; fi
   echo "$secs $((kb / 1024)) $rc"
 }
 
@@ -130,7 +138,7 @@ for entry in $classes; do
   done
   read -r t1 m1 rc1 <<< "${rows[0]}"
   read -r t2 m2 rc2 <<< "${rows[1]}"
-  ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print('-' if a.startswith('>') or b.startswith('>') or float(a)==0 else f'{float(b)/float(a):.1f}')" "$1" "$2"; }
+  ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print('-' if not a.replace('.','').isdigit() or not b.replace('.','').isdigit() or float(a)==0 else f'{float(b)/float(a):.1f}')" "$1" "$2"; }
   printf '%-15s %9s %9s %8s %9s %9s %8s %7s %7s\n' "$cls" "$n" "$t1" "$m1" "$((n * 4))" "$t2" "$m2" \
     "$(ratio "$t1" "$t2")" "$(ratio "$m1" "$m2")"
   if [ "$rc1" != 0 ] && [ "$rc1" != 1 ] && [ "$rc1" != 2 ]; then echo "  (n: exit $rc1)"; fi

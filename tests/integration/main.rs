@@ -3,5 +3,6 @@
 mod bandit_compat;
 mod cli;
 mod common;
+mod fuzz_replay;
 mod git_modes;
 mod pre_commit;
