@@ -7,7 +7,7 @@
 #   bench/hostile.sh [--palisade PATH] [--timeout S] [--mem-limit MB] [--only CLASS,...]
 #
 # Each run's address space is capped (`--mem-limit`, default 4096 MB) so that a binary that
-# needs gigabytes (main before issue 11 needed 5.3 GB for one 256 KB line) fails with `oom`
+# needs gigabytes (main before issue 11 needed 5.3 GB for one 256 KB line) fails with `abort`
 # instead of pushing the shared machine into swap.
 #
 # Without --palisade it builds the release binary of this checkout. The machine is shared: run
@@ -63,7 +63,12 @@ elif cls == "long-line":
     w("l.py", "eval(x);" * (n // 8) + "\n")
     print(f"{big} --only python l.py")
 elif cls == "python-nesting":
-    w("n.py", "x = " + "(" * n + "1" + ")" * n + "\neval(x)\n")
+    # Brackets n deep in a call a rule looks at (CPython refuses more than 200).
+    w("n.py", "x = eval(" + "(" * n + "1" + ")" * n + ")\n")
+    print(f"{big} --only python n.py")
+elif cls == "python-lists":
+    # Lists n deep as an argument a rule converts (a recursion before issue 11).
+    w("n.py", "subprocess.call(" + "[" * n + "]" * n + ", shell=True)\n")
     print(f"{big} --only python n.py")
 elif cls == "fullwidth":
     # n lines calling eval and os.system through full-width names.
@@ -107,7 +112,8 @@ else:
 PY
 }
 
-classes="b608-concat:10000 b608-percent:10000 long-line:262144 python-nesting:5000 fullwidth:10000
+classes="b608-concat:10000 b608-percent:10000 long-line:262144 python-nesting:5000 python-lists:5000
+fullwidth:10000
 yaml-flow:5000 workflow-flow:5000 toml-nesting:5000 json-nesting:5000 includes:1000 zip-bomb:256
 fifo-include:1000"
 
@@ -119,8 +125,8 @@ run() {
     timeout "$limit" "$palisade" check -q --exit-zero --format json "$@" > /dev/null 2>&1) || rc=$?
   read -r secs kb < <(grep -E '^[0-9.]+ [0-9]+$' "$tmp/time" | tail -1)
   if [ "$rc" = 124 ]; then secs=">$limit"; fi
-  # An allocation refused under the cap aborts the process.
-  if [ "$rc" = 134 ] || [ "$rc" = 137 ]; then secs="oom"; fi
+  # An allocation refused under the cap, or a stack overflow, aborts the process.
+  if [ "$rc" = 134 ] || [ "$rc" = 137 ]; then secs="abort"; fi
   echo "$secs $((kb / 1024)) $rc"
 }
 

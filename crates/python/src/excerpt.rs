@@ -55,4 +55,38 @@ mod tests {
         let tail = around(&line, line.len());
         assert!(tail.starts_with(CUT) && tail.ends_with('é'));
     }
+
+    #[test]
+    fn char_columns_forward_backward_and_across_lines() {
+        let mut c = CharColumns::default();
+        let t = "éé x é y";
+        assert_eq!(c.column(1, t, 5), 4);
+        assert_eq!(c.column(1, t, 9), 7);
+        assert_eq!(c.column(1, t, 0), 1);
+        assert_eq!(c.column(2, "abc", 2), 3);
+        assert_eq!(c.column(1, t, 100), 9);
+    }
+}
+
+/// Character columns of byte columns, counted on from the last one asked on the same line:
+/// findings come in walk order, so thousands of them on one long line cost one pass over it,
+/// not one pass each.
+#[derive(Default)]
+pub(crate) struct CharColumns {
+    /// (line, byte column, characters before it) of the last answer.
+    last: Option<(u32, usize, usize)>,
+}
+
+impl CharColumns {
+    /// The 1-based character column of byte column `byte_col` of `text` (line `line`).
+    pub(crate) fn column(&mut self, line: u32, text: &str, byte_col: usize) -> u32 {
+        let b = floor(text, byte_col.min(text.len()));
+        let (from, before) = match self.last {
+            Some((l, at, n)) if l == line && at <= b => (at, n),
+            _ => (0, 0),
+        };
+        let n = before + text[from..b].chars().count();
+        self.last = Some((line, b, n));
+        n as u32 + 1
+    }
 }

@@ -164,8 +164,15 @@ impl Checker for PythonChecker {
             return;
         }
         let lines = palisade_core::LineIndex::new(&text);
+        let mut cols = excerpt::CharColumns::default();
         for issue in outcome.issues {
-            out.push(to_finding(&issue, file.path, &lines, ctx.no_redact));
+            out.push(to_finding(
+                &issue,
+                file.path,
+                &lines,
+                &mut cols,
+                ctx.no_redact,
+            ));
         }
     }
 }
@@ -184,14 +191,12 @@ fn to_finding(
     issue: &walk::Issue,
     path: &str,
     lines: &palisade_core::LineIndex<'_>,
+    cols: &mut excerpt::CharColumns,
     no_redact: bool,
 ) -> Finding {
     let meta = issue.rule.meta();
-    let char_col = |line: u32, byte_col: u32| -> u32 {
-        let t = lines.line_text(line);
-        let b = (byte_col as usize).min(t.len());
-        let prefix = t.get(..b).map_or(b, |p| p.chars().count());
-        prefix as u32 + 1
+    let mut char_col = |line: u32, byte_col: u32| -> u32 {
+        cols.column(line, lines.line_text(line), byte_col as usize)
     };
     let start_col = char_col(issue.node_line, issue.col);
     let (end_line, end_col) = if issue.end_line >= issue.line {

@@ -386,7 +386,8 @@ fn walk<'t>(root: Node<'t>, cx: &mut FileCx<'t, '_>) {
     }
 }
 
-/// Node kinds written with brackets, by kind id.
+/// Node kinds written with brackets, by kind id. (Not `subscript`: `a[0][0]` nests
+/// subscripts, not brackets.)
 static BRACKETS: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
     let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
     (0..lang.node_kind_count() as u16)
@@ -401,7 +402,6 @@ static BRACKETS: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
                         | "tuple"
                         | "set"
                         | "dictionary"
-                        | "subscript"
                         | "list_comprehension"
                         | "set_comprehension"
                         | "dictionary_comprehension"

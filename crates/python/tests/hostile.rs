@@ -115,6 +115,20 @@ fn deep_brackets_are_a_clear_error() {
     }
 }
 
+/// Long chains are not nesting: `a[0][0]...` and `f(1)(2)...` are one bracket deep to CPython.
+#[test]
+fn long_chains_are_not_deep_brackets() {
+    let src = format!(
+        "y = a{}\nz = f{}\n",
+        "[0]".repeat(1_000),
+        "(1)".repeat(1_000)
+    );
+    for checker in both_parses() {
+        let report = common::run(&checker, "c.py", src.as_bytes());
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    }
+}
+
 /// f-strings nested in f-strings, and blocks nested in blocks, deeper than CPython allows:
 /// no stack overflow in the prefilter's lexer.
 #[test]
