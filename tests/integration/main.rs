@@ -3,6 +3,7 @@
 mod bandit_compat;
 mod cli;
 mod common;
+mod fuzz_replay;
 mod git_modes;
 mod pre_commit;
 mod trust;

@@ -10,6 +10,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod glob;
 pub mod lines;
+pub mod nesting;
 pub mod pipeline;
 pub mod redact;
 pub mod report;

@@ -101,6 +101,9 @@ impl BanditConfig {
         if is_ini(text) {
             return Ok(Self::from_ini(text));
         }
+        // Deep flow nesting makes the YAML parser quadratic: refused in one linear pass.
+        palisade_core::nesting::check_yaml_flow_depth(text, palisade_core::nesting::MAX_YAML_DEPTH)
+            .map_err(|e| perr(e.to_string()))?;
         let value: Value = serde_yaml::from_str(text).map_err(|e| perr(e.to_string()))?;
         Self::from_value(&value, path)
     }

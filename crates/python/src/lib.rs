@@ -19,6 +19,8 @@ macro_rules! field {
 }
 
 mod config;
+mod excerpt;
+mod names;
 mod nosec;
 mod prefilter;
 pub mod rules;
@@ -175,24 +177,36 @@ impl Checker for PythonChecker {
                 .at_line(line),
             );
         }
+        if let Some(line) = outcome.too_deep {
+            out.diagnose(
+                Diagnostic::error(
+                    file.path,
+                    format!("brackets nest deeper than {} levels at line {line} (CPython refuses this too): what is inside them was not checked", walk::MAX_BRACKET_DEPTH),
+                )
+                .at_line(line),
+            );
+        }
         out.suppressed += outcome.suppressed;
         if outcome.issues.is_empty() {
             return;
         }
         let lines = palisade_core::LineIndex::new(&text);
+        let mut cols = excerpt::CharColumns::default();
         for issue in outcome.issues {
-            out.push(to_finding(&issue, file.path, &lines));
+            out.push(to_finding(&issue, file.path, &lines, &mut cols));
         }
     }
 }
 
-fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<'_>) -> Finding {
+fn to_finding(
+    issue: &walk::Issue,
+    path: &str,
+    lines: &palisade_core::LineIndex<'_>,
+    cols: &mut excerpt::CharColumns,
+) -> Finding {
     let meta = issue.rule.meta();
-    let char_col = |line: u32, byte_col: u32| -> u32 {
-        let t = lines.line_text(line);
-        let b = (byte_col as usize).min(t.len());
-        let prefix = t.get(..b).map_or(b, |p| p.chars().count());
-        prefix as u32 + 1
+    let mut char_col = |line: u32, byte_col: u32| -> u32 {
+        cols.column(line, lines.line_text(line), byte_col as usize)
     };
     let start_col = char_col(issue.node_line, issue.col);
     let (end_line, end_col) = if issue.end_line >= issue.line {
@@ -206,7 +220,14 @@ fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<
         end_line,
         end_col,
     };
-    let line = lines.line_text(issue.line);
+    // A bounded slice of a long line (`excerpt`): findings x line length must not add up.
+    let whole_line = lines.line_text(issue.line);
+    let at = if issue.node_line == issue.line {
+        issue.col as usize
+    } else {
+        0
+    };
+    let line = &*excerpt::around(whole_line, at);
     let finding = |message: String| {
         Finding::new(
             meta.id.as_ref(),
@@ -225,11 +246,11 @@ fn to_finding(issue: &walk::Issue, path: &str, lines: &palisade_core::LineIndex<
         // on the way out. The fingerprint follows the real line, so it never churns baselines.
         Some(secret) if !secret.is_empty() => {
             let f = f.with_identity(line.trim()).with_secret(secret);
-            if line.contains(secret) {
+            if whole_line.len() <= excerpt::MAX_LINE && line.contains(secret) {
                 f.with_snippet(line)
             } else {
-                // Escapes or concatenation make the source differ from the value, so the
-                // redactor could not find it there: show no line rather than the value.
+                // Escapes or concatenation make the source differ from the value, or a cut
+                // could split it: the redactor could not find it there, so show no line.
                 f
             }
         }

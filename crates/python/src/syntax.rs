@@ -279,6 +279,18 @@ pub(crate) fn value(node: Node<'_>, src: &str) -> Value {
 
 /// `Context._get_literal_value`: like [`value`] but attributes inside containers are unknown.
 pub(crate) fn literal(node: Node<'_>, src: &str) -> Value {
+    literal_at(node, src, 0)
+}
+
+/// Containers nested deeper than this are `Unknown` (CPython refuses files nested that deep;
+/// the walk reports them): the conversion recurses and must not overflow the stack.
+const MAX_LITERAL_DEPTH: u32 = 100;
+
+fn literal_at(node: Node<'_>, src: &str, depth: u32) -> Value {
+    if depth > MAX_LITERAL_DEPTH {
+        return Value::Unknown;
+    }
+    let literal = |n, src| literal_at(n, src, depth + 1);
     let node = unparen(node);
     match node.kind() {
         "true" => Value::Str("True".into()),

@@ -180,7 +180,11 @@ pub(crate) struct FileCx<'t, 's> {
     pub issues: Vec<Issue>,
     /// Ancestors of the node being visited, root first.
     pub stack: Vec<Node<'t>>,
+    /// B608's `+`/`%` chains seen so far (each collected once, however many literals it has).
+    pub sql_chains: rules::b608_hardcoded_sql_expressions::Chains<'t>,
     nosec: HashMap<u32, RuleSet>,
+    /// The line where brackets first nest deeper than [`MAX_BRACKET_DEPTH`].
+    pub too_deep: Option<u32>,
     /// The first construct CPython rejects but tree-sitter accepts (a block of only comments,
     /// a number run into a name): (line, column).
     rejected: Option<(u32, u32)>,
@@ -253,10 +257,34 @@ pub(crate) struct Outcome {
     pub suppressed: usize,
     /// First syntax error (1-based line, column) if the file did not parse cleanly.
     pub syntax_error: Option<(u32, u32)>,
+    /// The line where brackets nest deeper than [`MAX_BRACKET_DEPTH`] (what is inside them
+    /// was not checked).
+    pub too_deep: Option<u32>,
 }
 
 /// Checks decoded Python source.
 pub(crate) fn check_source(
+    src: &str,
+    path: &str,
+    settings: &Settings,
+    prefilter: Option<&Table>,
+) -> Option<Outcome> {
+    let Some(normal) = crate::names::normalise(src) else {
+        return check_text(src, path, settings, prefilter);
+    };
+    // Checked as Python reads it; reported where the file has it.
+    let mut out = check_text(&normal.text, path, settings, prefilter)?;
+    for i in &mut out.issues {
+        i.col = normal.column(i.node_line - 1, i.col);
+        i.end_col = normal.column(i.end_line - 1, i.end_col);
+    }
+    if let Some((line, col)) = &mut out.syntax_error {
+        *col = normal.column(*line - 1, *col - 1) + 1;
+    }
+    Some(out)
+}
+
+fn check_text(
     src: &str,
     path: &str,
     settings: &Settings,
@@ -269,6 +297,7 @@ pub(crate) fn check_source(
                 issues: Vec::new(),
                 suppressed: 0,
                 syntax_error: None,
+                too_deep: None,
             })
         }
         Plan::Whole => parse(src)?,
@@ -286,6 +315,8 @@ pub(crate) fn check_source(
         imports: Imports::default(),
         issues: Vec::new(),
         stack: Vec::new(),
+        sql_chains: Default::default(),
+        too_deep: None,
         nosec: HashMap::new(),
         rejected: None,
     };
@@ -308,17 +339,39 @@ pub(crate) fn check_source(
         suppressed: before - issues.len(),
         issues,
         syntax_error,
+        too_deep: cx.too_deep,
     })
 }
 
+/// Brackets nested deeper than this are refused, as CPython's tokenizer refuses them ("too
+/// many nested parentheses"): rules that look into a subtree recurse, and a file of nothing
+/// but brackets must not overflow the stack.
+pub(crate) const MAX_BRACKET_DEPTH: usize = 200;
+
 fn walk<'t>(root: Node<'t>, cx: &mut FileCx<'t, '_>) {
     let mut cursor = root.walk();
+    // Which entries of `cx.stack` are brackets, and how many.
+    let mut bracket = Vec::new();
+    let mut depth = 0;
     loop {
         let node = cursor.node();
-        visit(node, cx);
-        if cursor.goto_first_child() {
-            cx.stack.push(node);
-            continue;
+        let opens = BRACKETS
+            .get(node.kind_id() as usize)
+            .copied()
+            .unwrap_or(false);
+        if opens && depth >= MAX_BRACKET_DEPTH {
+            // Not visited, nor anything below it.
+            if cx.too_deep.is_none() {
+                cx.too_deep = Some(node.start_position().row as u32 + 1);
+            }
+        } else {
+            visit(node, cx);
+            if cursor.goto_first_child() {
+                cx.stack.push(node);
+                bracket.push(opens);
+                depth += usize::from(opens);
+                continue;
+            }
         }
         loop {
             if cursor.goto_next_sibling() {
@@ -328,9 +381,41 @@ fn walk<'t>(root: Node<'t>, cx: &mut FileCx<'t, '_>) {
                 return;
             }
             cx.stack.pop();
+            depth -= usize::from(bracket.pop().unwrap_or(false));
         }
     }
 }
+
+/// Node kinds written with brackets, by kind id. (Not `subscript`: `a[0][0]` nests
+/// subscripts, not brackets.)
+static BRACKETS: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
+    let lang: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    (0..lang.node_kind_count() as u16)
+        .map(|id| {
+            lang.node_kind_is_named(id)
+                && matches!(
+                    lang.node_kind_for_id(id).unwrap_or(""),
+                    "parenthesized_expression"
+                        | "argument_list"
+                        | "parameters"
+                        | "list"
+                        | "tuple"
+                        | "set"
+                        | "dictionary"
+                        | "list_comprehension"
+                        | "set_comprehension"
+                        | "dictionary_comprehension"
+                        | "generator_expression"
+                        | "interpolation"
+                        | "parenthesized_list_splat"
+                        | "list_pattern"
+                        | "tuple_pattern"
+                        | "dict_pattern"
+                        | "class_pattern"
+                )
+        })
+        .collect()
+});
 
 /// Node kinds some rule looks at, by tree-sitter kind id, so the walk skips every other node
 /// with one table lookup.

@@ -206,6 +206,8 @@ pub fn check_specs(specs: &[RuleSpec]) -> Result<Vec<ExampleResult>, String> {
 
 /// Parses a rules file and checks it (see [`check_specs`]).
 pub fn check_rules_yaml(text: &str) -> Result<Vec<ExampleResult>, String> {
+    palisade_core::nesting::check_yaml_flow_depth(text, palisade_core::nesting::MAX_YAML_DEPTH)
+        .map_err(|e| e.to_string())?;
     let file: RuleFile = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
     check_specs(&file.rules)
 }

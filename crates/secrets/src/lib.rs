@@ -73,6 +73,15 @@ impl SecretsChecker {
                 path: path.display().to_string(),
                 message: e.to_string(),
             })?;
+            // Deep flow nesting makes the YAML parser quadratic: refused in one linear pass.
+            palisade_core::nesting::check_yaml_flow_depth(
+                &text,
+                palisade_core::nesting::MAX_YAML_DEPTH,
+            )
+            .map_err(|e| Error::File {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
             let parsed: spec::RuleFile = serde_yaml::from_str(&text).map_err(|e| Error::File {
                 path: path.display().to_string(),
                 message: e.to_string(),

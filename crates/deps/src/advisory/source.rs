@@ -61,7 +61,17 @@ impl Loaded {
         let parsed: Result<Record, String> = if json {
             serde_json::from_slice(bytes).map_err(|e| e.to_string())
         } else {
-            serde_yaml::from_slice(bytes).map_err(|e| e.to_string())
+            // Deep flow nesting makes the YAML parser quadratic: refused in one linear pass.
+            std::str::from_utf8(bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|t| {
+                    palisade_core::nesting::check_yaml_flow_depth(
+                        t,
+                        palisade_core::nesting::MAX_YAML_DEPTH,
+                    )
+                    .map_err(|e| e.to_string())
+                })
+                .and_then(|()| serde_yaml::from_slice(bytes).map_err(|e| e.to_string()))
         };
         let record = match parsed {
             Ok(r) => r,
@@ -190,6 +200,13 @@ pub fn detect(path: &Path) -> Result<SourceKind, DbError> {
     if meta.is_dir() {
         return Ok(SourceKind::Folder);
     }
+    if !meta.is_file() {
+        // A FIFO would block the open, a device (`/dev/zero`) never end.
+        return Err(DbError::invalid(
+            path,
+            "not a regular file or a folder; not read",
+        ));
+    }
     let mut head = [0u8; 32];
     let n = fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
@@ -297,8 +314,10 @@ pub fn load_folder(root: &Path) -> Result<Loaded, DbError> {
                 s.spawn(move || {
                     let mut loaded = Loaded::default();
                     for f in part {
-                        let bytes = fs::read(f).map_err(|e| DbError::io(f, e))?;
                         let shown = f.strip_prefix(root).unwrap_or(f).display().to_string();
+                        let Some(bytes) = read_record(f, &shown, &mut loaded)? else {
+                            continue;
+                        };
                         let json = f.extension().is_some_and(|e| e == "json");
                         loaded.absorb(&shown, &bytes, json);
                     }
@@ -321,6 +340,35 @@ pub fn load_folder(root: &Path) -> Result<Loaded, DbError> {
     Ok(all.finish())
 }
 
+/// Reads one record file of a folder source: only a regular file (a FIFO or device named
+/// like a record is skipped, not waited on) of at most [`MAX_RECORD_BYTES`].
+fn read_record(f: &Path, shown: &str, loaded: &mut Loaded) -> Result<Option<Vec<u8>>, DbError> {
+    let meta = fs::metadata(f).map_err(|e| DbError::io(f, e))?;
+    if !meta.is_file() {
+        loaded.skip(format!("{shown}: not a regular file; not read"));
+        return Ok(None);
+    }
+    if meta.len() > MAX_RECORD_BYTES {
+        loaded.skip(format!(
+            "{shown}: larger than {} MiB, more than any advisory record; not read",
+            MAX_RECORD_BYTES >> 20
+        ));
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(f)
+        .and_then(|file| file.take(MAX_RECORD_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| DbError::io(f, e))?;
+    if bytes.len() as u64 > MAX_RECORD_BYTES {
+        loaded.skip(format!(
+            "{shown}: grew past {} MiB while read; not used",
+            MAX_RECORD_BYTES >> 20
+        ));
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
 /// Reads every `.json` record of an OSV `all.zip`.
 pub fn load_zip(path: &Path) -> Result<Loaded, DbError> {
     let file = fs::File::open(path).map_err(|e| DbError::io(path, e))?;
@@ -328,6 +376,7 @@ pub fn load_zip(path: &Path) -> Result<Loaded, DbError> {
         .map_err(|e| DbError::invalid(path, e.to_string()))?;
     let mut loaded = Loaded::default();
     let mut buf = Vec::new();
+    let mut inflated = 0u64;
     for i in 0..archive.len() {
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
@@ -340,10 +389,17 @@ pub fn load_zip(path: &Path) -> Result<Loaded, DbError> {
             continue;
         }
         let name = entry.name().to_string();
+        let packed = entry.compressed_size();
         buf.clear();
-        if let Err(e) = entry.read_to_end(&mut buf) {
-            loaded.skip(format!("{name}: {e}"));
-            continue;
+        match inflate(&mut entry, packed, &mut buf, &mut inflated) {
+            Ok(()) => {}
+            Err(Inflate::Read(e)) => {
+                loaded.skip(format!("{name}: {e}"));
+                continue;
+            }
+            Err(Inflate::Bomb(why)) => {
+                return Err(DbError::invalid(path, format!("`{name}` {why}")));
+            }
         }
         loaded.absorb(&name, &buf, true);
     }
@@ -354,4 +410,58 @@ pub fn load_zip(path: &Path) -> Result<Loaded, DbError> {
         ));
     }
     Ok(loaded.finish())
+}
+
+/// The most one OSV record may inflate to (real ones are a few KB).
+const MAX_RECORD_BYTES: u64 = 16 << 20;
+/// The most a whole archive may inflate to (OSV's PyPI export inflates to a few hundred MB).
+const MAX_ARCHIVE_BYTES: u64 = 2 << 30;
+/// The most a record may inflate per compressed byte, once past [`RATIO_FROM`] bytes (JSON
+/// deflates about 10:1; deflate's own ceiling, reached by zip bombs, is about 1000:1).
+const MAX_RATIO: u64 = 100;
+const RATIO_FROM: u64 = 1 << 20;
+
+enum Inflate {
+    Read(std::io::Error),
+    Bomb(String),
+}
+
+/// Reads one archive entry into `buf`, checking while inflating (the sizes an archive
+/// declares can lie) that neither the record, nor the archive so far (`total`), nor the
+/// record's ratio to its compressed size passes its limit.
+fn inflate(
+    entry: &mut impl Read,
+    packed: u64,
+    buf: &mut Vec<u8>,
+    total: &mut u64,
+) -> Result<(), Inflate> {
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        let n = match entry.read(&mut chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Inflate::Read(e)),
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        *total += n as u64;
+        let size = buf.len() as u64;
+        if size > MAX_RECORD_BYTES {
+            return Err(Inflate::Bomb(format!(
+                "inflates past {} MiB, more than any advisory record: the archive was not used",
+                MAX_RECORD_BYTES >> 20
+            )));
+        }
+        if size > RATIO_FROM && size > packed.saturating_mul(MAX_RATIO) {
+            return Err(Inflate::Bomb(format!(
+                "inflates more than {MAX_RATIO} times its compressed size (a zip bomb?): the archive was not used"
+            )));
+        }
+        if *total > MAX_ARCHIVE_BYTES {
+            return Err(Inflate::Bomb(format!(
+                "takes the archive past {} GiB inflated: the archive was not used",
+                MAX_ARCHIVE_BYTES >> 30
+            )));
+        }
+    }
 }

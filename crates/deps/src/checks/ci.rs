@@ -46,12 +46,11 @@ pub fn check(
             // Pair each `rev:` with the `repo:` before it.
             let repos = yaml_values(text, "repo");
             for rev in yaml_values(text, "rev") {
-                let repo = repos
-                    .iter()
-                    .rev()
-                    .find(|r| r.loc.line <= rev.loc.line)
-                    .map(|r| r.value.as_str())
-                    .unwrap_or("");
+                // Both are in line order: a binary search keeps many repos linear-ish.
+                let before = repos.partition_point(|r| r.loc.line <= rev.loc.line);
+                let repo = before
+                    .checked_sub(1)
+                    .map_or("", |k| repos[k].value.as_str());
                 rules::dep014_precommit_rev_not_sha::check(path, repo, &rev, findings);
             }
         }

@@ -29,6 +29,12 @@ pub struct Command {
 
 /// Validates YAML; `None` when it parses.
 pub fn yaml_error(path: &str, text: &str) -> Option<Diagnostic> {
+    // Deep flow nesting makes the parser quadratic; refuse it in one linear pass first.
+    if let Err(deep) =
+        palisade_core::nesting::check_yaml_flow_depth(text, palisade_core::nesting::MAX_YAML_DEPTH)
+    {
+        return Some(Diagnostic::error(path, format!("{deep}; not checked")).at_line(deep.line));
+    }
     match serde_yaml::from_str::<serde_yaml::Value>(text) {
         Ok(_) => None,
         Err(e) => {

@@ -566,6 +566,10 @@ const MAX_DIAGNOSTICS: usize = 20;
 
 /// How deep `-r`/`-c` includes may nest (a guard against pathological chains).
 const MAX_INCLUDE_DEPTH: usize = 64;
+/// How many files one requirements file may pull in through includes, and how many bytes
+/// they may add up to: an include tree is bounded however it is shaped.
+const MAX_INCLUDE_FILES: usize = 1000;
+const MAX_INCLUDE_BYTES: usize = 64 << 20;
 
 /// A requirements file and the files it includes, each parsed once.
 #[derive(Debug, Default)]
@@ -649,17 +653,28 @@ pub fn load_tree(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> RequirementsTree {
     let mut tree = RequirementsTree::default();
-    let mut stack: Vec<String> = Vec::new();
+    let mut walk = IncludeWalk {
+        stack: Vec::new(),
+        seen: std::collections::HashSet::new(),
+        bytes: 0,
+    };
     visit(
         root_path,
         root_text.to_string(),
         false,
         reader,
         env,
-        &mut stack,
+        &mut walk,
         &mut tree,
     );
     tree
+}
+
+/// The state of one include walk: the chain being followed, the files read, the bytes read.
+struct IncludeWalk {
+    stack: Vec<String>,
+    seen: std::collections::HashSet<String>,
+    bytes: usize,
 }
 
 fn visit(
@@ -668,11 +683,12 @@ fn visit(
     constraint: bool,
     reader: &dyn ContentReader,
     env: &dyn Fn(&str) -> Option<String>,
-    stack: &mut Vec<String>,
+    walk: &mut IncludeWalk,
     tree: &mut RequirementsTree,
 ) {
     let file = parse(path, &text, env);
-    stack.push(path.to_string());
+    walk.seen.insert(path.to_string());
+    walk.stack.push(path.to_string());
     let includes = file.includes.clone();
     tree.files.push((file, constraint));
     for inc in includes {
@@ -704,8 +720,8 @@ fn visit(
             );
             continue;
         };
-        if let Some(pos) = stack.iter().position(|p| *p == resolved) {
-            let mut cycle: Vec<&str> = stack[pos..].iter().map(String::as_str).collect();
+        if let Some(pos) = walk.stack.iter().position(|p| *p == resolved) {
+            let mut cycle: Vec<&str> = walk.stack[pos..].iter().map(String::as_str).collect();
             cycle.push(&resolved);
             tree.diagnostics.push(
                 Diagnostic::warning(path, format!("include cycle: {}", cycle.join(" -> ")))
@@ -713,10 +729,20 @@ fn visit(
             );
             continue;
         }
-        if tree.files.iter().any(|(f, _)| f.path == resolved) {
+        if walk.seen.contains(&resolved) {
             continue;
         }
-        if stack.len() >= MAX_INCLUDE_DEPTH {
+        if walk.seen.len() > MAX_INCLUDE_FILES {
+            tree.diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!("includes pull in more than {MAX_INCLUDE_FILES} files; `{resolved}` was not checked"),
+                )
+                .at_line(inc.loc.line),
+            );
+            continue;
+        }
+        if walk.stack.len() >= MAX_INCLUDE_DEPTH {
             tree.diagnostics.push(
                 Diagnostic::error(
                     path,
@@ -727,7 +753,20 @@ fn visit(
             continue;
         }
         match reader.read(&resolved) {
+            Ok(bytes) if walk.bytes + bytes.len() > MAX_INCLUDE_BYTES => {
+                tree.diagnostics.push(
+                    Diagnostic::error(
+                        path,
+                        format!(
+                            "includes add up to more than {} MiB; `{resolved}` was not checked",
+                            MAX_INCLUDE_BYTES >> 20
+                        ),
+                    )
+                    .at_line(inc.loc.line),
+                );
+            }
             Ok(bytes) => {
+                walk.bytes += bytes.len();
                 let text = match String::from_utf8(bytes) {
                     Ok(t) => t,
                     Err(e) => {
@@ -738,7 +777,7 @@ fn visit(
                         String::from_utf8_lossy(e.as_bytes()).into_owned()
                     }
                 };
-                visit(&resolved, text, is_constraint, reader, env, stack, tree);
+                visit(&resolved, text, is_constraint, reader, env, walk, tree);
             }
             Err(e) => tree.diagnostics.push(
                 Diagnostic::error(path, format!("cannot read included file `{resolved}`: {e}"))
@@ -746,7 +785,7 @@ fn visit(
             ),
         }
     }
-    stack.pop();
+    walk.stack.pop();
 }
 
 #[cfg(test)]

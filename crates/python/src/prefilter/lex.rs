@@ -40,6 +40,11 @@ pub(crate) struct Unit {
 
 pub(crate) const ROOT: u32 = u32::MAX;
 
+/// Nesting the lexer follows before it leaves a file to the full parse: CPython's own limits
+/// are 100 indentation levels and 150 nested f-strings.
+const MAX_BLOCKS: usize = 100;
+const MAX_FIELDS: u32 = 150;
+
 /// An open block: the indentation of its statements, its owner, and its current statement.
 struct Block {
     indent: (usize, usize),
@@ -72,6 +77,9 @@ pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
         pwd_string: false,
         last_binop: false,
         after_binop: false,
+        after_colon: false,
+        colon_before: false,
+        fields: 0,
     };
     lx.run()?;
     let mut units = lx.units;
@@ -119,6 +127,11 @@ struct Lexer<'a, 't> {
     /// The last token was a binary operator; the current token follows one.
     last_binop: bool,
     after_binop: bool,
+    /// The last token was a depth-0 `:`; the current token follows one.
+    after_colon: bool,
+    colon_before: bool,
+    /// f-string replacement fields open now (nested f-strings).
+    fields: u32,
 }
 
 /// The value of a string literal group as far as the lexer knows it.
@@ -239,6 +252,11 @@ impl<'a> Lexer<'a, '_> {
                     return None;
                 }
                 self.units[owner as usize].body = Some((line_start, row));
+                if blocks.len() > MAX_BLOCKS {
+                    // CPython refuses more than 100 indentation levels; the plan's walk over
+                    // units recurses per level.
+                    return None;
+                }
                 blocks.push(Block {
                     indent,
                     owner,
@@ -373,6 +391,8 @@ impl<'a> Lexer<'a, '_> {
         self.depth = 0;
         let mut colon = false;
         self.stmt_start = true;
+        self.after_colon = false;
+        self.colon_before = false;
         self.pwd_pending = false;
         self.pwd_pair = false;
         loop {
@@ -384,6 +404,7 @@ impl<'a> Lexer<'a, '_> {
                 self.password_follower(c);
             }
             if !matches!(c, b' ' | b'\t' | b'\x0c' | b'\r' | b'\\' | b'#' | b'\n') {
+                self.colon_before = std::mem::take(&mut self.after_colon);
                 // An opening bracket keeps a binary operator before it in view:
                 // `x + ("SELECT ..." ...)`.
                 self.after_binop = if c == b'(' {
@@ -447,6 +468,8 @@ impl<'a> Lexer<'a, '_> {
                         // `try: import x` — a statement may follow on the same line.
                         self.end_import();
                         self.stmt_start = true;
+                        // ... or not: `lambda: "0.0.0.0"`, `x: "/tmp/x"` (an annotation).
+                        self.after_colon = true;
                         self.handler_first = self.except_line;
                     }
                 }
@@ -506,8 +529,10 @@ impl<'a> Lexer<'a, '_> {
                     self.i += 1;
                     colon = false;
                     self.stmt_start = false;
+                    // `<<` and `>>` too: the second `<`/`>` of the pair.
+                    let shift = matches!(c, b'<' | b'>') && self.i >= 2 && self.s[self.i - 2] == c;
                     self.last_binop =
-                        matches!(c, b'+' | b'-' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^');
+                        shift || matches!(c, b'+' | b'-' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^');
                     self.import_tok(None);
                 }
             }
@@ -648,8 +673,9 @@ impl<'a> Lexer<'a, '_> {
     /// A string literal whose prefix (`prefix` bytes, already consumed) ends at the cursor,
     /// with the literals implicitly concatenated to it.
     fn string(&mut self, prefix: usize) -> Option<()> {
-        // A statement that may turn out to be just this string (a docstring).
-        let bare = self.stmt_start && self.depth == 0;
+        // A statement that may turn out to be just this string (a docstring). After a
+        // depth-0 `:` it may as well be a lambda's body or an annotation: never bare.
+        let bare = self.stmt_start && self.depth == 0 && !self.colon_before;
         self.stmt_start = false;
         self.import_tok(None);
         // Reuse the buffers of the last literal (a nested literal in an f-string field finds
@@ -720,15 +746,19 @@ impl<'a> Lexer<'a, '_> {
     /// breaks skipped: `("SELECT ..." \n "FROM t") % x`).
     fn binop_follows(&self) -> bool {
         let rest = &self.s[self.i..];
-        let next = rest
-            .iter()
-            .position(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b')' | b'\\' | b'\x0c'));
-        next.is_some_and(|k| {
-            matches!(
-                rest[k],
-                b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'.'
-            )
-        })
+        let mut k = 0;
+        while let Some(&c) = rest.get(k) {
+            match c {
+                b' ' | b'\t' | b'\r' | b'\n' | b')' | b'\\' | b'\x0c' => k += 1,
+                // Inside brackets a comment may stand between the string and its operator.
+                b'#' => k += memchr::memchr(b'\n', &rest[k..]).unwrap_or(rest.len() - k),
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'.' => return true,
+                // `<<` and `>>` (a single `<`/`>` compares: no `BinOp`).
+                b'<' | b'>' => return rest.get(k + 1) == Some(&c),
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Whether only blanks and a comment are left of the statement.
@@ -857,6 +887,17 @@ impl<'a> Lexer<'a, '_> {
 
     /// An f-string's `{expression!conversion:format_spec}`, the opening brace consumed.
     fn replacement_field(&mut self, q: u8, triple: bool) -> Option<()> {
+        // Nested f-strings recurse here: past CPython's own limit, leave it to the full parse.
+        if self.fields >= MAX_FIELDS {
+            return None;
+        }
+        self.fields += 1;
+        let r = self.replacement_field_inner(q, triple);
+        self.fields -= 1;
+        r
+    }
+
+    fn replacement_field_inner(&mut self, q: u8, triple: bool) -> Option<()> {
         let mut depth = 0u32;
         let saved_import = self.import.take();
         let saved_start = self.stmt_start;
@@ -1069,8 +1110,13 @@ fn valid_name(word: &[u8]) -> bool {
 /// Whether an `except` clause's header (between `except` and its `:`) catches everything or
 /// `Exception` by that name: `except:`, `except Exception:`, `except (Exception) as e:`.
 fn plain_handler(header: &[u8]) -> bool {
+    // Comments (`except (Exception  # why\n):`) are no part of it.
     let words: Vec<&[u8]> = header
-        .split(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'\\' | b'*'))
+        .split(|&c| c == b'\n')
+        .flat_map(|line| {
+            let code = memchr::memchr(b'#', line).map_or(line, |k| &line[..k]);
+            code.split(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'\\' | b'*'))
+        })
         .filter(|w| !w.is_empty())
         .collect();
     matches!(&words[..], [] | [b"Exception"] | [b"Exception", b"as", _])

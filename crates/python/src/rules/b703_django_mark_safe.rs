@@ -50,7 +50,10 @@ pub(crate) fn check(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
     if syntax::is_str_const(arg, cx.src) {
         return;
     }
-    let flow = Flow { src: cx.src };
+    let flow = Flow {
+        src: cx.src,
+        depth: std::cell::Cell::new(0),
+    };
     // The scope Bandit looks in: the nearest enclosing `def` (not `async def`), else the module.
     let scope = cx
         .stack
@@ -150,8 +153,14 @@ enum Assigned<'t> {
 }
 
 /// Bandit's intra-scope data flow for B703 (`evaluate_var` / `evaluate_call`).
+/// How deep the data-flow check follows variables and calls.
+const MAX_FLOW_DEPTH: u32 = 200;
+
 struct Flow<'s> {
     src: &'s str,
+    /// How deep `evaluate_var`/`evaluate_call` recurse now: a chain of thousands of
+    /// assignments must not overflow the stack (past [`MAX_FLOW_DEPTH`] nothing is proven safe).
+    depth: std::cell::Cell<u32>,
 }
 
 impl<'s> Flow<'s> {
@@ -184,6 +193,23 @@ impl<'s> Flow<'s> {
     }
 
     fn evaluate_var(&self, var: &str, scope: Node<'_>, until: usize) -> bool {
+        self.deeper(|| self.evaluate_var_at(var, scope, until))
+    }
+
+    /// Runs one level of the data-flow recursion; `false` (not proven safe: reported) past
+    /// [`MAX_FLOW_DEPTH`].
+    fn deeper(&self, f: impl FnOnce() -> bool) -> bool {
+        let d = self.depth.get();
+        if d >= MAX_FLOW_DEPTH {
+            return false;
+        }
+        self.depth.set(d + 1);
+        let r = f();
+        self.depth.set(d);
+        r
+    }
+
+    fn evaluate_var_at(&self, var: &str, scope: Node<'_>, until: usize) -> bool {
         if self.is_param(scope, var) {
             return false;
         }
@@ -226,6 +252,10 @@ impl<'s> Flow<'s> {
     }
 
     fn evaluate_call(&self, call: Option<Format<'_>>, scope: Node<'_>) -> bool {
+        self.deeper(|| self.evaluate_call_at(call, scope))
+    }
+
+    fn evaluate_call_at(&self, call: Option<Format<'_>>, scope: Node<'_>) -> bool {
         let Some(call) = call else { return false };
         let mut args: Vec<Node<'_>> = call.args.clone();
         let mut secure = 0;

@@ -300,7 +300,7 @@ pub(crate) fn on_assert(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
     run!(cx, B101, b101_assert_used::check(cx, node));
 }
 
-pub(crate) fn on_str(cx: &mut FileCx<'_, '_>, s: &Str<'_>) {
+pub(crate) fn on_str<'t>(cx: &mut FileCx<'t, '_>, s: &Str<'t>) {
     run!(cx, B104, b104_hardcoded_bind_all_interfaces::check(cx, s));
     run!(cx, B105, b105_hardcoded_password_string::check(cx, s));
     run!(cx, B108, b108_hardcoded_tmp_directory::check(cx, s));

@@ -1,0 +1,135 @@
+//! A bound on how deep a YAML document's flow collections (`{a: {a: ...}}`, `[[...]]`) nest,
+//! checked before a parser sees the text.
+//!
+//! The YAML parser does work per token proportional to the open flow levels, so 20,000 nested
+//! mappings take seconds; and a document nested deeper than the deserializer's recursion limit
+//! (128) is refused by it anyway. Checking first, in one linear pass, turns such a file into a
+//! clear per-file error in linear time. The scan knows quoted scalars and comments, so brackets
+//! in them do not count; a bracket in a plain scalar (`a[0]`) counts, which can only make a
+//! file with hundreds of them in one value be refused.
+
+/// Flow collections nested deeper than this are refused (the YAML deserializer's own limit).
+pub const MAX_YAML_DEPTH: usize = 128;
+
+/// Where a document nests too deep: the 1-based line of the first bracket past the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    pub line: u32,
+    pub limit: usize,
+}
+
+impl std::fmt::Display for TooDeep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "YAML collections nest deeper than {} levels (line {}); not parsed",
+            self.limit, self.line
+        )
+    }
+}
+
+/// Checks that `text`'s flow collections nest at most `limit` deep.
+pub fn check_yaml_flow_depth(text: &str, limit: usize) -> Result<(), TooDeep> {
+    let b = text.as_bytes();
+    let (mut depth, mut line, mut i) = (0usize, 1u32, 0usize);
+    // Whether the previous byte lets a `#` start a comment (line start or a blank).
+    let mut blank_before = true;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\n' => line += 1,
+            b'#' if blank_before => {
+                i = memchr_newline(b, i);
+                continue;
+            }
+            b'\'' | b'"' if quote_may_start(b, i) => {
+                // A quoted scalar runs to its closing quote (`''` inside single quotes,
+                // backslash escapes inside double quotes); it may span lines.
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'\n' => line += 1,
+                        b'\\' if c == b'"' => i += 1,
+                        q if q == c => {
+                            if c == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                                i += 1;
+                            } else {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return Err(TooDeep { line, limit });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        blank_before = matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Whether a quote at `i` starts a quoted scalar: after a blank, a line start or an
+/// indicator (`:`, `,`, `[`, `{`, `-`, `?`), not inside a plain scalar (`it's`).
+fn quote_may_start(b: &[u8], i: usize) -> bool {
+    i == 0
+        || matches!(
+            b[i - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b':' | b',' | b'[' | b'{' | b'-' | b'?'
+        )
+}
+
+fn memchr_newline(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |k| from + k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_flow_collections_are_refused_with_their_line() {
+        let deep = format!("a: 1\nb: {}x{}\n", "{k: ".repeat(200), "}".repeat(200));
+        assert_eq!(
+            check_yaml_flow_depth(&deep, MAX_YAML_DEPTH),
+            Err(TooDeep {
+                line: 2,
+                limit: 128
+            })
+        );
+        let ok = format!("b: {}x{}\n", "[".repeat(128), "]".repeat(128));
+        assert_eq!(check_yaml_flow_depth(&ok, MAX_YAML_DEPTH), Ok(()));
+    }
+
+    #[test]
+    fn brackets_in_quotes_and_comments_do_not_count() {
+        let many = "[".repeat(500);
+        for text in [
+            format!("a: '{many}'\n"),
+            format!("a: \"{many}\\\"{many}\"\n"),
+            format!("a: 'it''s {many}'\n"),
+            format!("a: 1  # {many}\n# {many}\n"),
+            format!("a: \"multi\n  line {many}\"\n"),
+        ] {
+            assert_eq!(
+                check_yaml_flow_depth(&text, MAX_YAML_DEPTH),
+                Ok(()),
+                "{text}"
+            );
+        }
+        // An apostrophe inside a plain scalar opens no quote.
+        let text = format!("a: it's\nb: {}x{}\n", "[".repeat(200), "]".repeat(200));
+        assert!(check_yaml_flow_depth(&text, MAX_YAML_DEPTH).is_err());
+    }
+}

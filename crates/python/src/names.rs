@@ -1,0 +1,178 @@
+//! Python reads identifiers NFKC-normalised (PEP 3131): `ｅｖａｌ(x)` runs `eval`, and
+//! `ｏｓ.ｓｙｓｔｅｍ` is `os.system`. The rules compare names as text, so a file with such
+//! names is checked as the source Python runs: each identifier replaced by its normal form.
+//! Only identifiers change (strings and comments keep their text, as in Python), and positions
+//! are mapped back to the file as written.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// A source whose identifiers were normalised, and how to find columns of the original.
+pub(crate) struct Normalised {
+    pub text: String,
+    /// For each 0-based row with a replaced name: (start column in `text`, end there,
+    /// start column in the original, end there), in column order (byte columns).
+    rows: HashMap<u32, Vec<(u32, u32, u32, u32)>>,
+}
+
+impl Normalised {
+    /// The byte column in the original source of byte column `col` of row `row` in `text`.
+    pub fn column(&self, row: u32, col: u32) -> u32 {
+        let Some(repl) = self.rows.get(&row) else {
+            return col;
+        };
+        let i = repl.partition_point(|r| r.0 <= col);
+        if i == 0 {
+            return col;
+        }
+        let (start, end, o_start, o_end) = repl[i - 1];
+        if col < end {
+            // Inside a replaced name: its start (names are reported by their start).
+            o_start + (col - start).min(o_end - o_start)
+        } else {
+            col - end + o_end
+        }
+    }
+}
+
+/// The source with its identifiers NFKC-normalised, or `None` when every identifier already
+/// is (the common case: an ASCII file costs one scan, a file with other text one more).
+pub(crate) fn normalise(src: &str) -> Option<Normalised> {
+    if src.is_ascii() || is_nfkc_quick(src.chars()) == IsNormalized::Yes {
+        return None;
+    }
+    let tree = crate::walk::parse(src)?;
+    let mut names: Vec<(Node<'_>, String)> = Vec::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "identifier" {
+            let text = crate::syntax::text(node, src);
+            if !text.is_ascii() {
+                let nf: String = text.nfkc().collect();
+                // A keyword is recognised before normalisation: `ｉｍｐｏｒｔ` stays a name
+                // (and a syntax error), as in CPython.
+                if nf != text && !is_keyword(&nf) {
+                    names.push((node, nf));
+                }
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return build(src, names);
+            }
+        }
+    }
+}
+
+fn build(src: &str, names: Vec<(Node<'_>, String)>) -> Option<Normalised> {
+    if names.is_empty() {
+        return None;
+    }
+    let mut text = String::with_capacity(src.len());
+    let mut rows: HashMap<u32, Vec<(u32, u32, u32, u32)>> = HashMap::new();
+    let mut at = 0;
+    // Per row: how much the columns moved so far.
+    let mut shift: (u32, i64) = (u32::MAX, 0);
+    for (node, nf) in names {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        // Names never span lines; anything else is left as written.
+        if start < at || node.start_position().row != node.end_position().row {
+            continue;
+        }
+        let row = node.start_position().row as u32;
+        if shift.0 != row {
+            shift = (row, 0);
+        }
+        text.push_str(&src[at..start]);
+        let o_start = node.start_position().column as u32;
+        let o_end = o_start + (end - start) as u32;
+        let n_start = (i64::from(o_start) + shift.1) as u32;
+        let n_end = n_start + nf.len() as u32;
+        rows.entry(row)
+            .or_default()
+            .push((n_start, n_end, o_start, o_end));
+        shift.1 += nf.len() as i64 - (end - start) as i64;
+        text.push_str(&nf);
+        at = end;
+    }
+    text.push_str(&src[at..]);
+    Some(Normalised { text, rows })
+}
+
+/// Python's keywords and soft keywords (which the tokenizer also compares as written).
+fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+            | "match"
+            | "case"
+            | "type"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_normalised_strings_and_comments_are_not() {
+        let src = "import ｏｓ  # ｃｏｍｍｅｎｔ\nｏｓ.ｓｙｓｔｅｍ('ｅｃｈｏ')\nx = 1\n";
+        let n = normalise(src).unwrap();
+        assert_eq!(
+            n.text,
+            "import os  # ｃｏｍｍｅｎｔ\nos.system('ｅｃｈｏ')\nx = 1\n"
+        );
+        // `'ｅｃｈｏ'` starts at byte 10 of row 1 in the normalised text, at byte 26 as written.
+        assert_eq!(n.column(1, 10), 26);
+        assert_eq!(n.column(1, 0), 0);
+        assert_eq!(n.column(1, 3), 7);
+        assert_eq!(n.column(2, 4), 4);
+        assert!(normalise("x = 'ｅｃｈｏ'\n").is_none());
+        assert!(normalise("é = 1\n").is_none());
+        // A keyword written in full width stays what CPython sees: a name.
+        assert!(normalise("ｉｍｐｏｒｔ os\n").is_none());
+    }
+}

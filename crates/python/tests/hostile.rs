@@ -1,0 +1,147 @@
+//! Hostile inputs (issue 11), one test per input class: each asserts the bounded result or the
+//! clear error. Speed itself is measured by `bench/hostile.sh`, never asserted here.
+
+mod common;
+
+use palisade_python::{Config, PythonChecker};
+
+fn ids(report: &palisade_core::FileReport, id: &str) -> usize {
+    report.findings.iter().filter(|f| f.rule_id == id).count()
+}
+
+fn both_parses() -> [PythonChecker; 2] {
+    [
+        common::default_checker(),
+        PythonChecker::new(&Config {
+            full_parse: true,
+            ..Config::default()
+        }),
+    ]
+}
+
+/// 10,000 literals in one `+` chain (40 s and 600 MB when each literal joined the chain
+/// again): every literal but the last has a later `from` to pair with.
+#[test]
+fn a_long_concatenation_is_tested_once_per_literal() {
+    let n = 10_000;
+    let mut src = String::from("q = (");
+    for i in 0..n {
+        let part = if i % 2 == 0 {
+            "'select a '"
+        } else {
+            "'from t '"
+        };
+        src.push_str(if i == 0 { "" } else { "\n     + " });
+        src.push_str(part);
+    }
+    src.push_str(")\n");
+    for checker in both_parses() {
+        let report = common::run(&checker, "q.py", src.as_bytes());
+        assert_eq!(ids(&report, "B608"), n - 1, "{:?}", report.diagnostics);
+    }
+}
+
+/// A `%` chain (2.8 GB before): only the first literal holds both keywords with what follows.
+#[test]
+fn a_long_percent_chain_is_bounded() {
+    let n = 10_000;
+    let mut src = String::from("q = 'SELECT %s FROM t' ");
+    for i in 0..n {
+        src.push_str(&format!("% 'a{i}' "));
+    }
+    src.push('\n');
+    let report = common::run(&common::default_checker(), "q.py", src.as_bytes());
+    assert_eq!(ids(&report, "B608"), 1);
+}
+
+/// One 256 KB line with a finding every 8 bytes (5.3 GB before): each finding quotes a
+/// bounded slice of the line, marked as cut, around its own column.
+#[test]
+fn findings_on_a_long_line_quote_a_bounded_slice() {
+    let calls = 32 * 1024;
+    let src = "eval(x);".repeat(calls) + "\n";
+    let report = common::run(&common::default_checker(), "l.py", src.as_bytes());
+    assert_eq!(ids(&report, "B307"), calls);
+    for f in &report.findings {
+        let s = f.snippet.as_deref().unwrap_or("");
+        assert!(s.len() <= 400 + 2 * '…'.len_utf8(), "{} bytes", s.len());
+        assert!(s.contains("eval(x)"), "{s}");
+    }
+    let middle = &report.findings[calls / 2];
+    let snippet = middle.snippet.as_deref().unwrap_or("");
+    assert!(snippet.starts_with('…') && snippet.ends_with('…'));
+}
+
+/// Python reads `ｅｖａｌ` as `eval` and `ｏｓ.ｓｙｓｔｅｍ` as `os.system` (NFKC): the rules
+/// report them, at the columns of the file as written.
+#[test]
+fn full_width_names_are_the_names_python_runs() {
+    let src =
+        "import ｓｕｂｐｒｏｃｅｓｓ\nimport ｏｓ\nｅｖａｌ(x)\ny = 1; ｏｓ.ｓｙｓｔｅｍ(cmd)\n";
+    for checker in both_parses() {
+        let report = common::run(&checker, "w.py", src.as_bytes());
+        let got: Vec<(u32, u32, &str)> = report
+            .findings
+            .iter()
+            .map(|f| (f.span.start_line, f.span.start_col, f.rule_id.as_str()))
+            .collect();
+        assert!(got.contains(&(1, 1, "B404")), "{got:?}");
+        assert!(got.contains(&(3, 1, "B307")), "{got:?}");
+        assert!(got.contains(&(4, 8, "B605")), "{got:?}");
+    }
+}
+
+/// Brackets 50,000 deep (CPython refuses more than 200): a clear error for the file, no stack
+/// overflow, and what lies outside them is still checked.
+#[test]
+fn deep_brackets_are_a_clear_error() {
+    let n = 50_000;
+    for (open, close) in [("(", ")"), ("[", "]"), ("{", "}"), ("f(", ")")] {
+        // `subprocess.call` converts its first argument: a recursion of its own.
+        let (o, c) = (open.repeat(n), close.repeat(n));
+        let src = format!("eval(x)\ny = eval({o}1{c})\nsubprocess.call({o}1{c}, shell=True)\n");
+        for checker in both_parses() {
+            let report = common::run(&checker, "n.py", src.as_bytes());
+            assert_eq!(ids(&report, "B307"), 2, "{open}");
+            assert!(
+                report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.to_string().contains("nest deeper than 200")),
+                "{open}: {:?}",
+                report.diagnostics
+            );
+        }
+    }
+}
+
+/// Long chains are not nesting: `a[0][0]...` and `f(1)(2)...` are one bracket deep to CPython.
+#[test]
+fn long_chains_are_not_deep_brackets() {
+    let src = format!(
+        "y = a{}\nz = f{}\n",
+        "[0]".repeat(1_000),
+        "(1)".repeat(1_000)
+    );
+    for checker in both_parses() {
+        let report = common::run(&checker, "c.py", src.as_bytes());
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    }
+}
+
+/// f-strings nested in f-strings, and blocks nested in blocks, deeper than CPython allows:
+/// no stack overflow in the prefilter's lexer.
+#[test]
+fn deep_f_strings_and_blocks_do_not_overflow() {
+    let n = 20_000;
+    let fstrings = format!("eval(x)\ny = {}1{}\n", "f'{".repeat(n), "}'".repeat(n));
+    let mut blocks = String::from("eval(x)\n");
+    for i in 0..2_000 {
+        blocks.push_str(&format!("{}if x:\n", " ".repeat(i)));
+    }
+    blocks.push_str(&format!("{}pass\n", " ".repeat(2_000)));
+    for src in [fstrings, blocks] {
+        let report = common::run(&common::default_checker(), "d.py", src.as_bytes());
+        assert_eq!(ids(&report, "B307"), 1);
+    }
+}
