@@ -3,6 +3,8 @@
 mod bandit_compat;
 mod cli;
 mod common;
+mod db_tls;
 mod git_modes;
 mod pre_commit;
+mod pre_commit_mirror;
 mod trust;
