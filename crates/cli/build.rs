@@ -30,15 +30,25 @@ fn main() {
         .or_else(|| {
             let hash = git(&["rev-parse", "--short=12", "HEAD"])?;
             let date = git(&["log", "-1", "--format=%cs", "HEAD"]);
-            // Rebuild when HEAD moves: HEAD itself, the branch it names, and packed refs.
+            // Rebuild when HEAD moves: HEAD itself, the branch it names, and packed refs. Only
+            // files that exist: cargo would rerun this script on every build for a missing one.
+            let watch = |path: PathBuf| {
+                if path.exists() {
+                    println!("cargo:rerun-if-changed={}", path.display());
+                }
+            };
             if let Some(dir) = git(&["rev-parse", "--absolute-git-dir"]) {
-                let dir = PathBuf::from(dir);
-                println!("cargo:rerun-if-changed={}", dir.join("HEAD").display());
-                if let Some(common) = git(&["rev-parse", "--path-format=absolute", "--git-common-dir"]) {
-                    let common = PathBuf::from(common);
-                    println!("cargo:rerun-if-changed={}", common.join("packed-refs").display());
-                    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-                        println!("cargo:rerun-if-changed={}", common.join(branch).display());
+                watch(PathBuf::from(dir).join("HEAD"));
+            }
+            if let Some(common) = git(&["rev-parse", "--path-format=absolute", "--git-common-dir"])
+            {
+                let common = PathBuf::from(common);
+                watch(common.join("packed-refs"));
+                // The branch's folder, not its file: a branch that is only in packed-refs gets
+                // a loose file on the next commit.
+                if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+                    if let Some(folder) = common.join(branch).parent() {
+                        watch(folder.to_path_buf());
                     }
                 }
             }

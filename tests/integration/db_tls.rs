@@ -85,7 +85,9 @@ fn db_update_over_https_refuses_an_untrusted_certificate_and_accepts_a_trusted_o
     // A self-signed certificate for localhost.
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
     run(Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
         .args(["-subj", "/CN=localhost"])
         .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
         .arg("-keyout")
@@ -135,7 +137,9 @@ fn db_update_over_https_refuses_an_untrusted_certificate_and_accepts_a_trusted_o
         stderr.contains("certificate") || stderr.contains("SSL") || stderr.contains("TLS"),
         "refusal should name the certificate problem: {stderr}"
     );
-    assert!(!dir.join("cache-untrusted/advisory-db/palisade-index.bin").exists());
+    assert!(!dir
+        .join("cache-untrusted/advisory-db/palisade-index.bin")
+        .exists());
 
     // Trusted through SSL_CERT_FILE: the update succeeds and indexes the record.
     let out = update("cache-trusted", Some(&cert));
@@ -146,7 +150,12 @@ fn db_update_over_https_refuses_an_untrusted_certificate_and_accepts_a_trusted_o
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("advisory database updated: 1 records"), "{stdout}");
-    assert!(dir.join("cache-trusted/advisory-db/palisade-index.bin").is_file());
+    assert!(
+        stdout.contains("advisory database updated: 1 records"),
+        "{stdout}"
+    );
+    assert!(dir
+        .join("cache-trusted/advisory-db/palisade-index.bin")
+        .is_file());
     drop(server);
 }

@@ -545,6 +545,7 @@ fn git_hook_without_palisade_refuses_and_says_how_to_install() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("was not found on PATH"), "{stderr}");
     assert!(stderr.contains("cargo install"), "{stderr}");
+    assert!(stderr.contains("pipx install palisade-cli"), "{stderr}");
     assert!(stderr.contains("--no-verify"), "{stderr}");
     assert_eq!(head(repo), None);
 }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::pre_commit::{
-    assert_blocked, checkout, find_pre_commit, git, head, init_repo, isolated, leaky_py,
-    manifest, palisade_bin, parse_manifest, str_of, text, Hook, Value, CLEAN_PY,
+    assert_blocked, checkout, find_pre_commit, git, head, init_repo, isolated, leaky_py, manifest,
+    palisade_bin, parse_manifest, str_of, text, Hook, Value, CLEAN_PY,
 };
 
 fn mirror_template() -> PathBuf {
@@ -22,11 +22,14 @@ fn mirror_template() -> PathBuf {
 }
 
 fn make_mirror(version: &str, dest: &Path) -> Output {
-    isolated(checkout().join("dist/make-pre-commit-mirror.sh"), dest.parent().unwrap())
-        .arg(version)
-        .arg(dest)
-        .output()
-        .expect("the mirror script runs")
+    isolated(
+        checkout().join("dist/make-pre-commit-mirror.sh"),
+        dest.parent().unwrap(),
+    )
+    .arg(version)
+    .arg(dest)
+    .output()
+    .expect("the mirror script runs")
 }
 
 #[test]
@@ -41,14 +44,22 @@ fn mirror_manifest_is_the_source_manifest_with_language_python() {
     let ids = |hooks: &[Hook]| -> Vec<String> {
         hooks.iter().map(|h| str_of(h, "id").to_string()).collect()
     };
-    assert_eq!(ids(&mirror), ids(&source), "the mirror offers the built hooks' ids");
+    assert_eq!(
+        ids(&mirror),
+        ids(&source),
+        "the mirror offers the built hooks' ids"
+    );
     for (m, s) in mirror.iter().zip(&source) {
         let id = str_of(m, "id");
         assert_eq!(str_of(m, "language"), "python", "{id}");
         assert_eq!(m.len(), s.len(), "{id}: different keys");
         for (key, value) in s {
             if key != "language" {
-                assert_eq!(m.get(key), Some(value), "{id}: `{key}` differs from the source");
+                assert_eq!(
+                    m.get(key),
+                    Some(value),
+                    "{id}: `{key}` differs from the source"
+                );
             }
         }
         assert_eq!(m.get("require_serial"), Some(&Value::Bool(true)), "{id}");
@@ -80,7 +91,10 @@ fn mirror_script_commits_and_tags_each_version_once() {
     assert!(readme.contains("rev: v1.2.3"), "{readme}");
     let first = head(&dest).expect("a commit");
     assert_eq!(git(&dest, &["rev-parse", "v1.2.3^{commit}"]).trim(), first);
-    assert_eq!(git(&dest, &["log", "-1", "--format=%s"]).trim(), "Mirror: 1.2.3");
+    assert_eq!(
+        git(&dest, &["log", "-1", "--format=%s"]).trim(),
+        "Mirror: 1.2.3"
+    );
 
     // The same version again changes nothing.
     let out = make_mirror("1.2.3", &dest);
@@ -92,13 +106,20 @@ fn mirror_script_commits_and_tags_each_version_once() {
     assert!(out.status.success(), "{}", text(&out));
     let second = head(&dest).unwrap();
     assert_ne!(second, first);
-    assert_eq!(git(&dest, &["rev-parse", "v1.3.0rc1^{commit}"]).trim(), second);
+    assert_eq!(
+        git(&dest, &["rev-parse", "v1.3.0rc1^{commit}"]).trim(),
+        second
+    );
     assert_eq!(git(&dest, &["rev-parse", "v1.2.3^{commit}"]).trim(), first);
 
     // Re-tagging an old version onto the new commit is refused.
     let out = make_mirror("1.2.3", &dest);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("already names another commit"), "{}", text(&out));
+    assert!(
+        text(&out).contains("already names another commit"),
+        "{}",
+        text(&out)
+    );
 
     // Not a release version: usage error, nothing written.
     for bad in ["1.2.3+local", "v1.2.3", "latest", ""] {
@@ -194,20 +215,41 @@ fn pre_commit_installs_the_wheel_through_the_mirror_and_blocks_a_secret() {
 
     // Installs the hook environment from the wheel and passes on the clean tree.
     let out = pre_commit_cmd(&["run", "--all-files"]).output().unwrap();
-    assert!(out.status.success(), "pre-commit run on a clean tree: {}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Passed"), "{}", text(&out));
+    assert!(
+        out.status.success(),
+        "pre-commit run on a clean tree: {}",
+        text(&out)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Passed"),
+        "{}",
+        text(&out)
+    );
 
     // The hook runs the wheel's binary itself (not a Python launcher), built from this checkout.
     let installed: Vec<PathBuf> = fs::read_dir(&store)
         .unwrap()
         .filter_map(|e| e.ok())
-        .flat_map(|repo| fs::read_dir(repo.path()).into_iter().flatten().filter_map(|e| e.ok()))
+        .flat_map(|repo| {
+            fs::read_dir(repo.path())
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok())
+        })
         .map(|env| env.path().join("bin/palisade"))
         .filter(|p| p.is_file())
         .collect();
-    assert_eq!(installed.len(), 1, "one installed palisade in the store: {installed:?}");
+    assert_eq!(
+        installed.len(),
+        1,
+        "one installed palisade in the store: {installed:?}"
+    );
     let bytes = fs::read(&installed[0]).unwrap();
-    assert_eq!(&bytes[..4], b"\x7fELF", "bin/palisade is not the binary itself");
+    assert_eq!(
+        &bytes[..4],
+        b"\x7fELF",
+        "bin/palisade is not the binary itself"
+    );
     let version_of = |bin: &Path| {
         let out = Command::new(bin).arg("--version").output().unwrap();
         String::from_utf8_lossy(&out.stdout).trim().to_string()
