@@ -10,7 +10,7 @@ use crate::checkers::{deps::DepsArgs, python::PythonArgs, secrets::SecretsArgs};
 #[derive(Debug, Parser)]
 #[command(
     name = "palisade",
-    version,
+    version = env!("PALISADE_VERSION_LONG"),
     about = "Guards the commits of Python projects: secrets, Bandit's security rules and dependency pins/audits in one pass.",
     after_help = "`palisade PATHS...` is short for `palisade check PATHS...`.\nExit codes: 0 clean, 1 findings, 2 error (bad arguments or config, a file that could not be checked)."
 )]

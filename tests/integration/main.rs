@@ -3,7 +3,9 @@
 mod bandit_compat;
 mod cli;
 mod common;
+mod db_tls;
 mod fuzz_replay;
 mod git_modes;
 mod pre_commit;
+mod pre_commit_mirror;
 mod trust;

@@ -14,12 +14,12 @@ use std::process::{Command, Output};
 
 use predicates::Predicate;
 
-fn checkout() -> PathBuf {
+pub(crate) fn checkout() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The binary cargo built for these tests.
-fn palisade_bin() -> PathBuf {
+pub(crate) fn palisade_bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("palisade")
 }
 
@@ -28,13 +28,13 @@ fn palisade_bin() -> PathBuf {
 // and this parser rejects anything outside it, so the subset is enforced too.
 
 #[derive(Debug, Clone, PartialEq)]
-enum Value {
+pub(crate) enum Value {
     Str(String),
     Bool(bool),
     List(Vec<String>),
 }
 
-type Hook = BTreeMap<String, Value>;
+pub(crate) type Hook = BTreeMap<String, Value>;
 
 fn scalar(raw: &str, line_no: usize) -> String {
     let raw = raw.trim();
@@ -76,7 +76,7 @@ fn value(raw: &str, line_no: usize) -> Value {
     }
 }
 
-fn parse_manifest(text: &str) -> Vec<Hook> {
+pub(crate) fn parse_manifest(text: &str) -> Vec<Hook> {
     let mut hooks: Vec<Hook> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
@@ -110,12 +110,12 @@ fn parse_manifest(text: &str) -> Vec<Hook> {
     hooks
 }
 
-fn manifest() -> Vec<Hook> {
+pub(crate) fn manifest() -> Vec<Hook> {
     let path = checkout().join(".pre-commit-hooks.yaml");
     parse_manifest(&fs::read_to_string(&path).expect("read .pre-commit-hooks.yaml"))
 }
 
-fn str_of<'a>(hook: &'a Hook, key: &str) -> &'a str {
+pub(crate) fn str_of<'a>(hook: &'a Hook, key: &str) -> &'a str {
     match hook.get(key) {
         Some(Value::Str(s)) => s,
         other => panic!(
@@ -320,12 +320,12 @@ fn manifest_entries_are_accepted_by_the_binary() {
 // Git helpers: every git call is isolated from the user's configuration (a global
 // core.hooksPath or commit signing would change what these tests see).
 
-const CLEAN_PY: &str =
+pub(crate) const CLEAN_PY: &str =
     "import os\n\n\ndef greeting(name):\n    return \"hello \" + name + os.sep\n";
 
 /// A fake private key: PEM armour around lines of base64-alphabet noise. The armour is assembled
 /// at run time so that this source file holds no key block itself.
-fn fake_private_key() -> String {
+pub(crate) fn fake_private_key() -> String {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut state: u32 = 0x2545_f491;
     let mut body = String::new();
@@ -343,15 +343,15 @@ fn fake_private_key() -> String {
 }
 
 /// The third body line of the fake key: it must never be printed whole.
-fn key_body_line() -> String {
+pub(crate) fn key_body_line() -> String {
     fake_private_key().lines().nth(3).unwrap().to_string()
 }
 
-fn leaky_py() -> String {
+pub(crate) fn leaky_py() -> String {
     format!("DEPLOY_KEY = \"\"\"\n{}\"\"\"\n", fake_private_key())
 }
 
-fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
         out.status.code(),
@@ -361,7 +361,7 @@ fn text(out: &Output) -> String {
 }
 
 /// `program` run in `dir` with the user's git configuration and identity replaced.
-fn isolated(program: impl AsRef<OsStr>, dir: &Path) -> Command {
+pub(crate) fn isolated(program: impl AsRef<OsStr>, dir: &Path) -> Command {
     let mut cmd = Command::new(program);
     cmd.current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -382,17 +382,17 @@ fn git_cmd(dir: &Path) -> Command {
 }
 
 /// Runs git and insists it succeeds; returns stdout.
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = git_cmd(dir).args(args).output().expect("git runs");
     assert!(out.status.success(), "git {args:?}: {}", text(&out));
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn init_repo(dir: &Path) {
+pub(crate) fn init_repo(dir: &Path) {
     git(dir, &["init", "-q", "-b", "main"]);
 }
 
-fn head(dir: &Path) -> Option<String> {
+pub(crate) fn head(dir: &Path) -> Option<String> {
     let out = git_cmd(dir)
         .args(["rev-parse", "-q", "--verify", "HEAD"])
         .output()
@@ -413,7 +413,7 @@ fn path_with(first: &Path) -> OsString {
 
 /// Asserts a commit attempt was refused because of the planted key in `file`, and that the
 /// output names the file without printing the key.
-fn assert_blocked(out: &Output, file: &str, repo: &Path, head_before: &Option<String>) {
+pub(crate) fn assert_blocked(out: &Output, file: &str, repo: &Path, head_before: &Option<String>) {
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -545,6 +545,7 @@ fn git_hook_without_palisade_refuses_and_says_how_to_install() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("was not found on PATH"), "{stderr}");
     assert!(stderr.contains("cargo install"), "{stderr}");
+    assert!(stderr.contains("pipx install palisade-cli"), "{stderr}");
     assert!(stderr.contains("--no-verify"), "{stderr}");
     assert_eq!(head(repo), None);
 }
@@ -552,7 +553,7 @@ fn git_hook_without_palisade_refuses_and_says_how_to_install() {
 // ---------------------------------------------------------------------------------------------
 // The real pre-commit framework, with this checkout as the hook repository.
 
-fn find_pre_commit() -> Option<PathBuf> {
+pub(crate) fn find_pre_commit() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("PALISADE_PRE_COMMIT") {
         return Some(PathBuf::from(path));
     }
