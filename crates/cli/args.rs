@@ -23,11 +23,20 @@ pub struct Cli {
 pub enum Command {
     /// Check files, the staged index, a diff or the whole repository (the default command).
     Check(Box<CheckArgs>),
-    /// List every rule (id, checker, severity, confidence, name).
+    /// List every rule (id, checker, severity, confidence, summary), custom rules included.
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
     /// Record the current findings in a baseline file, so later runs report only new ones.
+    // The report options of `check` do nothing here: hidden from the help, refused if given.
+    #[command(
+        mut_arg("format", |a| a.hide(true)),
+        mut_arg("exit_zero", |a| a.hide(true)),
+        mut_arg("color", |a| a.hide(true)),
+        mut_arg("no_snippets", |a| a.hide(true)),
+        mut_arg("baseline", |a| a.hide(true)),
+        mut_arg("output", |a| a.help("Write the baseline to FILE (default: the configured baseline, or .palisade-baseline.json)"))
+    )]
     Baseline(Box<BaselineArgs>),
     /// Manage the offline advisory database used by the dependency audit.
     Db(crate::commands::db::DbArgs),
@@ -162,12 +171,27 @@ pub struct RulesArgs {
     /// Check a file of custom secret rules: every example must match, no negative example may.
     #[arg(long, value_name = "FILE")]
     pub check: Option<PathBuf>,
+    #[command(flatten)]
+    pub project: ProjectRules,
 }
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A rule id (`B602`, `private-key`, ...) or name.
     pub rule: String,
+    #[command(flatten)]
+    pub project: ProjectRules,
+}
+
+/// Where `rules` and `explain` find the project's own rules, as `check` does.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ProjectRules {
+    /// Use this config file instead of discovering palisade.toml / pyproject.toml upward.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Extra secret rules (YAML, the built-in format), as given to `check`.
+    #[arg(long = "secrets-rules", value_name = "FILE")]
+    pub secrets_rules: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -78,7 +78,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         level(&r.severity, "Severity"),
         level(&r.confidence, "Confidence"),
         r.cwe.unwrap_or(798),
-        format!("{} ({})", r.name, r.provider),
+        spec::title(&r.name, &r.provider),
         doc(r),
         r.multiline,
         r.generic,
@@ -92,10 +92,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
 /// The rule's documentation (`palisade explain`, SARIF help), assembled here so a run does no
 /// string work per rule.
 fn doc(r: &spec::RuleSpec) -> String {
-    let mut doc = format!(
-        "## What it does\nFinds {} credentials: {}.",
-        r.provider, r.name
-    );
+    let mut doc = format!("## What it does\n{}", spec::finds(&r.name, &r.provider));
     if let Some(d) = &r.description {
         doc.push(' ');
         doc.push_str(d.trim());

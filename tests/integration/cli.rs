@@ -56,7 +56,9 @@ fn default_command_and_text_format() {
         .assert()
         .code(1)
         .stdout(predicate::str::is_match(r"(?m)^app\.py:2:5: B101 low/high .+$").unwrap())
-        .stdout(predicate::str::contains("1 finding (1 low) in 1 file"));
+        .stdout(predicate::str::contains(
+            "1 finding (1 low) in 1 of 1 file checked",
+        ));
 }
 
 #[test]
@@ -67,7 +69,7 @@ fn clean_files_exit_zero() {
         .arg("ok.py")
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("no findings in 1 file"));
+        .stdout(predicate::str::contains("no findings in 1 file checked"));
 }
 
 #[test]
@@ -356,6 +358,50 @@ fn rules_and_explain() {
         .args(["explain", "NOPE42"])
         .assert()
         .code(2);
+    // Secret rules: the id once, a clean name, an example as it would appear in a file.
+    let out = palisade(dir.path())
+        .args(["explain", "aws-access-token"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("aws-access-token (secrets checker"),
+        "{first}"
+    );
+    assert!(
+        !text.contains("{{"),
+        "generators shown as templates:\n{text}"
+    );
+    assert!(!text.contains("(any)"), "{text}");
+    // A project's custom secret rules are listed and explained like built-in ones.
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        "rules:\n  - id: acme-deploy-token\n    name: ACME deploy token\n    provider: ACME\n    regex: 'acme_dt_[a-z0-9]{24}'\n    keywords: [acme_dt_]\n    examples:\n      - 'token = \"acme_dt_{{lower:24}}\"'\n    negative_examples:\n      - 'token = \"acme_dt_short\"'\n",
+    )
+    .unwrap();
+    palisade(dir.path())
+        .args(["rules", "--secrets-rules", "rules.yaml"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::is_match(r"(?m)^ID\s+CHECKER\s+SEVERITY\s+CONFIDENCE\s+SUMMARY$")
+                .unwrap()
+                .and(predicate::str::is_match(r"(?m)^acme-deploy-token\s+secrets\s").unwrap()),
+        );
+    palisade(dir.path())
+        .args([
+            "explain",
+            "acme-deploy-token",
+            "--secrets-rules",
+            "rules.yaml",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ACME deploy token"));
 }
 
 #[test]
@@ -402,4 +448,44 @@ fn config_globs_are_relative_to_the_config_file() {
         findings(&doc),
         [("B101".to_string(), "pkg/src/a.py".to_string(), 1)]
     );
+}
+
+/// A team switching from Bandit keeps what it accepted: Bandit's own JSON report
+/// (`tests/fixtures/bandit-report-examples-project.json`, made by bandit 1.9.4 with
+/// `bandit -q -r . -f json -o FILE` in `examples/project`) is read as a baseline.
+#[test]
+fn a_bandit_json_report_is_read_as_a_baseline() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report = root.join("tests/fixtures/bandit-report-examples-project.json");
+    let dir = tempfile::tempdir().unwrap();
+    let shop = dir.path().join("src/shop");
+    std::fs::create_dir_all(&shop).unwrap();
+    for name in ["orders.py", "settings.py"] {
+        std::fs::copy(
+            root.join("examples/project/src/shop").join(name),
+            shop.join(name),
+        )
+        .unwrap();
+    }
+    let baseline = report.to_str().unwrap();
+    palisade(dir.path())
+        .args(["check", "--only", "python", "--baseline", baseline, "."])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("11 in baseline"));
+    // Lines moved down keep their acceptance; a new issue is reported.
+    let orders = shop.join("orders.py");
+    let text = std::fs::read_to_string(&orders).unwrap();
+    std::fs::write(&orders, format!("# moved\n{text}\nassert text\n")).unwrap();
+    let out = palisade(dir.path())
+        .args(["check", "--only", "python", "--format", "json"])
+        .args(["--baseline", baseline, "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let found = findings(&json(&out));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "B101");
 }

@@ -73,18 +73,19 @@ pub fn build(
     Ok(out)
 }
 
-/// Every checker with its default configuration, for `rules` and `explain`.
-pub fn all_with_defaults() -> Result<Vec<Box<dyn Checker>>> {
-    let mut out: Vec<Box<dyn Checker>> = Vec::new();
-    let args = CheckArgs::default();
-    let config = Config::default();
-    let root = Path::new(".");
-    out.push(Box::new(secrets::build(
-        &args.secrets,
-        &config.secrets,
-        root,
-    )?));
-    out.push(Box::new(python::build(&args.python, &config.python, root)?));
-    out.push(Box::new(deps::build(&args.deps, &config.deps, root)?));
+/// Every checker as the project configures it (its config file and custom secret rules), with
+/// every rule, for `rules` and `explain`.
+pub fn all_configured(project: &crate::args::ProjectRules) -> Result<Vec<Box<dyn Checker>>> {
+    let cwd = std::env::current_dir()?;
+    let loaded = crate::config::load(project.config.as_deref(), &cwd)?;
+    let config = &loaded.config;
+    let mut args = CheckArgs::default();
+    args.secrets.secrets_rules = project.secrets_rules.clone();
+    let root = loaded.root.as_path();
+    let out: Vec<Box<dyn Checker>> = vec![
+        Box::new(secrets::build(&args.secrets, &config.secrets, root)?),
+        Box::new(python::build(&args.python, &config.python, root)?),
+        Box::new(deps::build(&args.deps, &config.deps, root)?),
+    ];
     Ok(out)
 }

@@ -10,6 +10,16 @@ use crate::args::BaselineArgs;
 use crate::commands::check;
 
 pub fn run(args: &BaselineArgs) -> Result<ExitCode> {
+    let c = &args.check;
+    if c.format != crate::args::FormatArg::Text
+        || c.exit_zero
+        || c.no_snippets
+        || c.baseline.is_some()
+    {
+        anyhow::bail!(
+            "--format, --exit-zero, --no-snippets and --baseline apply to `palisade check`, not to `palisade baseline`"
+        );
+    }
     let mut c = check::collect(&args.check, false)?;
     let redactor = if args.check.no_redact {
         palisade_core::redact::Redactor::disabled()

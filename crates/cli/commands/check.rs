@@ -320,9 +320,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.verbose > 0 {
+        let n = c.summary.files_checked;
         eprintln!(
-            "palisade: {} files checked in {:.3}s",
-            c.summary.files_checked,
+            "palisade: {n} file{} checked in {:.3}s",
+            if n == 1 { "" } else { "s" },
             started.elapsed().as_secs_f64()
         );
     }

@@ -3,11 +3,12 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use palisade_core::CheckerKind;
 
 use crate::args::ExplainArgs;
 
 pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
-    let checkers = crate::checkers::all_with_defaults()?;
+    let checkers = crate::checkers::all_configured(&args.project)?;
     let wanted = args.rule.as_str();
     let found = checkers
         .iter()
@@ -33,11 +34,23 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     };
     let cwe = rule.cwe.map(|c| format!(", CWE-{c}")).unwrap_or_default();
+    // Secret rules are named by their id: say it once.
+    let name = if rule.name == rule.id {
+        String::new()
+    } else {
+        format!(" {}", rule.name)
+    };
     let mut text = format!(
-        "{} {} ({} checker, {}/{}{cwe})\n\n{}\n",
-        rule.id, rule.name, rule.checker, rule.severity, rule.confidence, rule.summary
+        "{}{name} ({} checker, {}/{}{cwe})\n\n{}\n",
+        rule.id, rule.checker, rule.severity, rule.confidence, rule.summary
     );
-    let doc = rule.doc_text();
+    let mut doc = rule.doc_text();
+    if rule.checker == CheckerKind::Secrets {
+        // The rule data writes examples as generators (`AKIA{{upper:16}}`); a reader wants to
+        // see what a match looks like. (SARIF help keeps the generators: a report committed to
+        // the repository must not be full of realistic tokens.)
+        doc = palisade_secrets::check_rules::expand_example(&doc, &rule.id);
+    }
     if !doc.is_empty() {
         text.push('\n');
         text.push_str(&doc);

@@ -17,7 +17,7 @@ pub fn run(args: &RulesArgs) -> Result<ExitCode> {
             ExitCode::from(1)
         });
     }
-    let checkers = crate::checkers::all_with_defaults()?;
+    let checkers = crate::checkers::all_configured(&args.project)?;
     let mut rules: Vec<_> = checkers
         .iter()
         .filter(|c| args.only.is_empty() || args.only.contains(&c.kind()))
@@ -31,16 +31,48 @@ pub fn run(args: &RulesArgs) -> Result<ExitCode> {
             serde_json::to_writer_pretty(&mut out, &rules)?;
             writeln!(out)?;
         } else {
-            for r in &rules {
-                let off = if r.default_enabled {
-                    ""
-                } else {
-                    "  (off by default)"
-                };
+            // Columns as wide as their longest entry (custom rule ids can be long).
+            let rows: Vec<[String; 5]> = rules
+                .iter()
+                .map(|r| {
+                    let off = if r.default_enabled {
+                        ""
+                    } else {
+                        " (off by default)"
+                    };
+                    [
+                        r.id.to_string(),
+                        r.checker.to_string(),
+                        r.severity.to_string(),
+                        r.confidence.to_string(),
+                        if r.name == r.id {
+                            format!("{}{off}", r.summary)
+                        } else {
+                            format!("{}: {}{off}", r.name, r.summary)
+                        },
+                    ]
+                })
+                .collect();
+            let header = ["ID", "CHECKER", "SEVERITY", "CONFIDENCE", "SUMMARY"].map(String::from);
+            let mut width = [0usize; 4];
+            for row in std::iter::once(&header).chain(&rows) {
+                for (w, cell) in width.iter_mut().zip(row) {
+                    *w = (*w).max(cell.chars().count());
+                }
+            }
+            for row in std::iter::once(&header).chain(&rows) {
                 writeln!(
                     out,
-                    "{:<28} {:<8} {:<8} {:<7} {}{off}",
-                    r.id, r.checker, r.severity, r.confidence, r.name
+                    "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {}",
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    w0 = width[0],
+                    w1 = width[1],
+                    w2 = width[2],
+                    w3 = width[3],
                 )?;
             }
         }

@@ -179,8 +179,8 @@ pub(crate) fn static_meta(s: &'static StaticRule) -> RuleMeta {
 /// Metadata of a user rule.
 pub(crate) fn spec_meta(s: &RuleSpec, rule: &Rule) -> RuleMeta {
     let mut doc = format!(
-        "## What it does\nFinds {} credentials: {} (a rule from the project's configuration).",
-        s.provider, s.name
+        "## What it does\n{} The rule comes from the project's configuration.",
+        crate::spec::finds(&s.name, &s.provider)
     );
     if let Some(d) = &s.description {
         doc.push(' ');
@@ -199,7 +199,7 @@ pub(crate) fn spec_meta(s: &RuleSpec, rule: &Rule) -> RuleMeta {
         severity: rule.severity,
         confidence: rule.confidence,
         cwe: Some(rule.cwe),
-        summary: Cow::Owned(format!("{} ({})", s.name, s.provider)),
+        summary: Cow::Owned(crate::spec::title(&s.name, &s.provider)),
         doc: Cow::Owned(doc),
         default_enabled: true,
     }

@@ -178,3 +178,24 @@ pub fn lint(spec: &RuleSpec) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Provider of the rules that look for any credential, not one provider's.
+pub const ANY_PROVIDER: &str = "(any)";
+
+/// A rule's one-line summary: its name, and its provider where the name does not already say it.
+pub fn title(name: &str, provider: &str) -> String {
+    if provider == ANY_PROVIDER || name.to_lowercase().contains(&provider.to_lowercase()) {
+        name.to_string()
+    } else {
+        format!("{name} ({provider})")
+    }
+}
+
+/// The first sentence of a rule's "What it does".
+pub fn finds(name: &str, provider: &str) -> String {
+    if provider == ANY_PROVIDER {
+        format!("Finds credentials of any provider: {name}.")
+    } else {
+        format!("Finds {provider} credentials: {name}.")
+    }
+}

@@ -83,11 +83,23 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
             parts.join(", ")
         )
     };
-    line.push_str(&format!(
-        " in {} file{}",
-        s.files_checked,
-        if s.files_checked == 1 { "" } else { "s" }
-    ));
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if n == 0 {
+        line.push_str(&format!(
+            " in {} file{} checked",
+            s.files_checked,
+            plural(s.files_checked)
+        ));
+    } else {
+        let with: std::collections::BTreeSet<&str> =
+            report.findings.iter().map(|f| f.path.as_str()).collect();
+        line.push_str(&format!(
+            " in {} of {} file{} checked",
+            with.len(),
+            s.files_checked,
+            plural(s.files_checked)
+        ));
+    }
     let mut extra = Vec::new();
     if s.suppressed_inline > 0 {
         extra.push(format!("{} suppressed inline", s.suppressed_inline));
@@ -133,6 +145,14 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
     }
     for d in coverage.run {
         writeln!(out, "not checked: {}", d.message)?;
+    }
+    if let Some(first) = report.findings.first() {
+        // Said once, with a real id, so a newcomer learns where the rule texts are.
+        writeln!(
+            out,
+            "`palisade explain ID` tells what a rule finds and how to fix it (e.g. palisade explain {})",
+            first.rule_id
+        )?;
     }
     Ok(())
 }

@@ -78,11 +78,21 @@ impl Baseline {
             path: shown.clone(),
             source,
         })?;
-        let b: Baseline =
+        let value: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|source| BaselineError::Parse {
                 path: shown.clone(),
                 source,
             })?;
+        if value.get("version").is_none() && value.get("results").is_some() {
+            return Baseline::from_bandit_report(&value).map_err(|source| BaselineError::Parse {
+                path: shown,
+                source,
+            });
+        }
+        let b: Baseline = serde_json::from_value(value).map_err(|source| BaselineError::Parse {
+            path: shown.clone(),
+            source,
+        })?;
         if b.version != 1 {
             return Err(BaselineError::Version {
                 path: shown,
@@ -90,6 +100,59 @@ impl Baseline {
             });
         }
         Ok(b)
+    }
+
+    /// A Bandit JSON report (`bandit -f json -o baseline.json`) as a baseline, so a team that
+    /// switches keeps what it accepted. Each result becomes the fingerprint palisade gives the
+    /// same finding: rule id, path (without `./`) and the trimmed source line, taken from the
+    /// result's `code` excerpt. Unlike Bandit, which hides every issue equal to a baseline one,
+    /// each result absorbs one finding: a second copy of an accepted issue is new.
+    pub fn from_bandit_report(report: &serde_json::Value) -> Result<Self, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct BanditResult {
+            filename: String,
+            test_id: String,
+            line_number: u32,
+            #[serde(default)]
+            code: String,
+        }
+        let results: Vec<BanditResult> = serde_json::from_value(
+            report
+                .get("results")
+                .cloned()
+                .unwrap_or(serde_json::Value::Null),
+        )?;
+        let mut entries: Vec<BaselineEntry> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for r in results {
+            let path = r.filename.trim_start_matches("./").replace('\\', "/");
+            // `code` is the excerpt as `N text` lines; the finding's line is the one numbered N.
+            let prefix = format!("{} ", r.line_number);
+            let line = r
+                .code
+                .lines()
+                .find_map(|l| l.strip_prefix(&prefix))
+                .unwrap_or("")
+                .trim();
+            let fingerprint = crate::fingerprint::fingerprint(&[&r.test_id, &path, line]);
+            match index.get(&fingerprint) {
+                Some(&i) => entries[i].count += 1,
+                None => {
+                    index.insert(fingerprint.clone(), entries.len());
+                    entries.push(BaselineEntry {
+                        fingerprint,
+                        rule_id: r.test_id,
+                        path,
+                        line: r.line_number,
+                        count: 1,
+                    });
+                }
+            }
+        }
+        Ok(Baseline {
+            version: 1,
+            findings: entries,
+        })
     }
 
     /// Writes atomically: a temporary file in the same folder, then a rename, so an
@@ -162,6 +225,35 @@ mod tests {
         assert_eq!(matched, 1);
         assert_eq!(fresh.len(), 2);
         assert_eq!(fresh[1].snippet.as_deref(), Some("assert y"));
+    }
+
+    #[test]
+    fn a_bandit_report_is_a_baseline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bandit.json");
+        let report = serde_json::json!({
+            "errors": [],
+            "metrics": {},
+            "results": [{
+                "code": "2 import os\n3 assert x\n4 y = 1\n",
+                "filename": "./a.py",
+                "issue_text": "Use of assert detected.",
+                "line_number": 3,
+                "test_id": "B101",
+                "test_name": "assert_used"
+            }]
+        });
+        std::fs::write(&path, report.to_string()).unwrap();
+        let base = Baseline::load(&path).unwrap();
+        // The accepted assert, moved to another line, stays accepted; a second copy is new,
+        // and so is another assert.
+        let (fresh, matched) = base.filter(vec![
+            finding(7, "assert x"),
+            finding(9, "assert x"),
+            finding(12, "assert y"),
+        ]);
+        assert_eq!(matched, 1);
+        assert_eq!(fresh.len(), 2);
     }
 
     #[test]
