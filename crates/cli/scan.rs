@@ -436,3 +436,54 @@ fn large_file(
     out.checked = true;
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::{CheckerKind, RuleMeta};
+
+    /// Reports what it saw, then fails: a checker with a bug.
+    struct Panicking;
+
+    impl Checker for Panicking {
+        fn kind(&self) -> CheckerKind {
+            CheckerKind::Python
+        }
+        fn rules(&self) -> &[RuleMeta] {
+            &[]
+        }
+        fn applies_to(&self, _path: &str) -> bool {
+            true
+        }
+        fn check(&self, file: &SourceFile<'_>, _ctx: &ScanContext<'_>, out: &mut FileReport) {
+            out.secrets.push("hunter2-was-seen".into());
+            panic!("cannot handle {:?}", file.bytes);
+        }
+    }
+
+    #[test]
+    fn a_panicking_checker_is_that_files_error_and_keeps_its_secrets() {
+        let files = vec!["a.py".to_string()];
+        let reader = palisade_core::FsReader(".".into());
+        let ctx = ScanContext {
+            files: &files,
+            reader: &reader,
+        };
+        let mut out = FileReport::default();
+        guarded(
+            &Panicking,
+            &SourceFile::new("a.py", b"x = 1\n"),
+            &ctx,
+            &mut out,
+        );
+        assert!(out.findings.is_empty());
+        let [d] = out.diagnostics.as_slice() else {
+            panic!("{:?}", out.diagnostics)
+        };
+        assert_eq!(d.level, DiagnosticLevel::Error);
+        assert_eq!(d.gap, Some(Gap::CheckerFailed));
+        assert_eq!(d.path, "a.py");
+        assert!(!d.message.contains("x = 1"), "{}", d.message);
+        assert_eq!(out.secrets, ["hunter2-was-seen"]);
+    }
+}

@@ -1,5 +1,6 @@
 //! Integration tests: the real `palisade` binary, driven as users drive it.
 
+mod architecture;
 mod bandit_compat;
 mod cli;
 mod common;

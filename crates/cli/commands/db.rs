@@ -1,6 +1,6 @@
 //! `palisade db ...`: the offline advisory database (owned by the deps checker).
 //!
-//! `db update` clones or pulls an advisory repository with git2 (default: the PyPA
+//! `db update` clones or pulls an advisory repository (palisade-git's `mirror`) (default: the PyPA
 //! advisory-database; a local path or `file://` URL works the same) or imports an OSV
 //! `all.zip`, then builds the compact index into the cache folder, where `palisade check
 //! --audit` (or `audit = true` in `[deps]`) finds it.
@@ -68,11 +68,18 @@ pub fn run(args: &DbArgs) -> Result<ExitCode> {
                         .or_else(|| deps.db_url.clone())
                         .unwrap_or_else(|| DEFAULT_DB_URL.to_string());
                     eprintln!("palisade: fetching {url} into {}", managed.display());
-                    update::update_from_git(&url, &managed).map_err(|e| {
+                    let failed = |e: &dyn std::fmt::Display| {
                         anyhow::anyhow!(
                             "cannot update the advisory database from {url}: {e}; {OFFLINE}"
                         )
-                    })?
+                    };
+                    std::fs::create_dir_all(&managed)
+                        .with_context(|| format!("cannot create {}", managed.display()))?;
+                    let fetched =
+                        palisade_git::mirror::fetch_head(&url, &update::checkout_dir(&managed))
+                            .map_err(|e| failed(&e))?;
+                    update::rebuild_from_checkout(&url, &managed, &fetched.commit, fetched.time)
+                        .map_err(|e| failed(&e))?
                 }
             };
             let m = &report.meta;

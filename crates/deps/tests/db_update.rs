@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use common::*;
-use palisade_deps::advisory::update::{import_zip, update_from_git};
+use palisade_deps::advisory::update::{self, import_zip, UpdateReport};
 use palisade_deps::audit::open_source;
 use palisade_deps::config::managed_db_dir;
 use palisade_deps::{Config, DepsChecker};
@@ -43,6 +43,16 @@ fn ids(managed: &Path) -> Vec<String> {
         .into_iter()
         .map(|v| v.id)
         .collect()
+}
+
+/// What `palisade db update --url` does: the binary fetches with palisade-git, this crate
+/// rebuilds the index from the checkout.
+fn update_from_git(url: &str, managed: &Path) -> Result<UpdateReport, String> {
+    std::fs::create_dir_all(managed).map_err(|e| e.to_string())?;
+    let fetched = palisade_git::mirror::fetch_head(url, &update::checkout_dir(managed))
+        .map_err(|e| e.to_string())?;
+    update::rebuild_from_checkout(url, managed, &fetched.commit, fetched.time)
+        .map_err(|e| e.to_string())
 }
 
 #[test]

@@ -19,6 +19,7 @@
 
 mod changes;
 mod error;
+pub mod mirror;
 mod patch;
 mod paths;
 mod reader;

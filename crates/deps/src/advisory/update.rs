@@ -1,5 +1,6 @@
-//! `palisade db update`: refresh the advisory data in the cache folder (a git clone/pull of an
-//! advisory repository, or an import of an OSV `all.zip`) and rebuild its index there.
+//! `palisade db update`: rebuild the index of the advisory data in the cache folder, from a
+//! checkout of an advisory repository (fetched by the binary with `palisade-git`: this crate
+//! links no git and no TLS) or from an imported OSV `all.zip`.
 //!
 //! Layout of the managed folder (`<cache>/advisory-db/`): `repo/` (the git checkout) or
 //! `all.zip`, and `palisade-index.bin`, which runs read.
@@ -15,8 +16,6 @@ use crate::audit::MANAGED_INDEX;
 /// An update failure.
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateError {
-    #[error("git: {0}")]
-    Git(#[from] git2::Error),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("{path}: {source}")]
@@ -43,50 +42,22 @@ pub struct UpdateReport {
     pub build_seconds: f64,
 }
 
-fn is_local(url: &str) -> bool {
-    url.starts_with("file://") || !url.contains("://")
+/// The folder under `managed` that holds the advisory repository's checkout.
+pub fn checkout_dir(managed: &Path) -> PathBuf {
+    managed.join("repo")
 }
 
-/// Clones `url` into `<managed>/repo`, or fetches it and checks out what its HEAD points at,
-/// then rebuilds the index. A local path or `file://` URL works like any remote.
-pub fn update_from_git(url: &str, managed: &Path) -> Result<UpdateReport, UpdateError> {
-    fs::create_dir_all(managed).map_err(io(managed))?;
-    let repo_dir = managed.join("repo");
-    let mut fetch = git2::FetchOptions::new();
-    // Only the newest tree matters; local transports do not support shallow fetches.
-    if !is_local(url) {
-        fetch.depth(1);
-    }
-    let repo = match git2::Repository::open(&repo_dir) {
-        Ok(repo) => {
-            {
-                let mut remote = repo.remote_anonymous(url)?;
-                remote.fetch(&["+HEAD:refs/palisade/upstream"], Some(&mut fetch), None)?;
-            }
-            let target = repo
-                .find_reference("refs/palisade/upstream")?
-                .peel_to_commit()?;
-            let mut checkout = git2::build::CheckoutBuilder::new();
-            checkout.force().remove_untracked(true);
-            repo.checkout_tree(target.as_object(), Some(&mut checkout))?;
-            repo.set_head_detached(target.id())?;
-            drop(target);
-            repo
-        }
-        Err(_) => {
-            if repo_dir.exists() {
-                // Not a repository (an interrupted clone): start again.
-                fs::remove_dir_all(&repo_dir).map_err(io(&repo_dir))?;
-            }
-            git2::build::RepoBuilder::new()
-                .fetch_options(fetch)
-                .clone(url, &repo_dir)?
-        }
-    };
-    let head = repo.head()?.peel_to_commit()?;
-    let commit_time = jiff::Timestamp::from_second(head.time().seconds()).ok();
-    let mut report = rebuild(&repo_dir, url, managed, commit_time)?;
-    report.commit = Some(head.id().to_string());
+/// Rebuilds the index from the checkout in [`checkout_dir`], fetched from `url` at `commit`,
+/// whose commit time (seconds) counts as the data's date when it is newer than every record.
+pub fn rebuild_from_checkout(
+    url: &str,
+    managed: &Path,
+    commit: &str,
+    commit_time: i64,
+) -> Result<UpdateReport, UpdateError> {
+    let commit_time = jiff::Timestamp::from_second(commit_time).ok();
+    let mut report = rebuild(&checkout_dir(managed), url, managed, commit_time)?;
+    report.commit = Some(commit.to_string());
     Ok(report)
 }
 
