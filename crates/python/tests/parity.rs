@@ -1,6 +1,7 @@
 //! Parity with Bandit 1.9.4's functional tests.
 //!
-//! Needs two inputs from outside the repository, and skips (with a printed reason) without them:
+//! Needs two inputs from outside the repository, and skips (with a printed reason) without them,
+//! except under `CI=true`, where a missing input fails the test:
 //! - the bandit 1.9.4 sdist (its `examples/`), downloaded once with pip into
 //!   `target/bandit-sdist/` (PyPI is the only network this test uses);
 //! - `../shared/research/` beside the repository: `bandit_expected.tsv` (the severity and
@@ -23,14 +24,23 @@ use palisade_python::{BanditConfig, Config, PythonChecker};
 const DEVIATIONS: &[(&str, u32, &str, bool, &str)] = &[];
 
 fn inputs() -> Option<(PathBuf, PathBuf)> {
+    // Under CI=true a missing input fails the test: CI has both, and a skip there would pass
+    // without comparing anything.
+    let skip = |why: &str| {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{why} (CI=true: the parity test must run)"
+        );
+        println!("SKIP: {why}");
+    };
     let Some(research) = common::research_dir() else {
-        println!("SKIP: ../shared/research/bandit_expected.tsv not found beside the repository");
+        skip("../shared/research/bandit_expected.tsv not found beside the repository");
         return None;
     };
     match common::examples_dir() {
         Ok(ex) => Some((research, ex)),
         Err(why) => {
-            println!("SKIP: {why}");
+            skip(&why);
             None
         }
     }
