@@ -10,6 +10,7 @@ mod checkers;
 mod commands;
 mod config;
 mod output;
+mod progress;
 mod read;
 mod scan;
 mod select;

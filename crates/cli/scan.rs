@@ -61,10 +61,16 @@ pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
         files: &files,
         reader: opts.reader,
     };
+    let progress = crate::progress::counter(inputs.len() as u64, "files");
     let outcomes: Vec<FileOutcome> = inputs
         .into_par_iter()
-        .map(|input| check_one(input, &ctx, opts))
+        .map(|input| {
+            let outcome = check_one(input, &ctx, opts);
+            progress.inc();
+            outcome
+        })
         .collect();
+    drop(progress);
 
     let mut result = ScanResult {
         findings: Vec::new(),

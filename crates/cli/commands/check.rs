@@ -270,6 +270,8 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
+    // With `-o FILE` standard output is free, but the bar still goes to standard error only.
+    crate::progress::enable_if_interactive(args.format == FormatArg::Text, args.quiet);
     let mut c = collect(args, true)?;
     // Stage 7 of the pipeline: nothing leaves the process unredacted.
     let redactor = if args.no_redact {

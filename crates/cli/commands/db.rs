@@ -75,11 +75,21 @@ pub fn run(args: &DbArgs) -> Result<ExitCode> {
                     };
                     std::fs::create_dir_all(&managed)
                         .with_context(|| format!("cannot create {}", managed.display()))?;
+                    crate::progress::enable_if_interactive(true, false);
+                    let spinner = crate::progress::spinner("fetching the advisory data");
                     let fetched =
                         palisade_git::mirror::fetch_head(&url, &update::checkout_dir(&managed))
                             .map_err(|e| failed(&e))?;
-                    update::rebuild_from_checkout(&url, &managed, &fetched.commit, fetched.time)
-                        .map_err(|e| failed(&e))?
+                    spinner.set_message("building the index".into());
+                    let report = update::rebuild_from_checkout(
+                        &url,
+                        &managed,
+                        &fetched.commit,
+                        fetched.time,
+                    )
+                    .map_err(|e| failed(&e))?;
+                    drop(spinner);
+                    report
                 }
             };
             let m = &report.meta;
