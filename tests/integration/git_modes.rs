@@ -3,82 +3,28 @@
 //! (`--whole-files` reports all), and reads content as the change has it.
 
 use std::path::Path;
-use std::process::Command as StdCommand;
+
+use palisade_testkit::TestRepo;
 
 use crate::common::{fake_private_key, findings, json, palisade};
 
-/// Variables a surrounding git hook may set (`cargo test` run from a hook): removed for every
-/// command here, so that no test reads or writes another repository's index.
-const GIT_ENV: [&str; 6] = [
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-];
+/// A temporary repository (palisade-testkit) that can run the binary in itself.
+struct Repo(TestRepo);
 
-/// The binary under test, without a surrounding hook's git variables.
-fn bin(dir: &Path) -> assert_cmd::Command {
-    let mut cmd = palisade(dir);
-    for var in GIT_ENV {
-        cmd.env_remove(var);
+impl std::ops::Deref for Repo {
+    type Target = TestRepo;
+    fn deref(&self) -> &TestRepo {
+        &self.0
     }
-    cmd
-}
-
-/// A git repository in a temporary folder, isolated from the user's git configuration.
-struct Repo {
-    dir: tempfile::TempDir,
 }
 
 impl Repo {
     fn new() -> Self {
-        let repo = Repo {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo
+        Repo(TestRepo::new())
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let out = self.git_command(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn git_command(&self, args: &[&str]) -> StdCommand {
-        let mut cmd = StdCommand::new("git");
-        for var in GIT_ENV {
-            cmd.env_remove(var);
-        }
-        cmd.args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null");
-        cmd
-    }
-
-    fn write(&self, path: &str, content: impl AsRef<[u8]>) {
-        let full = self.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, content).unwrap();
-    }
-
-    fn commit_all(&self, message: &str) -> String {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
-        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+        self.root()
     }
 
     /// `palisade check ARGS --format json` in the repository: (exit code, findings).
@@ -87,7 +33,7 @@ impl Repo {
     }
 
     fn check_with_stdin(&self, args: &[&str], stdin: &str) -> (i32, Vec<(String, String, u64)>) {
-        let out = bin(self.path())
+        let out = palisade(self.path())
             .arg("check")
             .args(args)
             .args(["--format", "json"])
@@ -241,7 +187,7 @@ fn staged_from_a_subfolder_checks_the_whole_index() {
     let repo = repo_with_old_findings();
     stage_new_findings(&repo);
     std::fs::create_dir_all(repo.path().join("keys")).unwrap();
-    let out = bin(&repo.path().join("keys"))
+    let out = palisade(&repo.path().join("keys"))
         .args(["check", "--staged", "--format", "json"])
         .output()
         .unwrap();
@@ -319,7 +265,7 @@ fn patch_without_the_files_on_disk_keeps_line_numbers() {
     let text = repo.git(&["diff", "--no-color"]);
     // Checked somewhere else: the new side is rebuilt from the hunks alone.
     let elsewhere = tempfile::tempdir().unwrap();
-    let out = bin(elsewhere.path())
+    let out = palisade(elsewhere.path())
         .args(["check", "--patch", "-", "--format", "json"])
         .write_stdin(text)
         .output()
@@ -340,7 +286,7 @@ fn empty_patch_is_clean_and_garbage_is_an_error() {
     let repo = repo_with_old_findings();
     let (code, found) = repo.check_with_stdin(&["--patch", "-"], "");
     assert_eq!((code, found.len()), (0, 0));
-    bin(repo.path())
+    palisade(repo.path())
         .args(["check", "--patch", "-"])
         .write_stdin("print('this is not a diff')\n")
         .assert()
@@ -351,13 +297,13 @@ fn empty_patch_is_clean_and_garbage_is_an_error() {
 #[test]
 fn git_mode_errors_exit_two_with_a_reason() {
     let repo = repo_with_old_findings();
-    bin(repo.path())
+    palisade(repo.path())
         .args(["check", "--diff", "no-such-branch"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("bad revision `no-such-branch`"));
     let plain = tempfile::tempdir().unwrap();
-    bin(plain.path())
+    palisade(plain.path())
         .args(["check", "--staged"])
         .assert()
         .code(2)
@@ -370,18 +316,19 @@ fn git_mode_errors_exit_two_with_a_reason() {
 #[test]
 fn plain_git_hook_blocks_commit_a_and_commit_paths() {
     let hook = Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/pre-commit");
-    if !hook.is_file() {
-        eprintln!("skipped: {} is absent", hook.display());
-        return;
-    }
+    assert!(
+        hook.is_file(),
+        "{} is part of the repository",
+        hook.display()
+    );
     let repo = repo_with_old_findings();
     let hooks = repo.path().join(".git/hooks");
     std::fs::create_dir_all(&hooks).unwrap();
     std::fs::copy(&hook, hooks.join("pre-commit")).unwrap();
     let binary = assert_cmd::cargo::cargo_bin("palisade");
     let commit = |args: &[&str]| {
-        let out = repo
-            .git_command(args)
+        let out = palisade_testkit::git::command(repo.root())
+            .args(args)
             .env("PALISADE", &binary)
             .output()
             .unwrap();

@@ -13,43 +13,12 @@ const OSV_DEMO: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-22T10:00:00Z"
  "summary":"Demo is broken","affected":[{"package":{"ecosystem":"PyPI","name":"demo"},
  "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.5"}]}]}]}"#;
 
-/// Variables a surrounding git hook may set; removed so no test touches another repository.
-const GIT_ENV: [&str; 4] = [
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_COMMON_DIR",
-];
-
 fn git(dir: &Path, args: &[&str]) {
-    let mut cmd = StdCommand::new("git");
-    for v in GIT_ENV {
-        cmd.env_remove(v);
-    }
-    let out = cmd
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    palisade_testkit::git(dir, args);
 }
 
 fn write(dir: &Path, path: &str, content: impl AsRef<[u8]>) {
-    let p = dir.join(path);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(p, content).unwrap();
+    palisade_testkit::write(dir, path, content);
 }
 
 /// An OSV folder outside `dir` and a config pointing at it (the audit is then required).
@@ -95,11 +64,7 @@ impl Outcome {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Outcome {
-    let mut cmd = palisade(dir);
-    for v in GIT_ENV {
-        cmd.env_remove(v);
-    }
-    let out = cmd.args(args).output().unwrap();
+    let out = palisade(dir).args(args).output().unwrap();
     Outcome {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -26,25 +26,7 @@ pub fn run_with(checker: &PythonChecker, path: &str, bytes: &[u8], no_redact: bo
     redacted(out, no_redact)
 }
 
-/// What output shows: the core redactor over the report, as the binary applies it.
-pub fn redacted(mut out: FileReport, no_redact: bool) -> FileReport {
-    if !no_redact {
-        let values: Vec<String> = out
-            .findings
-            .iter()
-            .flat_map(|f| f.secrets.iter().cloned())
-            .chain(out.secrets.iter().cloned())
-            .collect();
-        let r = palisade_core::redact::Redactor::new(values.iter().map(String::as_str));
-        for f in &mut out.findings {
-            r.finding(f);
-        }
-        for d in &mut out.diagnostics {
-            r.diagnostic(d);
-        }
-    }
-    out
-}
+pub use palisade_testkit::redacted;
 
 pub fn default_checker() -> PythonChecker {
     PythonChecker::new(&Config::default())
