@@ -301,6 +301,8 @@ pub(crate) struct KeySizes {
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
     pub enabled: RuleSet,
+    /// The enabled rules per node kind, made from `enabled` on first use.
+    dispatch: std::sync::OnceLock<crate::rules::Dispatch>,
     pub ignore_nosec: bool,
     pub assert_skips: Vec<String>,
     pub tmp_dirs: Vec<String>,
@@ -322,6 +324,17 @@ fn strs(items: &[&str]) -> Vec<String> {
 }
 
 impl Settings {
+    pub(crate) fn dispatch(&self) -> &crate::rules::Dispatch {
+        self.dispatch
+            .get_or_init(|| crate::rules::Dispatch::new(self.enabled))
+    }
+
+    /// Changes the enabled rules (and what is derived from them).
+    pub(crate) fn set_enabled(&mut self, enabled: RuleSet) {
+        self.enabled = enabled;
+        self.dispatch = std::sync::OnceLock::new();
+    }
+
     pub fn new(config: &Config, bandit: Option<&BanditConfig>) -> Result<Settings, ConfigError> {
         let default = BanditConfig::default();
         let b = bandit.unwrap_or(&default);
@@ -353,6 +366,7 @@ impl Settings {
         }
         Ok(Settings {
             enabled: select(&b.tests, &b.skips, &path)?,
+            dispatch: std::sync::OnceLock::new(),
             ignore_nosec: config.ignore_nosec,
             assert_skips: b.assert_skips.clone().unwrap_or_default(),
             tmp_dirs: b

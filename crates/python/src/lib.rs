@@ -76,7 +76,7 @@ impl PythonChecker {
                 set.insert(r);
             }
         }
-        self.settings.enabled = set;
+        self.settings.set_enabled(set);
         self.prefilter = std::sync::OnceLock::new();
     }
 

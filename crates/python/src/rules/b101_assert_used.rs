@@ -59,3 +59,6 @@ pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger
     use crate::prefilter::Trigger;
     Trigger::words(&["assert"])
 }
+
+/// How the registry runs this rule: `check` on every `assert` statement (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Assert(check), trigger);

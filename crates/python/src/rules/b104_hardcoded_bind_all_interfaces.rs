@@ -38,3 +38,6 @@ pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger
     use crate::prefilter::Trigger;
     Trigger::string_start("0.0.0.0")
 }
+
+/// How the registry runs this rule: `check` on every string literal (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Str(check), trigger);

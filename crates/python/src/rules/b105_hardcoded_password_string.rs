@@ -141,3 +141,6 @@ pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger
     use crate::prefilter::Trigger;
     Trigger::password()
 }
+
+/// How the registry runs this rule: `check` on every string literal (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Str(check), trigger);

@@ -88,3 +88,6 @@ pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger
     use crate::prefilter::Trigger;
     Trigger::password()
 }
+
+/// How the registry runs this rule: `check` on every function definition (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::FunctionDef(check), trigger);

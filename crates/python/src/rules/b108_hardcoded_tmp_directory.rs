@@ -57,3 +57,6 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
         })
     })
 }
+
+/// How the registry runs this rule: `check` on every string literal (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Str(check), trigger);

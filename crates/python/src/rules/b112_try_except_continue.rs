@@ -45,3 +45,6 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
     use crate::prefilter::Trigger;
     Trigger::handler_body("continue", s.except_continue_typed)
 }
+
+/// How the registry runs this rule: `check` on every `except` handler (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Except(check), trigger);

@@ -102,3 +102,6 @@ pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger
     use crate::prefilter::Trigger;
     Trigger::any_word(&["hashlib", "crypt"])
 }
+
+/// How the registry runs this rule: `check` on every call (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Call(check), trigger);

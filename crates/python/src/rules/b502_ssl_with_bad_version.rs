@@ -79,3 +79,6 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
         // Which of these a call is (through import aliases) sets the severity.
         .with_imports(["ssl.wrap_socket", "pyOpenSSL.SSL.Context"])
 }
+
+/// How the registry runs this rule: `check` on every call (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Call(check), trigger);

@@ -68,3 +68,6 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
         .iter()
         .fold(Trigger::default(), |t, v| t.or(Trigger::text(v)))
 }
+
+/// How the registry runs this rule: `check` on every function definition (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::FunctionDef(check), trigger);

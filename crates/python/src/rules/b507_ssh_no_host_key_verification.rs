@@ -65,3 +65,6 @@ pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger
     use crate::prefilter::Trigger;
     Trigger::words(&["set_missing_host_key_policy"]).if_imported("paramiko")
 }
+
+/// How the registry runs this rule: `check` on every call (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Call(check), trigger);

@@ -45,3 +45,6 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
     // Calls named in the subprocess list are B602/B603's: their aliases matter.
     Trigger::words(&["shell"]).with_imports(s.shell_subprocess.iter().map(String::as_str))
 }
+
+/// How the registry runs this rule: `check` on every call (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Call(check), trigger);

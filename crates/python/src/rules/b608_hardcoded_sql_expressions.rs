@@ -352,6 +352,9 @@ pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger
         .or(Trigger::operand_strings(&["update", "set"]))
 }
 
+/// How the registry runs this rule: `check` on every string literal (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Str(check), trigger);
+
 #[cfg(test)]
 mod tests {
     use super::*;

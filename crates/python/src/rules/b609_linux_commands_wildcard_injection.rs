@@ -66,3 +66,6 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
             .map(String::as_str),
     )
 }
+
+/// How the registry runs this rule: `check` on every call (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Call(check), trigger);

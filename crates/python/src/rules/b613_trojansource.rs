@@ -73,3 +73,6 @@ pub(crate) fn trigger(_s: &crate::config::Settings) -> crate::prefilter::Trigger
         t.or(Trigger::text(&c.to_string()))
     })
 }
+
+/// How the registry runs this rule: `check` on the whole file, once (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::File(check), trigger);

@@ -65,3 +65,6 @@ pub(crate) fn trigger(s: &crate::config::Settings) -> crate::prefilter::Trigger 
     Trigger::qualnames(s.markup_names.iter().map(String::as_str))
         .with_imports(s.allowed_calls.iter().map(String::as_str))
 }
+
+/// How the registry runs this rule: `check` on every call (prefilter: `trigger`).
+pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Call(check), trigger);

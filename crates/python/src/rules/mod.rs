@@ -1,154 +1,178 @@
-//! The rule registry: every Bandit check palisade implements, and the dispatch of each node
-//! kind to the rules that look at it.
+//! The rule registry: every Bandit check palisade implements, one line each.
+//!
+//! A rule owns everything about itself in its file: its metadata and documentation
+//! (`declare_rule!`), `check` (what it reports), `trigger` (what a statement must hold for it to
+//! report there, which the prefilter compiles) and `DECL`, which says which node kind the walk
+//! hands to `check`. Adding a rule is its file plus one line in `registry!` below; the dispatch
+//! lists and the prefilter's table are derived from the declarations.
 
 use palisade_core::RuleMeta;
 use tree_sitter::Node;
 
+use crate::config::Settings;
+use crate::prefilter::Trigger;
 use crate::walk::{Call, FileCx, Str};
 
-pub mod b101_assert_used;
-pub mod b102_exec_used;
-pub mod b103_set_bad_file_permissions;
-pub mod b104_hardcoded_bind_all_interfaces;
-pub mod b105_hardcoded_password_string;
-pub mod b106_hardcoded_password_funcarg;
-pub mod b107_hardcoded_password_default;
-pub mod b108_hardcoded_tmp_directory;
-pub mod b110_try_except_pass;
-pub mod b112_try_except_continue;
-pub mod b113_request_without_timeout;
-pub mod b201_flask_debug_true;
-pub mod b202_tarfile_unsafe_members;
-pub mod b324_hashlib;
-pub mod b501_request_with_no_cert_validation;
-pub mod b502_ssl_with_bad_version;
-pub mod b503_ssl_with_bad_defaults;
-pub mod b504_ssl_with_no_version;
-pub mod b505_weak_cryptographic_key;
-pub mod b506_yaml_load;
-pub mod b507_ssh_no_host_key_verification;
-pub mod b508_snmp_insecure_version_check;
-pub mod b509_snmp_crypto_check;
-pub mod b601_paramiko_calls;
-pub mod b602_subprocess_popen_with_shell_equals_true;
-pub mod b603_subprocess_without_shell_equals_true;
-pub mod b604_any_other_function_with_shell_equals_true;
-pub mod b605_start_process_with_a_shell;
-pub mod b606_start_process_with_no_shell;
-pub mod b607_start_process_with_partial_path;
-pub mod b608_hardcoded_sql_expressions;
-pub mod b609_linux_commands_wildcard_injection;
-pub mod b610_django_extra_used;
-pub mod b611_django_rawsql_used;
-pub mod b612_logging_config_insecure_listen;
-pub mod b613_trojansource;
-pub mod b614_pytorch_load;
-pub mod b615_huggingface_unsafe_download;
-pub mod b701_jinja2_autoescape_false;
-pub mod b702_use_of_mako_templates;
-pub mod b703_django_mark_safe;
-pub mod b704_markupsafe_markup_xss;
 mod blacklist;
 pub mod blacklist_calls;
 pub mod blacklist_imports;
 pub(crate) mod shared;
 
+/// The node kind a rule looks at: the walk calls its `check` on each such node.
+#[derive(Clone, Copy)]
+pub(crate) enum Visit {
+    Call(for<'t, 's, 'c> fn(&mut FileCx<'t, 's>, &Call<'c>)),
+    FunctionDef(for<'t, 's> fn(&mut FileCx<'t, 's>, Node<'t>)),
+    Except(for<'t, 's> fn(&mut FileCx<'t, 's>, Node<'t>)),
+    Assert(for<'t, 's> fn(&mut FileCx<'t, 's>, Node<'t>)),
+    Str(for<'t, 's> fn(&mut FileCx<'t, 's>, &Str<'t>)),
+    /// The whole file, once (Bandit's `File` tests).
+    File(for<'t, 's> fn(&mut FileCx<'t, 's>)),
+    /// An entry of the call or import blacklist (B3xx, B4xx): data in `blacklist_calls.rs` /
+    /// `blacklist_imports.rs`, run by one table pass over every call and import.
+    Blacklist,
+}
+
+/// Everything the registry needs to know about one rule.
+pub(crate) struct Decl {
+    pub meta: &'static RuleMeta,
+    pub visit: Visit,
+    /// What a statement must hold for the rule to report there (`None`: a blacklist entry,
+    /// whose needs come from its table).
+    trigger: Option<fn(&Settings) -> Trigger>,
+}
+
+impl Decl {
+    pub(crate) const fn rule(
+        meta: &'static RuleMeta,
+        visit: Visit,
+        trigger: fn(&Settings) -> Trigger,
+    ) -> Decl {
+        Decl {
+            meta,
+            visit,
+            trigger: Some(trigger),
+        }
+    }
+
+    const fn blacklist(meta: &'static RuleMeta) -> Decl {
+        Decl {
+            meta,
+            visit: Visit::Blacklist,
+            trigger: None,
+        }
+    }
+}
+
 macro_rules! registry {
-    ($($variant:ident => $meta:path),* $(,)?) => {
-        /// One Bandit check; the discriminant indexes [`ALL`].
+    ($($variant:ident => $how:ident($($what:tt)*)),* $(,)?) => {
+        $(registry!(@module $how($($what)*));)*
+
+        /// One Bandit check; the discriminant indexes [`ALL`] and [`DECLS`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule { $($variant),* }
 
+        /// Every rule's declaration, in [`Rule`] order.
+        pub(crate) static DECLS: &[Decl] = &[$(registry!(@decl $how($($what)*))),*];
+
         /// Metadata of every rule, in [`Rule`] order.
-        pub static ALL: &[&RuleMeta] = &[$(&$meta),*];
+        pub static ALL: &[&RuleMeta] = &[$(registry!(@decl $how($($what)*)).meta),*];
 
         impl Rule {
             pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
         }
     };
+    (@module rule($module:ident)) => { pub mod $module; };
+    (@module blacklist($($path:tt)*)) => {};
+    (@decl rule($module:ident)) => { $module::DECL };
+    (@decl blacklist($($path:tt)*)) => { Decl::blacklist(&$($path)*) };
 }
 
 registry! {
-    B101 => b101_assert_used::RULE,
-    B102 => b102_exec_used::RULE,
-    B103 => b103_set_bad_file_permissions::RULE,
-    B104 => b104_hardcoded_bind_all_interfaces::RULE,
-    B105 => b105_hardcoded_password_string::RULE,
-    B106 => b106_hardcoded_password_funcarg::RULE,
-    B107 => b107_hardcoded_password_default::RULE,
-    B108 => b108_hardcoded_tmp_directory::RULE,
-    B110 => b110_try_except_pass::RULE,
-    B112 => b112_try_except_continue::RULE,
-    B113 => b113_request_without_timeout::RULE,
-    B201 => b201_flask_debug_true::RULE,
-    B202 => b202_tarfile_unsafe_members::RULE,
-    B301 => blacklist_calls::B301,
-    B302 => blacklist_calls::B302,
-    B303 => blacklist_calls::B303,
-    B304 => blacklist_calls::B304,
-    B305 => blacklist_calls::B305,
-    B306 => blacklist_calls::B306,
-    B307 => blacklist_calls::B307,
-    B308 => blacklist_calls::B308,
-    B310 => blacklist_calls::B310,
-    B311 => blacklist_calls::B311,
-    B312 => blacklist_calls::B312,
-    B313 => blacklist_calls::B313,
-    B314 => blacklist_calls::B314,
-    B315 => blacklist_calls::B315,
-    B316 => blacklist_calls::B316,
-    B317 => blacklist_calls::B317,
-    B318 => blacklist_calls::B318,
-    B319 => blacklist_calls::B319,
-    B321 => blacklist_calls::B321,
-    B323 => blacklist_calls::B323,
-    B324 => b324_hashlib::RULE,
-    B401 => blacklist_imports::B401,
-    B402 => blacklist_imports::B402,
-    B403 => blacklist_imports::B403,
-    B404 => blacklist_imports::B404,
-    B405 => blacklist_imports::B405,
-    B406 => blacklist_imports::B406,
-    B407 => blacklist_imports::B407,
-    B408 => blacklist_imports::B408,
-    B409 => blacklist_imports::B409,
-    B411 => blacklist_imports::B411,
-    B412 => blacklist_imports::B412,
-    B413 => blacklist_imports::B413,
-    B415 => blacklist_imports::B415,
-    B501 => b501_request_with_no_cert_validation::RULE,
-    B502 => b502_ssl_with_bad_version::RULE,
-    B503 => b503_ssl_with_bad_defaults::RULE,
-    B504 => b504_ssl_with_no_version::RULE,
-    B505 => b505_weak_cryptographic_key::RULE,
-    B506 => b506_yaml_load::RULE,
-    B507 => b507_ssh_no_host_key_verification::RULE,
-    B508 => b508_snmp_insecure_version_check::RULE,
-    B509 => b509_snmp_crypto_check::RULE,
-    B601 => b601_paramiko_calls::RULE,
-    B602 => b602_subprocess_popen_with_shell_equals_true::RULE,
-    B603 => b603_subprocess_without_shell_equals_true::RULE,
-    B604 => b604_any_other_function_with_shell_equals_true::RULE,
-    B605 => b605_start_process_with_a_shell::RULE,
-    B606 => b606_start_process_with_no_shell::RULE,
-    B607 => b607_start_process_with_partial_path::RULE,
-    B608 => b608_hardcoded_sql_expressions::RULE,
-    B609 => b609_linux_commands_wildcard_injection::RULE,
-    B610 => b610_django_extra_used::RULE,
-    B611 => b611_django_rawsql_used::RULE,
-    B612 => b612_logging_config_insecure_listen::RULE,
-    B613 => b613_trojansource::RULE,
-    B614 => b614_pytorch_load::RULE,
-    B615 => b615_huggingface_unsafe_download::RULE,
-    B701 => b701_jinja2_autoescape_false::RULE,
-    B702 => b702_use_of_mako_templates::RULE,
-    B703 => b703_django_mark_safe::RULE,
-    B704 => b704_markupsafe_markup_xss::RULE,
+    B101 => rule(b101_assert_used),
+    B102 => rule(b102_exec_used),
+    B103 => rule(b103_set_bad_file_permissions),
+    B104 => rule(b104_hardcoded_bind_all_interfaces),
+    B105 => rule(b105_hardcoded_password_string),
+    B106 => rule(b106_hardcoded_password_funcarg),
+    B107 => rule(b107_hardcoded_password_default),
+    B108 => rule(b108_hardcoded_tmp_directory),
+    B110 => rule(b110_try_except_pass),
+    B112 => rule(b112_try_except_continue),
+    B113 => rule(b113_request_without_timeout),
+    B201 => rule(b201_flask_debug_true),
+    B202 => rule(b202_tarfile_unsafe_members),
+    B301 => blacklist(blacklist_calls::B301),
+    B302 => blacklist(blacklist_calls::B302),
+    B303 => blacklist(blacklist_calls::B303),
+    B304 => blacklist(blacklist_calls::B304),
+    B305 => blacklist(blacklist_calls::B305),
+    B306 => blacklist(blacklist_calls::B306),
+    B307 => blacklist(blacklist_calls::B307),
+    B308 => blacklist(blacklist_calls::B308),
+    B310 => blacklist(blacklist_calls::B310),
+    B311 => blacklist(blacklist_calls::B311),
+    B312 => blacklist(blacklist_calls::B312),
+    B313 => blacklist(blacklist_calls::B313),
+    B314 => blacklist(blacklist_calls::B314),
+    B315 => blacklist(blacklist_calls::B315),
+    B316 => blacklist(blacklist_calls::B316),
+    B317 => blacklist(blacklist_calls::B317),
+    B318 => blacklist(blacklist_calls::B318),
+    B319 => blacklist(blacklist_calls::B319),
+    B321 => blacklist(blacklist_calls::B321),
+    B323 => blacklist(blacklist_calls::B323),
+    B324 => rule(b324_hashlib),
+    B401 => blacklist(blacklist_imports::B401),
+    B402 => blacklist(blacklist_imports::B402),
+    B403 => blacklist(blacklist_imports::B403),
+    B404 => blacklist(blacklist_imports::B404),
+    B405 => blacklist(blacklist_imports::B405),
+    B406 => blacklist(blacklist_imports::B406),
+    B407 => blacklist(blacklist_imports::B407),
+    B408 => blacklist(blacklist_imports::B408),
+    B409 => blacklist(blacklist_imports::B409),
+    B411 => blacklist(blacklist_imports::B411),
+    B412 => blacklist(blacklist_imports::B412),
+    B413 => blacklist(blacklist_imports::B413),
+    B415 => blacklist(blacklist_imports::B415),
+    B501 => rule(b501_request_with_no_cert_validation),
+    B502 => rule(b502_ssl_with_bad_version),
+    B503 => rule(b503_ssl_with_bad_defaults),
+    B504 => rule(b504_ssl_with_no_version),
+    B505 => rule(b505_weak_cryptographic_key),
+    B506 => rule(b506_yaml_load),
+    B507 => rule(b507_ssh_no_host_key_verification),
+    B508 => rule(b508_snmp_insecure_version_check),
+    B509 => rule(b509_snmp_crypto_check),
+    B601 => rule(b601_paramiko_calls),
+    B602 => rule(b602_subprocess_popen_with_shell_equals_true),
+    B603 => rule(b603_subprocess_without_shell_equals_true),
+    B604 => rule(b604_any_other_function_with_shell_equals_true),
+    B605 => rule(b605_start_process_with_a_shell),
+    B606 => rule(b606_start_process_with_no_shell),
+    B607 => rule(b607_start_process_with_partial_path),
+    B608 => rule(b608_hardcoded_sql_expressions),
+    B609 => rule(b609_linux_commands_wildcard_injection),
+    B610 => rule(b610_django_extra_used),
+    B611 => rule(b611_django_rawsql_used),
+    B612 => rule(b612_logging_config_insecure_listen),
+    B613 => rule(b613_trojansource),
+    B614 => rule(b614_pytorch_load),
+    B615 => rule(b615_huggingface_unsafe_download),
+    B701 => rule(b701_jinja2_autoescape_false),
+    B702 => rule(b702_use_of_mako_templates),
+    B703 => rule(b703_django_mark_safe),
+    B704 => rule(b704_markupsafe_markup_xss),
 }
 
 impl Rule {
     pub fn meta(self) -> &'static RuleMeta {
         ALL[self as usize]
+    }
+
+    pub(crate) fn decl(self) -> &'static Decl {
+        &DECLS[self as usize]
     }
 
     pub fn from_id(id: &str) -> Option<Rule> {
@@ -209,76 +233,49 @@ impl RuleSet {
     }
 }
 
-/// Runs `$check` if `$rule` is enabled.
-macro_rules! run {
-    ($cx:ident, $rule:ident, $check:expr) => {
-        if $cx.on(Rule::$rule) {
-            $check;
+/// The enabled rules of each node kind, in registry order, derived once from the enabled set.
+#[derive(Default, Clone)]
+pub(crate) struct Dispatch {
+    calls: Vec<for<'t, 's, 'c> fn(&mut FileCx<'t, 's>, &Call<'c>)>,
+    function_defs: Vec<for<'t, 's> fn(&mut FileCx<'t, 's>, Node<'t>)>,
+    excepts: Vec<for<'t, 's> fn(&mut FileCx<'t, 's>, Node<'t>)>,
+    asserts: Vec<for<'t, 's> fn(&mut FileCx<'t, 's>, Node<'t>)>,
+    strs: Vec<for<'t, 's> fn(&mut FileCx<'t, 's>, &Str<'t>)>,
+    files: Vec<for<'t, 's> fn(&mut FileCx<'t, 's>)>,
+}
+
+impl std::fmt::Debug for Dispatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dispatch")
+            .field("calls", &self.calls.len())
+            .field("strs", &self.strs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Dispatch {
+    pub(crate) fn new(enabled: RuleSet) -> Dispatch {
+        let mut d = Dispatch::default();
+        for rule in enabled.iter() {
+            match rule.decl().visit {
+                Visit::Call(f) => d.calls.push(f),
+                Visit::FunctionDef(f) => d.function_defs.push(f),
+                Visit::Except(f) => d.excepts.push(f),
+                Visit::Assert(f) => d.asserts.push(f),
+                Visit::Str(f) => d.strs.push(f),
+                Visit::File(f) => d.files.push(f),
+                Visit::Blacklist => {}
+            }
         }
-    };
+        d
+    }
 }
 
 pub(crate) fn on_call(cx: &mut FileCx<'_, '_>, call: &Call<'_>) {
-    run!(cx, B102, b102_exec_used::check(cx, call));
-    run!(cx, B103, b103_set_bad_file_permissions::check(cx, call));
-    run!(cx, B106, b106_hardcoded_password_funcarg::check(cx, call));
-    run!(cx, B113, b113_request_without_timeout::check(cx, call));
-    run!(cx, B201, b201_flask_debug_true::check(cx, call));
-    run!(cx, B202, b202_tarfile_unsafe_members::check(cx, call));
-    run!(cx, B324, b324_hashlib::check(cx, call));
-    run!(
-        cx,
-        B501,
-        b501_request_with_no_cert_validation::check(cx, call)
-    );
-    run!(cx, B502, b502_ssl_with_bad_version::check(cx, call));
-    run!(cx, B504, b504_ssl_with_no_version::check(cx, call));
-    run!(cx, B505, b505_weak_cryptographic_key::check(cx, call));
-    run!(cx, B506, b506_yaml_load::check(cx, call));
-    run!(cx, B507, b507_ssh_no_host_key_verification::check(cx, call));
-    run!(cx, B508, b508_snmp_insecure_version_check::check(cx, call));
-    run!(cx, B509, b509_snmp_crypto_check::check(cx, call));
-    run!(cx, B601, b601_paramiko_calls::check(cx, call));
-    run!(
-        cx,
-        B602,
-        b602_subprocess_popen_with_shell_equals_true::check(cx, call)
-    );
-    run!(
-        cx,
-        B603,
-        b603_subprocess_without_shell_equals_true::check(cx, call)
-    );
-    run!(
-        cx,
-        B604,
-        b604_any_other_function_with_shell_equals_true::check(cx, call)
-    );
-    run!(cx, B605, b605_start_process_with_a_shell::check(cx, call));
-    run!(cx, B606, b606_start_process_with_no_shell::check(cx, call));
-    run!(
-        cx,
-        B607,
-        b607_start_process_with_partial_path::check(cx, call)
-    );
-    run!(
-        cx,
-        B609,
-        b609_linux_commands_wildcard_injection::check(cx, call)
-    );
-    run!(cx, B610, b610_django_extra_used::check(cx, call));
-    run!(cx, B611, b611_django_rawsql_used::check(cx, call));
-    run!(
-        cx,
-        B612,
-        b612_logging_config_insecure_listen::check(cx, call)
-    );
-    run!(cx, B614, b614_pytorch_load::check(cx, call));
-    run!(cx, B615, b615_huggingface_unsafe_download::check(cx, call));
-    run!(cx, B701, b701_jinja2_autoescape_false::check(cx, call));
-    run!(cx, B702, b702_use_of_mako_templates::check(cx, call));
-    run!(cx, B703, b703_django_mark_safe::check(cx, call));
-    run!(cx, B704, b704_markupsafe_markup_xss::check(cx, call));
+    let dispatch = cx.settings.dispatch();
+    for check in &dispatch.calls {
+        check(cx, call);
+    }
     blacklist::check_call(cx, call);
 }
 
@@ -286,112 +283,48 @@ pub(crate) fn on_import(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
     blacklist::check_import(cx, node);
 }
 
-pub(crate) fn on_function_def(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
-    run!(cx, B107, b107_hardcoded_password_default::check(cx, node));
-    run!(cx, B503, b503_ssl_with_bad_defaults::check(cx, node));
+pub(crate) fn on_function_def<'t>(cx: &mut FileCx<'t, '_>, node: Node<'t>) {
+    let dispatch = cx.settings.dispatch();
+    for check in &dispatch.function_defs {
+        check(cx, node);
+    }
 }
 
-pub(crate) fn on_except(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
-    run!(cx, B110, b110_try_except_pass::check(cx, node));
-    run!(cx, B112, b112_try_except_continue::check(cx, node));
+pub(crate) fn on_except<'t>(cx: &mut FileCx<'t, '_>, node: Node<'t>) {
+    let dispatch = cx.settings.dispatch();
+    for check in &dispatch.excepts {
+        check(cx, node);
+    }
 }
 
-pub(crate) fn on_assert(cx: &mut FileCx<'_, '_>, node: Node<'_>) {
-    run!(cx, B101, b101_assert_used::check(cx, node));
+pub(crate) fn on_assert<'t>(cx: &mut FileCx<'t, '_>, node: Node<'t>) {
+    let dispatch = cx.settings.dispatch();
+    for check in &dispatch.asserts {
+        check(cx, node);
+    }
 }
 
 pub(crate) fn on_str<'t>(cx: &mut FileCx<'t, '_>, s: &Str<'t>) {
-    run!(cx, B104, b104_hardcoded_bind_all_interfaces::check(cx, s));
-    run!(cx, B105, b105_hardcoded_password_string::check(cx, s));
-    run!(cx, B108, b108_hardcoded_tmp_directory::check(cx, s));
-    run!(cx, B608, b608_hardcoded_sql_expressions::check(cx, s));
+    let dispatch = cx.settings.dispatch();
+    for check in &dispatch.strs {
+        check(cx, s);
+    }
 }
 
-/// Tests that look at the whole file once (Bandit's `File` tests).
 pub(crate) fn on_file(cx: &mut FileCx<'_, '_>) {
-    run!(cx, B613, b613_trojansource::check(cx));
+    let dispatch = cx.settings.dispatch();
+    for check in &dispatch.files {
+        check(cx);
+    }
 }
 
 /// The triggers of the enabled rules: what each needs in a statement to report there.
-pub(crate) fn triggers(s: &crate::config::Settings) -> Vec<crate::prefilter::Trigger> {
+pub(crate) fn triggers(s: &Settings) -> Vec<Trigger> {
     s.enabled
         .iter()
-        .map(|rule| match rule {
-            Rule::B101 => b101_assert_used::trigger(s),
-            Rule::B102 => b102_exec_used::trigger(s),
-            Rule::B103 => b103_set_bad_file_permissions::trigger(s),
-            Rule::B104 => b104_hardcoded_bind_all_interfaces::trigger(s),
-            Rule::B105 => b105_hardcoded_password_string::trigger(s),
-            Rule::B106 => b106_hardcoded_password_funcarg::trigger(s),
-            Rule::B107 => b107_hardcoded_password_default::trigger(s),
-            Rule::B108 => b108_hardcoded_tmp_directory::trigger(s),
-            Rule::B110 => b110_try_except_pass::trigger(s),
-            Rule::B112 => b112_try_except_continue::trigger(s),
-            Rule::B113 => b113_request_without_timeout::trigger(s),
-            Rule::B201 => b201_flask_debug_true::trigger(s),
-            Rule::B202 => b202_tarfile_unsafe_members::trigger(s),
-            Rule::B301 => blacklist::trigger(rule),
-            Rule::B302 => blacklist::trigger(rule),
-            Rule::B303 => blacklist::trigger(rule),
-            Rule::B304 => blacklist::trigger(rule),
-            Rule::B305 => blacklist::trigger(rule),
-            Rule::B306 => blacklist::trigger(rule),
-            Rule::B307 => blacklist::trigger(rule),
-            Rule::B308 => blacklist::trigger(rule),
-            Rule::B310 => blacklist::trigger(rule),
-            Rule::B311 => blacklist::trigger(rule),
-            Rule::B312 => blacklist::trigger(rule),
-            Rule::B313 => blacklist::trigger(rule),
-            Rule::B314 => blacklist::trigger(rule),
-            Rule::B315 => blacklist::trigger(rule),
-            Rule::B316 => blacklist::trigger(rule),
-            Rule::B317 => blacklist::trigger(rule),
-            Rule::B318 => blacklist::trigger(rule),
-            Rule::B319 => blacklist::trigger(rule),
-            Rule::B321 => blacklist::trigger(rule),
-            Rule::B323 => blacklist::trigger(rule),
-            Rule::B324 => b324_hashlib::trigger(s),
-            Rule::B401 => blacklist::trigger(rule),
-            Rule::B402 => blacklist::trigger(rule),
-            Rule::B403 => blacklist::trigger(rule),
-            Rule::B404 => blacklist::trigger(rule),
-            Rule::B405 => blacklist::trigger(rule),
-            Rule::B406 => blacklist::trigger(rule),
-            Rule::B407 => blacklist::trigger(rule),
-            Rule::B408 => blacklist::trigger(rule),
-            Rule::B409 => blacklist::trigger(rule),
-            Rule::B411 => blacklist::trigger(rule),
-            Rule::B412 => blacklist::trigger(rule),
-            Rule::B413 => blacklist::trigger(rule),
-            Rule::B415 => blacklist::trigger(rule),
-            Rule::B501 => b501_request_with_no_cert_validation::trigger(s),
-            Rule::B502 => b502_ssl_with_bad_version::trigger(s),
-            Rule::B503 => b503_ssl_with_bad_defaults::trigger(s),
-            Rule::B504 => b504_ssl_with_no_version::trigger(s),
-            Rule::B505 => b505_weak_cryptographic_key::trigger(s),
-            Rule::B506 => b506_yaml_load::trigger(s),
-            Rule::B507 => b507_ssh_no_host_key_verification::trigger(s),
-            Rule::B508 => b508_snmp_insecure_version_check::trigger(s),
-            Rule::B509 => b509_snmp_crypto_check::trigger(s),
-            Rule::B601 => b601_paramiko_calls::trigger(s),
-            Rule::B602 => b602_subprocess_popen_with_shell_equals_true::trigger(s),
-            Rule::B603 => b603_subprocess_without_shell_equals_true::trigger(s),
-            Rule::B604 => b604_any_other_function_with_shell_equals_true::trigger(s),
-            Rule::B605 => b605_start_process_with_a_shell::trigger(s),
-            Rule::B606 => b606_start_process_with_no_shell::trigger(s),
-            Rule::B607 => b607_start_process_with_partial_path::trigger(s),
-            Rule::B608 => b608_hardcoded_sql_expressions::trigger(s),
-            Rule::B609 => b609_linux_commands_wildcard_injection::trigger(s),
-            Rule::B610 => b610_django_extra_used::trigger(s),
-            Rule::B611 => b611_django_rawsql_used::trigger(s),
-            Rule::B612 => b612_logging_config_insecure_listen::trigger(s),
-            Rule::B613 => b613_trojansource::trigger(s),
-            Rule::B614 => b614_pytorch_load::trigger(s),
-            Rule::B615 => b615_huggingface_unsafe_download::trigger(s),
-            Rule::B701 => b701_jinja2_autoescape_false::trigger(s),
-            Rule::B702 => b702_use_of_mako_templates::trigger(s),
-            Rule::B703 => b703_django_mark_safe::trigger(s),
-            Rule::B704 => b704_markupsafe_markup_xss::trigger(s),
+        .map(|rule| match rule.decl().trigger {
+            Some(trigger) => trigger(s),
+            None => blacklist::trigger(rule),
         })
         .collect()
 }
