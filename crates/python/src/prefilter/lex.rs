@@ -33,12 +33,21 @@ pub(crate) struct Unit {
     /// A split `if`/`for`/`while` turned out to have an `elif`/`else` clause: it is kept
     /// whole or not at all.
     pub broken: bool,
-    /// 1 for a `def`, 2 for an `async def` (whose body Bandit's B703 does not see as a scope).
-    pub def_kind: u8,
+    pub def_kind: DefKind,
     pub parent: u32,
 }
 
 pub(crate) const ROOT: u32 = u32::MAX;
+
+/// Whether a unit is a function definition, and which kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum DefKind {
+    #[default]
+    NotADef,
+    Def,
+    /// An `async def`, whose body Bandit's B703 does not see as a scope.
+    AsyncDef,
+}
 
 /// Nesting the lexer follows before it leaves a file to the full parse: CPython's own limits
 /// are 100 indentation levels and 150 nested f-strings.
@@ -312,7 +321,7 @@ impl<'a> Lexer<'a, '_> {
                     atoms: Atoms::default(),
                     has_import: false,
                     broken: false,
-                    def_kind: 0,
+                    def_kind: DefKind::NotADef,
                     parent: block.owner,
                 });
                 block.current = Some(id);
@@ -331,7 +340,11 @@ impl<'a> Lexer<'a, '_> {
             );
             let at_block_level = new_unit || decorated;
             if at_block_level && keyword == b"def" {
-                self.units[self.cur as usize].def_kind = if first == b"async" { 2 } else { 1 };
+                self.units[self.cur as usize].def_kind = if first == b"async" {
+                    DefKind::AsyncDef
+                } else {
+                    DefKind::Def
+                };
             }
             // A decorator inside a nested block is just part of that block's statement.
             decorated = at_block_level && first.is_empty() && self.peek(0) == Some(b'@');

@@ -354,7 +354,7 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
         }
         let mut at = i as u32;
         loop {
-            if units[at as usize].def_kind == 1 {
+            if units[at as usize].def_kind == lex::DefKind::Def {
                 whole[at as usize] = true;
                 break;
             }
