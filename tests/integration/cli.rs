@@ -489,3 +489,70 @@ fn a_bandit_json_report_is_read_as_a_baseline() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "B101");
 }
+
+/// A Jupyter notebook: Bandit's rules run on its code cells (IPython magics and shell escapes
+/// skipped), findings point at the notebook's own lines and name the cell; secrets are found
+/// in the outputs, and kilobytes of base64 image data raise nothing.
+#[test]
+fn notebooks_are_checked_cell_by_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = palisade_secrets::check_rules::expand_example("AKIA{{upper:16}}", "notebook");
+    let image: String = (0..4000)
+        .map(|i| (b'A' + ((i * 7 + i / 13) % 26) as u8) as char)
+        .collect();
+    let notebook = serde_json::json!({
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# Analysis\n"]},
+            {"cell_type": "code", "execution_count": 1, "metadata": {},
+             "outputs": [
+                {"name": "stdout", "output_type": "stream", "text": [format!("using {key}\n")]},
+                {"data": {"image/png": image, "text/plain": ["<Figure>"]},
+                 "metadata": {}, "output_type": "display_data"}
+             ],
+             "source": ["import subprocess\n", "%matplotlib inline\n",
+                        "!pip install requests\n", "subprocess.call(cmd, shell=True)\n"]}
+        ],
+        "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5
+    });
+    let text = serde_json::to_string_pretty(&notebook).unwrap();
+    std::fs::write(dir.path().join("analysis.ipynb"), &text).unwrap();
+    let out = palisade(dir.path())
+        .args(["check", "--format", "json", "analysis.ipynb"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let found = findings(&doc);
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
+    assert!(
+        found.contains(&(
+            "B602".into(),
+            "analysis.ipynb".into(),
+            line_of("subprocess.call")
+        )),
+        "{found:?}"
+    );
+    assert!(found.contains(&(
+        "B404".into(),
+        "analysis.ipynb".into(),
+        line_of("import subprocess")
+    )));
+    assert!(found.contains(&(
+        "aws-access-token".into(),
+        "analysis.ipynb".into(),
+        line_of("using AKIA")
+    )));
+    // Nothing else: no finding on the magics, none in the image.
+    assert_eq!(found.len(), 3, "{found:?}");
+    let b602 = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "B602")
+        .unwrap();
+    assert!(b602.to_string().contains("cell 2, line 4"), "{b602}");
+    assert!(!String::from_utf8_lossy(&out).contains(&key));
+}

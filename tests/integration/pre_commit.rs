@@ -229,7 +229,11 @@ fn manifest_declares_every_hook_with_its_system_twin() {
             }
             "palisade-python" => assert_eq!(
                 hook.get("types_or"),
-                Some(&Value::List(vec!["python".into(), "pyi".into()])),
+                Some(&Value::List(vec![
+                    "python".into(),
+                    "pyi".into(),
+                    "jupyter".into()
+                ])),
                 "{id}"
             ),
             "palisade-deps" => {

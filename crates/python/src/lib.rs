@@ -22,6 +22,7 @@ mod config;
 mod excerpt;
 mod names;
 mod nosec;
+mod notebook;
 mod prefilter;
 pub mod rules;
 mod source;
@@ -110,7 +111,7 @@ impl Checker for PythonChecker {
 
     fn applies_to(&self, path: &str) -> bool {
         let wanted = if self.settings.include.is_empty() {
-            path.ends_with(".py") || path.ends_with(".pyi")
+            path.ends_with(".py") || path.ends_with(".pyi") || path.ends_with(".ipynb")
         } else {
             let base = path.rsplit('/').next().unwrap_or(path);
             self.settings
@@ -122,6 +123,9 @@ impl Checker for PythonChecker {
     }
 
     fn check(&self, file: &SourceFile<'_>, _ctx: &ScanContext<'_>, out: &mut FileReport) {
+        if file.path.ends_with(".ipynb") {
+            return self.check_notebook(file, out);
+        }
         let text = match source::decode(file.bytes, &file.text) {
             Decoded::Text(t) => t,
             Decoded::BomConflict(enc) => {
@@ -159,10 +163,53 @@ impl Checker for PythonChecker {
         } else {
             text
         };
-        let Some(outcome) = walk::check_source(&text, file.path, &self.settings, self.prefilter())
-        else {
+        self.check_module(&text, file.path, None, out);
+    }
+}
+
+impl PythonChecker {
+    /// The code cells of a notebook, checked as one module; findings point at the notebook's
+    /// own lines (see `notebook`).
+    fn check_notebook(&self, file: &SourceFile<'_>, out: &mut FileReport) {
+        match notebook::read(&file.text) {
+            Ok(nb) => self.check_module(&nb.source, file.path, Some(&nb.lines), out),
+            Err(notebook::NotPython::Invalid(why)) => out.diagnose(
+                Diagnostic::error(
+                    file.path,
+                    format!("not a readable notebook ({why}): its code cells were not checked"),
+                )
+                .gap(palisade_core::Gap::Unparsable),
+            ),
+            Err(notebook::NotPython::Language(lang)) => out.diagnose(Diagnostic::note(
+                file.path,
+                format!("a notebook in {lang}, not Python: no code cell checked"),
+            )),
+        }
+    }
+
+    /// Checks one Python module. `origins` maps its lines to a notebook's (line `n` of the
+    /// module is `origins[n - 1]`).
+    fn check_module(
+        &self,
+        text: &str,
+        path: &str,
+        origins: Option<&[notebook::LineOrigin]>,
+        out: &mut FileReport,
+    ) {
+        let file_line = |line: u32| match origins {
+            Some(o) => o
+                .get(line.saturating_sub(1) as usize)
+                .map_or(line, |x| x.file_line),
+            None => line,
+        };
+        let where_ = |line: u32| match origins.and_then(|o| o.get(line.saturating_sub(1) as usize))
+        {
+            Some(o) => format!("cell {}, line {}", o.cell, o.cell_line),
+            None => format!("line {line}"),
+        };
+        let Some(outcome) = walk::check_source(text, path, &self.settings, self.prefilter()) else {
             out.diagnose(
-                Diagnostic::error(file.path, "the Python parser gave up; file not checked")
+                Diagnostic::error(path, "the Python parser gave up; file not checked")
                     .gap(palisade_core::Gap::Unparsable),
             );
             return;
@@ -170,30 +217,37 @@ impl Checker for PythonChecker {
         if let Some((line, col)) = outcome.syntax_error {
             out.diagnose(
                 Diagnostic::error(
-                    file.path,
-                    format!("syntax error at line {line}, column {col}: only the parts that parsed were checked"),
+                    path,
+                    format!(
+                        "syntax error at {}, column {col}: only the parts that parsed were checked",
+                        where_(line)
+                    ),
                 )
                 .gap(palisade_core::Gap::Unparsable)
-                .at_line(line),
+                .at_line(file_line(line)),
             );
         }
         if let Some(line) = outcome.too_deep {
             out.diagnose(
                 Diagnostic::error(
-                    file.path,
-                    format!("brackets nest deeper than {} levels at line {line} (CPython refuses this too): what is inside them was not checked", walk::MAX_BRACKET_DEPTH),
+                    path,
+                    format!("brackets nest deeper than {} levels at {} (CPython refuses this too): what is inside them was not checked", walk::MAX_BRACKET_DEPTH, where_(line)),
                 )
-                .at_line(line),
+                .at_line(file_line(line)),
             );
         }
         out.suppressed += outcome.suppressed;
         if outcome.issues.is_empty() {
             return;
         }
-        let lines = palisade_core::LineIndex::new(&text);
+        let lines = palisade_core::LineIndex::new(text);
         let mut cols = excerpt::CharColumns::default();
         for issue in outcome.issues {
-            out.push(to_finding(&issue, file.path, &lines, &mut cols));
+            let mut f = to_finding(&issue, path, &lines, &mut cols);
+            if let Some(o) = origins {
+                notebook::relocate(&mut f, o);
+            }
+            out.push(f);
         }
     }
 }

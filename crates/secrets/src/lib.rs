@@ -384,11 +384,7 @@ impl Checker for SecretsChecker {
             let (sl, sc) = index.position(h.secret.start);
             let (el, ec) = index.position(h.secret.end);
             // The message quotes the value; the redactor masks it on the way out.
-            let mut message = if rule.provider.starts_with('(') {
-                format!("{}: {}", rule.name, secret)
-            } else {
-                format!("{} ({}): {}", rule.name, rule.provider, secret)
-            };
+            let mut message = format!("{}: {}", spec::title(&rule.name, &rule.provider), secret);
             if let Some(d) = &h.decoded {
                 message.push_str(&format!(" (decoded: {})", d.chain_text()));
             }
