@@ -5,6 +5,7 @@
 //! -> `read` (each file once) -> `scan` (the parallel pass over the `checkers/`) ->
 //! palisade-core's `pipeline` (every finding, one order) -> `output` (redacted, atomic).
 
+mod archive;
 mod args;
 mod checkers;
 mod commands;

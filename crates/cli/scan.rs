@@ -253,6 +253,9 @@ fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> Fil
     }
     // A parsing checker that cannot read its file leaves it unchecked: the run fails.
     let parsers = wanted.iter().any(|c| c.kind() != CheckerKind::Secrets);
+    if !parsers && crate::archive::kind(&input.path).is_some() {
+        return archive_file(input, &wanted, ctx, opts);
+    }
     let content = match input.source {
         Source::Memory(b) => {
             if b.len() as u64 > opts.max_file_size {
@@ -288,6 +291,107 @@ fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> Fil
     }
     out.checked = true;
     finish_file(&mut out, report, &file, 1, opts, secrets_ran, ctx);
+    out
+}
+
+/// Archives are read up to this size (the members' limits are in `archive::Limits`).
+const ARCHIVE_MAX: u64 = 64 << 20;
+
+/// An archive only the secrets checker wants: each member it holds is checked as a file of
+/// its own (`archive.zip!member`); what the limits or a broken archive leave out is a note.
+fn archive_file(
+    input: Input,
+    wanted: &[&dyn Checker],
+    ctx: &ScanContext<'_>,
+    opts: &ScanOptions<'_>,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let bytes = match input.source {
+        Source::Memory(b) => b,
+        Source::Disk(p) => match read::open_regular(&p) {
+            Ok((file, _)) => {
+                let mut b = Vec::new();
+                if let Err(e) = file.take(ARCHIVE_MAX + 1).read_to_end(&mut b) {
+                    out.diagnostics.push(gap(
+                        DiagnosticLevel::Error,
+                        &input.path,
+                        Gap::Unreadable,
+                        format!("cannot read: {}", read::io_reason(&e)),
+                    ));
+                    return out;
+                }
+                b
+            }
+            Err((g, m)) => {
+                out.diagnostics
+                    .push(gap(DiagnosticLevel::Error, &input.path, g, m));
+                return out;
+            }
+        },
+        Source::Refused(g, m) => {
+            let level = if g == Gap::OutsideRoot {
+                DiagnosticLevel::Warning
+            } else {
+                DiagnosticLevel::Error
+            };
+            out.diagnostics.push(gap(level, &input.path, g, m));
+            return out;
+        }
+    };
+    if bytes.len() as u64 > ARCHIVE_MAX {
+        out.diagnostics.push(gap(
+            DiagnosticLevel::Note,
+            &input.path,
+            Gap::TooLarge,
+            format!(
+                "an archive over {} MiB: its members were not checked",
+                ARCHIVE_MAX >> 20
+            ),
+        ));
+        return out;
+    }
+    let opened = crate::archive::open(
+        &input.path,
+        &bytes,
+        &crate::archive::Limits::new(opts.max_file_size),
+    );
+    drop(bytes);
+    let mut binary = 0;
+    for member in opened.members {
+        let text = match read::decode_text(member.bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                binary += 1;
+                continue;
+            }
+        };
+        let file = SourceFile::new(&member.path, &text);
+        let mut report = FileReport::default();
+        for c in wanted {
+            guarded(*c, &file, ctx, &mut report);
+        }
+        finish_file(&mut out, report, &file, 1, opts, true, ctx);
+    }
+    out.checked = true;
+    if binary > 0 {
+        out.diagnostics.push(gap(
+            DiagnosticLevel::Note,
+            &input.path,
+            Gap::Binary,
+            format!(
+                "{binary} binary member{} of the archive not checked",
+                if binary == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    for what in opened.not_read {
+        out.diagnostics.push(gap(
+            DiagnosticLevel::Note,
+            &input.path,
+            Gap::TooLarge,
+            format!("not checked in the archive: {what}"),
+        ));
+    }
     out
 }
 

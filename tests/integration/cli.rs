@@ -556,3 +556,63 @@ fn notebooks_are_checked_cell_by_cell() {
     assert!(b602.to_string().contains("cell 2, line 4"), "{b602}");
     assert!(!String::from_utf8_lossy(&out).contains(&key));
 }
+
+/// Archives in the tree are opened: a secret in a member of a zip, or of a tar.gz inside it,
+/// is reported at `archive!member`; a bomb stops at the limits and the report says so.
+#[test]
+fn secrets_in_archives_are_found_and_bombs_are_bounded() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let key = fake_private_key();
+    let gz = {
+        let mut t = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        ));
+        let mut h = tar::Header::new_gnu();
+        h.set_size(key.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        t.append_data(&mut h, "keys/deploy.pem", key.as_bytes())
+            .unwrap();
+        t.into_inner().unwrap().finish().unwrap()
+    };
+    let zip = |files: &[(&str, &[u8])]| {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, data) in files {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    std::fs::write(
+        dir.path().join("release.zip"),
+        zip(&[("README", b"hello\n"), ("bundle.tar.gz", &gz)]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("bomb.zip"),
+        zip(&[("zeros", &vec![0u8; 40 << 20])]),
+    )
+    .unwrap();
+    let out = palisade(dir.path())
+        .args(["check", "--format", "json", "release.zip", "bomb.zip"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let found = findings(&doc);
+    assert_eq!(
+        found,
+        [(
+            "private-key".to_string(),
+            "release.zip!bundle.tar.gz!keys/deploy.pem".to_string(),
+            1
+        )]
+    );
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("not checked in the archive: bomb.zip!zeros"), "{text}");
+}
