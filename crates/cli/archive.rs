@@ -142,8 +142,22 @@ fn open_into(
     budget: &mut Budget,
     out: &mut Opened,
 ) {
-    let add = |name: String, data: Vec<u8>, out: &mut Opened, budget: &mut Budget| {
+    // One member: read within the limits, then opened if it is an archive itself.
+    let member = |name: String, r: &mut dyn Read, out: &mut Opened, budget: &mut Budget| {
         let inner = format!("{path}!{name}");
+        let data = match take(r, limits.member, budget) {
+            Ok(Some(data)) => data,
+            Ok(None) if !budget.exhausted => {
+                out.not_read
+                    .push(format!("{inner}: larger than {} bytes", limits.member));
+                return;
+            }
+            Ok(None) => return,
+            Err(e) => {
+                out.not_read.push(format!("{inner}: {e}"));
+                return;
+            }
+        };
         match self::kind(&name) {
             Some(k) if depth < limits.depth => {
                 open_into(&inner, k, &data, limits, depth + 1, budget, out)
@@ -158,33 +172,30 @@ fn open_into(
             }),
         }
     };
+    // Whether another member may be read.
+    let next = |budget: &mut Budget| {
+        if budget.members_left == 0 {
+            budget.exhausted = true;
+        }
+        if budget.exhausted {
+            return false;
+        }
+        budget.members_left -= 1;
+        true
+    };
     let result: Result<(), String> = (|| {
         match kind {
             Kind::Zip => {
                 let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
                     .map_err(|e| format!("not a readable zip archive ({e})"))?;
                 for i in 0..zip.len() {
-                    if budget.exhausted {
+                    if !next(budget) {
                         break;
                     }
-                    if budget.members_left == 0 {
-                        budget.exhausted = true;
-                        break;
-                    }
-                    budget.members_left -= 1;
                     let mut entry = zip.by_index(i).map_err(|e| e.to_string())?;
-                    if !entry.is_file() {
-                        continue;
-                    }
-                    let name = entry.name().to_string();
-                    match take(&mut entry, limits.member, budget) {
-                        Ok(Some(data)) => add(name, data, out, budget),
-                        Ok(None) if !budget.exhausted => out.not_read.push(format!(
-                            "{path}!{name}: larger than {} bytes",
-                            limits.member
-                        )),
-                        Ok(None) => {}
-                        Err(e) => out.not_read.push(format!("{path}!{name}: {e}")),
+                    if entry.is_file() {
+                        let name = entry.name().to_string();
+                        member(name, &mut entry, out, budget);
                     }
                 }
             }
@@ -199,30 +210,16 @@ fn open_into(
                     .entries()
                     .map_err(|e| format!("not a readable tar archive ({e})"))?;
                 for entry in entries {
-                    if budget.exhausted {
+                    if !next(budget) {
                         break;
                     }
-                    if budget.members_left == 0 {
-                        budget.exhausted = true;
-                        break;
-                    }
-                    budget.members_left -= 1;
                     let mut entry = entry.map_err(|e| format!("a broken tar entry ({e})"))?;
-                    if entry.header().entry_type() != tar::EntryType::Regular {
-                        continue;
-                    }
-                    let name = entry
-                        .path()
-                        .map(|p| p.to_string_lossy().into_owned())
-                        .unwrap_or_else(|_| "(unnamed)".into());
-                    match take(&mut entry, limits.member, budget) {
-                        Ok(Some(data)) => add(name, data, out, budget),
-                        Ok(None) if !budget.exhausted => out.not_read.push(format!(
-                            "{path}!{name}: larger than {} bytes",
-                            limits.member
-                        )),
-                        Ok(None) => {}
-                        Err(e) => out.not_read.push(format!("{path}!{name}: {e}")),
+                    if entry.header().entry_type() == tar::EntryType::Regular {
+                        let name = entry
+                            .path()
+                            .map(|p| p.to_string_lossy().into_owned())
+                            .unwrap_or_else(|_| "(unnamed)".into());
+                        member(name, &mut entry, out, budget);
                     }
                 }
             }
@@ -234,13 +231,8 @@ fn open_into(
                     .trim_end_matches(".gz")
                     .to_string();
                 let mut gz = flate2::read::GzDecoder::new(bytes);
-                match take(&mut gz, limits.member, budget) {
-                    Ok(Some(data)) => add(name, data, out, budget),
-                    Ok(None) if !budget.exhausted => out
-                        .not_read
-                        .push(format!("{path}: inflates past {} bytes", limits.member)),
-                    Ok(None) => {}
-                    Err(e) => return Err(format!("not a readable gzip file ({e})")),
+                if next(budget) {
+                    member(name, &mut gz, out, budget);
                 }
             }
         }

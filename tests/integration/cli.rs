@@ -614,5 +614,8 @@ fn secrets_in_archives_are_found_and_bombs_are_bounded() {
         )]
     );
     let text = String::from_utf8_lossy(&out);
-    assert!(text.contains("not checked in the archive: bomb.zip!zeros"), "{text}");
+    assert!(
+        text.contains("not checked in the archive: bomb.zip!zeros"),
+        "{text}"
+    );
 }
