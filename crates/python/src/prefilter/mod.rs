@@ -178,9 +178,9 @@ impl Needles {
         if !self.fast.load(Ordering::Relaxed) {
             return Some(nfa);
         }
-        let dfa = self.dfa.get_or_init(|| {
-            Self::build(&self.pats, self.fold, Some(AhoCorasickKind::DFA))
-        });
+        let dfa = self
+            .dfa
+            .get_or_init(|| Self::build(&self.pats, self.fold, Some(AhoCorasickKind::DFA)));
         Some(dfa.as_ref().unwrap_or(nfa))
     }
 
@@ -568,9 +568,11 @@ mod tests {
         assert!(found > 500, "{found} needle matches");
         // Both kinds were really used.
         assert!(slow.text.dfa.get().is_none());
-        assert!(fast.text.dfa.get().is_some_and(|d| d
-            .as_ref()
-            .is_some_and(|d| d.kind() == AhoCorasickKind::DFA)));
+        assert!(fast
+            .text
+            .dfa
+            .get()
+            .is_some_and(|d| d.as_ref().is_some_and(|d| d.kind() == AhoCorasickKind::DFA)));
         assert_eq!(
             slow.text.nfa.as_ref().map(|n| n.kind()),
             Some(AhoCorasickKind::ContiguousNFA)

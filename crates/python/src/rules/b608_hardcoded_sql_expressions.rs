@@ -63,7 +63,8 @@ fn has_keyword(b: &[u8]) -> bool {
         w.eq_ignore_ascii_case(b"from")
             || w.eq_ignore_ascii_case(b"into")
             || (w.eq_ignore_ascii_case(b"upda")
-                && b.get(i + 4..i + 6).is_some_and(|t| t.eq_ignore_ascii_case(b"te")))
+                && b.get(i + 4..i + 6)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(b"te")))
     })
 }
 
