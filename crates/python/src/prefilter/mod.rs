@@ -23,6 +23,8 @@ mod lex;
 mod trigger;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -89,20 +91,36 @@ pub(crate) struct Table {
     /// satisfy those whose first atom it has), and those that make the whole file parsed.
     keep: Vec<Vec<Atoms>>,
     whole: Vec<Atoms>,
+    /// Bytes planned so far in this run, and whether the needles search with their DFAs.
+    planned: AtomicUsize,
+    fast: Arc<AtomicBool>,
 }
 
 /// The texts of one kind of atom, searched at once.
+///
+/// Two automata with the same patterns and match kind, so the same matches: a contiguous
+/// NFA, cheap to build, for the first [`DFA_AFTER`] bytes a run plans; then a DFA, faster to
+/// search but costing more to build than checking a small commit (about 1.5 M instructions
+/// for all rules), built once the run has planned that much text (`tests::automata_agree`).
 struct Needles {
-    ac: Option<AhoCorasick>,
+    nfa: Option<AhoCorasick>,
+    dfa: OnceLock<Option<AhoCorasick>>,
+    pats: Vec<String>,
+    fold: bool,
+    /// Shared by the needles of one table: set once the run has planned enough text.
+    fast: Arc<AtomicBool>,
     ids: Vec<u16>,
     /// For each pattern, the other patterns that are prefixes of it: they match wherever it
     /// does.
     prefixes: Vec<Vec<u16>>,
 }
 
+/// Bytes of Python a run plans with the NFAs before it builds the DFAs.
+const DFA_AFTER: usize = 256 << 10;
+
 impl Needles {
     /// `None` if no automaton can be built (then nothing may be prefiltered).
-    fn new(pats: &[(String, u16)], fold: bool) -> Option<Needles> {
+    fn new(pats: &[(String, u16)], fold: bool, fast: &Arc<AtomicBool>) -> Option<Needles> {
         let ids = pats.iter().map(|(_, id)| *id).collect();
         let same = |a: &[u8], b: &[u8]| {
             if fold {
@@ -122,33 +140,55 @@ impl Needles {
                     .collect()
             })
             .collect();
-        // Leftmost-longest lets the search skip ahead with its prefilter; `each` restarts
-        // after each match's start, so no match is lost. A DFA is fastest; for a pattern set
-        // too big for one, the automaton the crate picks.
-        let build = |kind| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(fold)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(kind)
-                .build(pats.iter().map(|(p, _)| p))
-        };
-        let ac = if pats.is_empty() {
+        let pats: Vec<String> = pats.iter().map(|(p, _)| p.clone()).collect();
+        let nfa = if pats.is_empty() {
             None
         } else {
             Some(
-                build(Some(AhoCorasickKind::DFA))
-                    .or_else(|_| build(None))
-                    .ok()?,
+                Self::build(&pats, fold, Some(AhoCorasickKind::ContiguousNFA))
+                    .or_else(|| Self::build(&pats, fold, None))?,
             )
         };
-        Some(Needles { ac, ids, prefixes })
+        Some(Needles {
+            nfa,
+            dfa: OnceLock::new(),
+            pats,
+            fold,
+            fast: Arc::clone(fast),
+            ids,
+            prefixes,
+        })
+    }
+
+    /// Leftmost-longest lets the search skip ahead with its prefilter; `each` restarts
+    /// after each match's start, so no match is lost.
+    fn build(pats: &[String], fold: bool, kind: Option<AhoCorasickKind>) -> Option<AhoCorasick> {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(fold)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(kind)
+            .build(pats)
+            .ok()
+    }
+
+    /// The automaton to search with: the DFA once the run has planned enough text (built
+    /// then, by the first thread that needs it), else the NFA.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        let nfa = self.nfa.as_ref()?;
+        if !self.fast.load(Ordering::Relaxed) {
+            return Some(nfa);
+        }
+        let dfa = self
+            .dfa
+            .get_or_init(|| Self::build(&self.pats, self.fold, Some(AhoCorasickKind::DFA)));
+        Some(dfa.as_ref().unwrap_or(nfa))
     }
 
     /// Calls `found(start, atom)` for every occurrence in `hay`, overlapping ones included:
     /// each leftmost-longest match also implies the patterns that are its prefixes, and the
     /// search resumes one byte after the match's start.
     fn each(&self, hay: &[u8], mut found: impl FnMut(usize, u16)) {
-        let Some(ac) = &self.ac else { return };
+        let Some(ac) = self.automaton() else { return };
         let mut at = 0;
         while at < hay.len() {
             let Some(m) = ac.find(aho_corasick::Input::new(hay).range(at..)) else {
@@ -218,7 +258,7 @@ impl Table {
     /// Compiles triggers; `None` when they need more atoms than a statement can record or a
     /// needle automaton cannot be built (then every file is parsed whole).
     pub fn new(triggers: &[Trigger]) -> Option<Table> {
-        let mut ids: HashMap<Atom, u16> = HashMap::new();
+        let mut ids: HashMap<Atom, u16, FastHash> = HashMap::default();
         for atom in triggers.iter().flat_map(|t| t.imported.iter().cloned()) {
             let next = ids.len();
             if next >= MAX_ATOMS {
@@ -280,14 +320,15 @@ impl Table {
                 Atom::Opaque => opaque = Some(*id),
             }
         }
+        let fast = Arc::new(AtomicBool::new(false));
         Some(Table {
             words,
             word_shapes,
             // The rules compare names and module paths as written, and SQL words in any case.
-            text: Needles::new(&text, false)?,
-            operands: Needles::new(&operands, true)?,
-            imports: Needles::new(&imports, false)?,
-            strs: Needles::new(&strs, true)?,
+            text: Needles::new(&text, false, &fast)?,
+            operands: Needles::new(&operands, true, &fast)?,
+            imports: Needles::new(&imports, false, &fast)?,
+            strs: Needles::new(&strs, true, &fast)?,
             str_starts,
             handlers,
             any_string,
@@ -295,7 +336,17 @@ impl Table {
             opaque,
             keep,
             whole,
+            planned: AtomicUsize::new(0),
+            fast,
         })
+    }
+
+    /// Counts the bytes about to be planned; past [`DFA_AFTER`] in this run, the needles
+    /// search with their DFAs.
+    fn note_planned(&self, len: usize) {
+        if self.planned.fetch_add(len, Ordering::Relaxed) + len > DFA_AFTER {
+            self.fast.store(true, Ordering::Relaxed);
+        }
     }
 
     fn word(&self, w: &[u8]) -> Option<u16> {
@@ -318,6 +369,7 @@ impl Table {
 /// Decides what of `src` to parse.
 pub(crate) fn plan(src: &str, table: &Table) -> Plan {
     let bytes = src.as_bytes();
+    table.note_planned(bytes.len());
     // Line breaks the lexer does not model (a lone `\r`, a form feed that resets
     // indentation) and NUL (which tree-sitter stops at) go to the full parse.
     if memchr::memchr3_iter(0, 0x0c, b'\r', bytes)
@@ -451,4 +503,96 @@ fn merge(spans: Vec<Span>) -> Vec<Span> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Python files to compare on: the fixtures and, when downloaded, Bandit's examples.
+    fn sources() -> Vec<(std::path::PathBuf, String)> {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![crate_dir.join("tests/fixtures")];
+        dirs.push(crate_dir.join("../../target/bandit-sdist/bandit-1.9.4/examples"));
+        let mut out = Vec::new();
+        for d in dirs {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "py") {
+                    if let Ok(t) = std::fs::read_to_string(&p) {
+                        out.push((p, t));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The NFAs a run starts with and the DFAs it switches to find the same atoms, so the
+    /// switch never changes what is parsed: every needle set on every whole file, and the
+    /// plan of every file with all rules enabled.
+    #[test]
+    fn automata_agree() {
+        let settings =
+            crate::config::Settings::new(&crate::config::Config::default(), None).unwrap();
+        let slow = Table::new(&crate::rules::triggers(&settings)).unwrap();
+        let fast = Table::new(&crate::rules::triggers(&settings)).unwrap();
+        fast.fast.store(true, Ordering::Relaxed);
+        let files = sources();
+        assert!(files.len() >= 40, "{} files", files.len());
+        let mut found = 0;
+        for (path, text) in &files {
+            for (a, b) in [
+                (&slow.text, &fast.text),
+                (&slow.operands, &fast.operands),
+                (&slow.imports, &fast.imports),
+                (&slow.strs, &fast.strs),
+            ] {
+                let run = |n: &Needles| {
+                    let mut v = Vec::new();
+                    n.each(text.as_bytes(), |at, id| v.push((at, id)));
+                    v
+                };
+                let (x, y) = (run(a), run(b));
+                found += x.len();
+                assert_eq!(x, y, "{}", path.display());
+            }
+            // The slow table stays on its NFAs whatever it plans.
+            slow.planned.store(0, Ordering::Relaxed);
+            assert_eq!(plan(text, &slow), plan(text, &fast), "{}", path.display());
+            assert!(!slow.fast.load(Ordering::Relaxed));
+        }
+        assert!(found > 500, "{found} needle matches");
+        // Both kinds were really used.
+        assert!(slow.text.dfa.get().is_none());
+        assert!(fast
+            .text
+            .dfa
+            .get()
+            .is_some_and(|d| d.as_ref().is_some_and(|d| d.kind() == AhoCorasickKind::DFA)));
+        assert_eq!(
+            slow.text.nfa.as_ref().map(|n| n.kind()),
+            Some(AhoCorasickKind::ContiguousNFA)
+        );
+    }
+
+    /// A run switches to the DFAs once it has planned more than `DFA_AFTER` bytes.
+    #[test]
+    fn switches_after_enough_text() {
+        let settings =
+            crate::config::Settings::new(&crate::config::Config::default(), None).unwrap();
+        let t = Table::new(&crate::rules::triggers(&settings)).unwrap();
+        let chunk = "import os\nos.system('ls')\n".repeat(1000);
+        let mut planned = 0;
+        while planned + chunk.len() <= DFA_AFTER {
+            plan(&chunk, &t);
+            planned += chunk.len();
+            assert!(!t.fast.load(Ordering::Relaxed));
+        }
+        plan(&chunk, &t);
+        assert!(t.fast.load(Ordering::Relaxed));
+    }
 }

@@ -47,6 +47,27 @@ const SQL_PATTERN: &str =
 
 static SQL: LazyLock<Regex> = LazyLock::new(|| Regex::new(SQL_PATTERN).expect("valid regex"));
 
+/// Whether `text` matches [`SQL_PATTERN`]. Compiling the pattern costs more than checking a
+/// small file, and most strings B608 looks at (any literal in a `+`/`%` chain) hold no SQL:
+/// every alternative of the pattern contains `from`, `into` or `update`, whose letters match
+/// only their ASCII forms even under `(?i)` (no other character folds to them; proved by
+/// `keyword_letters_fold_only_to_ascii`), so text without one of those words, ASCII case
+/// ignored, cannot match and the regex is not needed (nor built).
+fn sql_match(text: &str) -> bool {
+    has_keyword(text.as_bytes()) && SQL.is_match(text)
+}
+
+/// Whether `b` contains `from`, `into` or `update`, ASCII case ignored. Linear.
+fn has_keyword(b: &[u8]) -> bool {
+    b.windows(4).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(b"from")
+            || w.eq_ignore_ascii_case(b"into")
+            || (w.eq_ignore_ascii_case(b"upda")
+                && b.get(i + 4..i + 6)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(b"te")))
+    })
+}
+
 /// The same pattern as a DFA, for the joins of a `+`/`%` chain: its explicit states let the
 /// tests of one chain's literals share their work (see [`Chain`]).
 static SQL_DFA: LazyLock<Option<dense::DFA<Vec<u32>>>> =
@@ -58,7 +79,7 @@ pub(crate) fn check<'t>(cx: &mut FileCx<'t, '_>, s: &Str<'t>) {
     let (matched, wrapper) = if s.in_joined {
         // Only the first literal part of an f-string tests, with all parts joined.
         let Some(all) = &s.joined_first else { return };
-        (SQL.is_match(all), ast_ancestors(&cx.stack).next())
+        (sql_match(all), ast_ancestors(&cx.stack).next())
     } else {
         match s.parent.kind() {
             "binary_operator" => chain_test(cx, s),
@@ -71,7 +92,7 @@ pub(crate) fn check<'t>(cx: &mut FileCx<'t, '_>, s: &Str<'t>) {
                     return;
                 }
                 replace = attr == "replace";
-                (SQL.is_match(&s.value), ast_ancestors(&cx.stack).nth(2))
+                (sql_match(&s.value), ast_ancestors(&cx.stack).nth(2))
             }
             _ => return,
         }
@@ -307,7 +328,8 @@ fn chain_join_matches(lit: &str, values: &[String], a: usize, b: usize) -> bool 
     let mut parts = vec![lit];
     parts.extend(values[..a].iter().map(String::as_str));
     parts.extend(values[b.min(values.len())..].iter().map(String::as_str));
-    SQL.is_match(&parts.join(" "))
+    // The parts are joined with spaces, so a keyword of the pattern lies within one part.
+    parts.iter().any(|p| has_keyword(p.as_bytes())) && SQL.is_match(&parts.join(" "))
 }
 
 /// The operands of a `+`/`%` chain in source order, as Bandit's `concat_string` collects
@@ -358,6 +380,56 @@ pub(crate) const DECL: super::Decl = super::Decl::rule(&RULE, super::Visit::Str(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The premise of [`sql_match`]'s shortcut: under `(?i)`, the letters of `from`, `into`
+    /// and `update` match no character but their ASCII upper and lower case.
+    #[test]
+    fn keyword_letters_fold_only_to_ascii() {
+        let letters = Regex::new("(?i)^[fromintupdae]$").unwrap();
+        let folded: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| letters.is_match(c.encode_utf8(&mut [0; 4])))
+            .collect();
+        assert!(folded.iter().all(char::is_ascii), "{folded:?}");
+        assert_eq!(folded.len(), 24, "{folded:?}");
+    }
+
+    /// The shortcut gives the regex's answer on SQL-ish text: keywords in any case, split,
+    /// folded (`ſ`, `K`), with Unicode blanks, and text without them.
+    #[test]
+    fn shortcut_agrees_with_the_regex() {
+        let words = [
+            "select", "SELECT", "from", "FrOm", "fr", "om", "delete", "insert", "into", "INTO",
+            "values(", "values ", "update", "UPDATE", "upda", "te", "set", "ſet", "ſelect", "K",
+            " ", "\t", "\u{a0}", "\u{2003}", "\n", "x", "*", "tar czf", "é", "ı", "İ", "",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut seen = [0; 2];
+        for _ in 0..20_000 {
+            let text: String = (0..next(8))
+                .map(|_| words[next(words.len())])
+                .collect::<Vec<_>>()
+                .join(["", " "][next(2)]);
+            let expected = SQL.is_match(&text);
+            seen[usize::from(expected)] += 1;
+            assert_eq!(sql_match(&text), expected, "{text:?}");
+            let parts: Vec<String> = text.split(' ').map(str::to_owned).collect();
+            if parts.len() > 1 {
+                assert_eq!(
+                    chain_join_matches(&parts[0], &parts[1..], parts.len() - 1, parts.len()),
+                    SQL.is_match(&parts.join(" ")),
+                    "{parts:?}"
+                );
+            }
+        }
+        assert!(seen[0] > 1000 && seen[1] > 200, "{seen:?}");
+    }
 
     /// The shared DFA runs give what joining gives, for every literal and cut of long chains
     /// of SQL-ish words (keywords split across operands, blanks, `ſ` folding to `s`).
