@@ -9,6 +9,7 @@ mod args;
 mod checkers;
 mod commands;
 mod config;
+mod history;
 mod output;
 mod read;
 mod scan;

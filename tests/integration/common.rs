@@ -65,3 +65,99 @@ pub fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
         })
         .collect()
 }
+
+/// Variables a surrounding git hook may set (`cargo test` run from a hook): removed for every
+/// git and palisade command of [`GitRepo`], so no test reads or writes another repository.
+pub const GIT_ENV: [&str; 6] = [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+];
+
+/// A git repository in a temporary folder, isolated from the user's git configuration, whose
+/// commits get the dates the test chooses (so the order commits were made in is the test's).
+pub struct GitRepo {
+    pub dir: tempfile::TempDir,
+    /// Seconds since the epoch for the next commit; each commit moves it on a minute.
+    clock: std::cell::Cell<i64>,
+}
+
+impl Default for GitRepo {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl GitRepo {
+    pub fn new() -> Self {
+        let repo = GitRepo {
+            dir: tempfile::tempdir().unwrap(),
+            clock: std::cell::Cell::new(1_700_000_000),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs git; panics with its stderr when it fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_command(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// git, with its exit status left to the caller (a merge that stops on a conflict).
+    pub fn git_command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new("git");
+        for var in GIT_ENV {
+            cmd.env_remove(var);
+        }
+        let date = format!("@{} +0000", self.clock.get());
+        cmd.args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date);
+        cmd
+    }
+
+    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, content).unwrap();
+    }
+
+    /// Commits everything in the work tree; returns the new commit's id.
+    pub fn commit_all(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.clock.set(self.clock.get() + 60);
+        self.head()
+    }
+
+    pub fn head(&self) -> String {
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+
+    /// The binary under test in this repository, without a surrounding hook's git variables.
+    pub fn palisade(&self) -> Command {
+        let mut cmd = palisade(self.path());
+        for var in GIT_ENV {
+            cmd.env_remove(var);
+        }
+        cmd
+    }
+}

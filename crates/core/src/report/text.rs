@@ -42,6 +42,16 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
             c = paint(severity_color(f.severity)),
             r = paint(RESET),
         )?;
+        if let Some(p) = &f.provenance {
+            writeln!(
+                out,
+                "    first added in commit {} by {} <{}> on {}",
+                p.short_commit(),
+                p.author,
+                p.email,
+                p.date
+            )?;
+        }
         for note in &f.notes {
             writeln!(out, "    note: {note}")?;
         }
@@ -83,11 +93,19 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
             parts.join(", ")
         )
     };
-    line.push_str(&format!(
-        " in {} file{}",
-        s.files_checked,
-        if s.files_checked == 1 { "" } else { "s" }
-    ));
+    match s.commits_checked {
+        Some(commits) => line.push_str(&format!(
+            " in {commits} commit{} ({} unique file version{})",
+            if commits == 1 { "" } else { "s" },
+            s.files_checked,
+            if s.files_checked == 1 { "" } else { "s" }
+        )),
+        None => line.push_str(&format!(
+            " in {} file{}",
+            s.files_checked,
+            if s.files_checked == 1 { "" } else { "s" }
+        )),
+    }
     let mut extra = Vec::new();
     if s.suppressed_inline > 0 {
         extra.push(format!("{} suppressed inline", s.suppressed_inline));
