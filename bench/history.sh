@@ -106,28 +106,32 @@ for r in "${repos[@]}"; do
     # (parents first) that reports its rule and secret.
     start=$(date +%s)
     (cd "$r" && $palisade check --history --no-redact --format json -o "$tmp/history.json" > /dev/null 2>&1) || true
-    : > "$tmp/per-commit.jsonl"
-    git -C "$r" rev-list --all --topo-order --reverse --parents | while read -r c p _; do
-      p=${p:-4b825dc642cb6eb9a060e54bf8d69288fbee4904}
-      (cd "$r" && $palisade check --only secrets --no-redact --diff "$p..$c" --format json 2> /dev/null || true) \
-        | python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps({"commit": sys.argv[1], "findings": d["findings"]}))' "$c" >> "$tmp/per-commit.jsonl"
-    done
-    python3 - "$tmp/per-commit.jsonl" "$tmp/history.json" "$name" "$(( $(date +%s) - start ))" <<'EOF'
-import json, re, sys
+    rm -rf "$tmp/per-commit" && mkdir "$tmp/per-commit"
+    # N: topological position (parents first), then the commit and its first parent.
+    git -C "$r" rev-list --all --topo-order --reverse --parents \
+      | awk '{ print NR, $1, ($2 == "" ? "4b825dc642cb6eb9a060e54bf8d69288fbee4904" : $2) }' \
+      | (cd "$r" && xargs -P "$(nproc)" -n 3 sh -c \
+          '"$0" check --only secrets --no-redact --exit-zero --diff "$3..$2" --format json -o "$4/$1-$2.json" 2> /dev/null' \
+          "$palisade" "$tmp/per-commit")
+    python3 - "$tmp/per-commit" "$tmp/history.json" "$name" "$(( $(date +%s) - start ))" <<'EOF'
+import json, os, re, sys
 per_commit, history, name, secs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 def key(f):
     # rule and secret: the message quotes the value (unredacted here), up to any remark.
     m = re.split(r" \(decoded: |, paired with ", f["message"])[0]
     return (f["rule_id"], m)
 first = {}
-for line in open(per_commit):
-    d = json.loads(line)
-    for f in d["findings"]:
-        first.setdefault(key(f), d["commit"])
+located = 0
+runs = sorted(os.listdir(per_commit), key=lambda n: int(n.split("-")[0]))
+for n in runs:
+    commit = n.split("-")[1].removesuffix(".json")
+    for f in json.load(open(os.path.join(per_commit, n)))["findings"]:
+        located += 1
+        first.setdefault(key(f), commit)
 hist = {key(f): f["provenance"]["commit"] for f in json.load(open(history))["findings"]}
 missing = [k for k in first if k not in hist]
 moved = [k for k in first if k in hist and hist[k] != first[k]]
-print(f"{name}: per-commit run ({secs} s): {len(first)} distinct findings; --history: {len(hist)}; "
+print(f"{name}: per-commit run ({len(runs)} commits, {secs} s): {located} findings, {len(first)} distinct rule+secret; --history: {len(hist)}; "
       f"missing from --history: {len(missing)}; credited to another commit: {len(moved)}")
 for k in missing + moved:
     print("   ", k[0], "per-commit", first[k][:12], "history", hist.get(k, "-")[:12])

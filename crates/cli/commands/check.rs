@@ -52,6 +52,11 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     // (`--all`), not in every past version. Said in every report, never dropped silently.
     let mut mode_notes = Vec::new();
     if args.mode.history.is_some() {
+        if !args.paths.is_empty() {
+            bail!(
+                "--history checks every commit's files; it takes no PATHS (a range goes right after it: `--history A..B`; leave paths out with `exclude` in the config)"
+            );
+        }
         let others: Vec<String> = enabled
             .iter()
             .filter(|k| **k != CheckerKind::Secrets)

@@ -660,6 +660,32 @@ mod tests {
         tempfile::tempdir().unwrap()
     }
 
+    const ONE_SECTION: &str =
+        "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-x\n+y\n";
+
+    #[test]
+    fn a_patch_of_several_commits_is_refused() {
+        let dir = no_repo();
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        let log = format!("commit {id}\n\n    one\n\n{ONE_SECTION}commit {id}\n\n    two\n\n");
+        let err = patch(log.as_bytes(), dir.path()).unwrap_err();
+        assert!(matches!(err, GitError::MultiCommitPatch { .. }), "{err}");
+        let mbox = format!(
+            "From {id} Mon Sep 17 00:00:00 2001\n{ONE_SECTION}From {id} Mon Sep 17 00:00:00 2001\n"
+        );
+        assert!(patch(mbox.as_bytes(), dir.path()).is_err());
+        // One path in two sections, no commit headers.
+        let twice = format!("{ONE_SECTION}{ONE_SECTION}");
+        let err = patch(twice.as_bytes(), dir.path()).unwrap_err();
+        assert!(err.to_string().contains("more than one section"), "{err}");
+        // One commit is one change.
+        let one = format!("commit {id}\n\n    one\n\n{ONE_SECTION}");
+        assert_eq!(patch(one.as_bytes(), dir.path()).unwrap().len(), 1);
+        // `commit` inside a hunk is content, not a header.
+        let content = "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1,2 @@\n-x\n+commit 0123456789abcdef0123456789abcdef01234567\n+y\n";
+        assert_eq!(patch(content.as_bytes(), dir.path()).unwrap().len(), 1);
+    }
+
     const TWO_HUNKS: &str = "\
 diff --git a/app.py b/app.py
 index 1111111..2222222 100644
