@@ -2,7 +2,8 @@
 # History benchmark (issue 13): `palisade check --history` (every commit of every ref) against
 # `gitleaks git` and `betterleaks git` on full-history clones of pallets/flask and psf/requests,
 # in one run, the tools alternating run by run. Prints per repository and tool the median wall
-# time, peak RSS, exit code, finding count and the peer's time over palisade's.
+# time and CPU time (user + system: steadier than wall on a shared machine), peak RSS, exit
+# code, finding count and the tool's wall and CPU over palisade's.
 #
 #   bench/history.sh                          # both repositories, 5 runs per tool
 #   bench/history.sh --runs 3 --no-build
@@ -71,34 +72,38 @@ EOF
 
 tools=(palisade gitleaks betterleaks)
 echo "palisade $($palisade --version 2>/dev/null | head -1), $(nproc) cores, $runs runs per tool, alternating"
-printf '%-10s %-12s %8s %8s %9s %5s %9s %12s\n' repo tool commits wall "peak RSS" exit findings "vs palisade"
+printf '%-10s %-12s %8s %8s %8s %9s %5s %9s %16s\n' repo tool commits wall CPU "peak RSS" exit findings "vs palisade w/c"
 for r in "${repos[@]}"; do
   name=$(basename "$r")
   commits=$(git -C "$r" rev-list --all | wc -l)
   # Warm the page cache: every tool reads the same pack.
   cat "$r"/.git/objects/pack/* > /dev/null 2>&1 || true
   for t in "${tools[@]}"; do (cd "$r" && $(cmd "$t") > /dev/null 2>&1) || true; done
-  declare -A times=() rss=() code=()
+  declare -A times=() cpus=() rss=() code=()
   for _ in $(seq "$runs"); do
     for t in "${tools[@]}"; do
       set +e
-      (cd "$r" && /usr/bin/time -f "%e %M" -o "$tmp/time" $(cmd "$t") > /dev/null 2> "$tmp/err")
+      (cd "$r" && /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" $(cmd "$t") > /dev/null 2> "$tmp/err")
       c=$?
       set -e
-      read -r s m < <(tail -n 1 "$tmp/time")
+      read -r s m u y < <(tail -n 1 "$tmp/time")
       times[$t]="${times[$t]:-} $s"
+      cpus[$t]="${cpus[$t]:-} $(awk -v u="$u" -v y="$y" 'BEGIN { print u + y }')"
       [ "$m" -gt "${rss[$t]:-0}" ] && rss[$t]=$m
       code[$t]=$c
     done
   done
   base=""
+  cbase=""
+  med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
   for t in "${tools[@]}"; do
-    median=$(printf '%s\n' ${times[$t]} | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
-    [ -z "$base" ] && base=$median
-    ratio=$(awk -v p="$median" -v b="$base" 'BEGIN { if (b > 0) printf "%.2fx", p / b; else print "-" }')
-    printf '%-10s %-12s %8s %7ss %6s MB %5s %9s %12s\n' "$name" "$t" "$commits" "$median" "$((${rss[$t]} / 1024))" "${code[$t]}" "$(count "$t")" "$ratio"
+    median=$(med ${times[$t]})
+    cpu=$(med ${cpus[$t]})
+    [ -z "$base" ] && base=$median && cbase=$cpu
+    ratio=$(awk -v p="$median" -v b="$base" -v c="$cpu" -v cb="$cbase" 'BEGIN { if (b > 0 && cb > 0) printf "%.2fx/%.2fx", p / b, c / cb; else print "-" }')
+    printf '%-10s %-12s %8s %7ss %7ss %6s MB %5s %9s %16s\n' "$name" "$t" "$commits" "$median" "$cpu" "$((${rss[$t]} / 1024))" "${code[$t]}" "$(count "$t")" "$ratio"
   done
-  unset times rss code
+  unset times cpus rss code
 
   if [ "$per_commit" = 1 ]; then
     # The slow path the history mode must agree with: every commit against its first parent
@@ -110,9 +115,9 @@ for r in "${repos[@]}"; do
     # N: topological position (parents first), then the commit and its first parent.
     git -C "$r" rev-list --all --topo-order --reverse --parents \
       | awk '{ print NR, $1, ($2 == "" ? "4b825dc642cb6eb9a060e54bf8d69288fbee4904" : $2) }' \
-      | (cd "$r" && xargs -P "$(nproc)" -n 3 sh -c \
-          '"$0" check --only secrets --no-redact --exit-zero --diff "$3..$2" --format json -o "$4/$1-$2.json" 2> /dev/null' \
-          "$palisade" "$tmp/per-commit")
+      | (cd "$r" && OUT="$tmp/per-commit" xargs -P "$(nproc)" -n 3 sh -c \
+          '"$0" check --only secrets --no-redact --exit-zero --diff "$3..$2" --format json -o "$OUT/$1-$2.json" 2> /dev/null' \
+          "$palisade")
     python3 - "$tmp/per-commit" "$tmp/history.json" "$name" "$(( $(date +%s) - start ))" <<'EOF'
 import json, os, re, sys
 per_commit, history, name, secs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
