@@ -175,6 +175,12 @@ fn history_shows_the_commit_in_text_and_sarif() {
 fn history_since_checks_only_new_commits() {
     let (repo, expected) = five_secret_repo(false);
     let before = repo.head();
+    // A new commit that edits a file holding an old secret, on another line: the old secret
+    // was not added by it, so it is not reported.
+    repo.write(
+        "settings.py",
+        format!("DEBUG = False\n{}LOG_LEVEL = 'info'\n", MAIN_LINE.1),
+    );
     repo.write("new.py", "STRIPE = \"sk_live_9fD28GpKxiVCzqiuS0ycq6cb\"\n");
     let added = repo.commit_all("a new leak");
     let (_, doc) = history(&repo, &["--since", &before]);
