@@ -78,6 +78,17 @@ pub struct ModeArgs {
     /// Check the whole repository (or the current folder outside git), honouring .gitignore.
     #[arg(long)]
     pub all: bool,
+    /// Check the git history for secrets: every commit reachable from any ref, or RANGE
+    /// (`A..B`, `A...B`, `REV`). Each unique blob is scanned once; a finding is reported once
+    /// per secret and rule, on the commit that first added its line. Secrets checker only.
+    #[arg(
+        long,
+        value_name = "RANGE",
+        num_args = 0..=1,
+        default_missing_value = "",
+        require_equals = false
+    )]
+    pub history: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -88,6 +99,11 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub mode: ModeArgs,
+
+    /// With --history: leave out the commits reachable from REV (`--since origin/main` checks
+    /// what a pull request adds). A REV that is not in the clone is an error.
+    #[arg(long, value_name = "REV", requires = "history")]
+    pub since: Option<String>,
 
     /// In --staged/--diff/--patch modes, report findings anywhere in the changed files.
     #[arg(long)]

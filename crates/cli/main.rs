@@ -10,6 +10,7 @@ mod args;
 mod checkers;
 mod commands;
 mod config;
+mod history;
 mod output;
 mod progress;
 mod read;

@@ -40,14 +40,15 @@ pub struct ScanResult {
     pub counts: Counts,
 }
 
+/// What checking one file produced, after the pipeline's file stages.
 #[derive(Default)]
-struct FileOutcome {
-    checked: bool,
-    findings: Vec<Finding>,
-    diagnostics: Vec<Diagnostic>,
-    secrets: Vec<String>,
-    counts: Counts,
-    suppressed: usize,
+pub struct FileOutcome {
+    pub checked: bool,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub secrets: Vec<String>,
+    pub counts: Counts,
+    pub suppressed: usize,
 }
 
 /// Large files are streamed to the secrets checker in chunks this big, each starting with the
@@ -240,7 +241,8 @@ fn gap(level: DiagnosticLevel, path: &str, gap: Gap, message: String) -> Diagnos
     d
 }
 
-fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> FileOutcome {
+/// Checks one file with every enabled checker that wants it: read, check, file stages.
+pub fn check_one(input: Input, ctx: &ScanContext<'_>, opts: &ScanOptions<'_>) -> FileOutcome {
     let wanted: Vec<&dyn Checker> = opts
         .checkers
         .iter()

@@ -72,3 +72,83 @@ pub fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
 }
 
 pub use palisade_testkit::skip_unless_ci;
+
+/// Variables a surrounding git hook may set (`cargo test` run from a hook).
+pub use palisade_testkit::git::HOOK_ENV as GIT_ENV;
+
+/// A git repository in a temporary folder, isolated from the user's git configuration, whose
+/// commits get the dates the test chooses (so the order commits were made in is the test's).
+pub struct GitRepo {
+    pub dir: tempfile::TempDir,
+    /// Seconds since the epoch for the next commit; each commit moves it on a minute.
+    clock: std::cell::Cell<i64>,
+}
+
+impl Default for GitRepo {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl GitRepo {
+    pub fn new() -> Self {
+        let repo = GitRepo {
+            dir: tempfile::tempdir().unwrap(),
+            clock: std::cell::Cell::new(1_700_000_000),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs git; panics with its stderr when it fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_command(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// git, with its exit status left to the caller (a merge that stops on a conflict).
+    pub fn git_command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = palisade_testkit::git::command(self.path());
+        let date = format!("@{} +0000", self.clock.get());
+        cmd.args(args)
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date);
+        cmd
+    }
+
+    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, content).unwrap();
+    }
+
+    /// Commits everything in the work tree; returns the new commit's id.
+    pub fn commit_all(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.clock.set(self.clock.get() + 60);
+        self.head()
+    }
+
+    pub fn head(&self) -> String {
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+
+    /// The binary under test in this repository, without a surrounding hook's git variables.
+    pub fn palisade(&self) -> Command {
+        let mut cmd = palisade(self.path());
+        for var in GIT_ENV {
+            cmd.env_remove(var);
+        }
+        cmd
+    }
+}

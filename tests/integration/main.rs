@@ -7,6 +7,7 @@ mod common;
 mod db_tls;
 mod fuzz_replay;
 mod git_modes;
+mod history;
 mod output_snapshots;
 mod pre_commit;
 mod pre_commit_mirror;

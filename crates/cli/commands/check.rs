@@ -41,13 +41,47 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let loaded = config::load(args.config.as_deref(), &cwd)?;
     let cfg = &loaded.config;
-    let enabled: Vec<CheckerKind> = if !args.only.is_empty() {
+    let mut enabled: Vec<CheckerKind> = if !args.only.is_empty() {
         args.only.clone()
     } else {
         cfg.checkers
             .clone()
             .unwrap_or_else(|| CheckerKind::ALL.to_vec())
     };
+    // History mode checks secrets only: Python code and manifests are judged as they are now
+    // (`--all`), not in every past version. Said in every report, never dropped silently.
+    let mut mode_notes = Vec::new();
+    if args.mode.history.is_some() {
+        if !args.paths.is_empty() {
+            bail!(
+                "--history checks every commit's files; it takes no PATHS (a range goes right after it: `--history A..B`; leave paths out with `exclude` in the config)"
+            );
+        }
+        let others: Vec<String> = enabled
+            .iter()
+            .filter(|k| **k != CheckerKind::Secrets)
+            .map(|k| k.to_string())
+            .collect();
+        if !args.only.is_empty() && !enabled.contains(&CheckerKind::Secrets) {
+            bail!(
+                "--history checks secrets only; --only {} asks for none of it (check the current tree with --all)",
+                others.join(",")
+            );
+        }
+        if !others.is_empty() {
+            let mut d = Diagnostic::note(
+                "",
+                format!(
+                    "--history checks secrets only: the {} checker{} did not run (check the current tree with --all)",
+                    others.join(" and "),
+                    if others.len() == 1 { "" } else { "s" }
+                ),
+            );
+            d.gap = Some(palisade_core::Gap::NotInMode);
+            mode_notes.push(d);
+        }
+        enabled = vec![CheckerKind::Secrets];
+    }
     if enabled.is_empty() {
         bail!(
             "no checker is enabled ({}): a run that checks nothing would pass everything; name at least one of secrets, python, deps",
@@ -76,6 +110,13 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
 
     // Paths are shown relative to the scan root: the repository root in git modes and with
     // --all, else the working directory (pre-commit runs hooks from the repository root).
+    let history_repo = args
+        .mode
+        .history
+        .as_ref()
+        .map(|_| palisade_git::HistoryRepo::discover(&cwd))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--history needs a git repository: {e}"))?;
     let git_mode =
         args.mode.staged || args.mode.diff.is_some() || args.mode.patch.is_some() || args.mode.all;
     // In git modes the repository is opened once: its root, the change and the snapshot
@@ -90,13 +131,14 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
         })
     };
     let repo_root = match &repo {
+        _ if history_repo.is_some() => history_repo.as_ref().map(|h| h.root()),
         Ok(r) => Some(r.root().to_path_buf()),
         Err(_) => cwd
             .ancestors()
             .find(|d| d.join(".git").exists())
             .map(Path::to_path_buf),
     };
-    let scan_root = match (&repo_root, git_mode) {
+    let scan_root = match (&repo_root, git_mode || history_repo.is_some()) {
         (Some(r), true) => r.clone(),
         _ => cwd.clone(),
     };
@@ -137,7 +179,7 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
         config_paths,
     );
 
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = mode_notes;
     // Symlinks are followed only inside the repository (or the folder checked, outside git).
     let confine = Confinement::new(repo_root.as_deref().unwrap_or(&cwd));
     let (inputs, root, changes) = match select::git::select(
@@ -161,6 +203,7 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
             };
             (found.inputs, found.root, changes)
         }
+        None if history_repo.is_some() => (Vec::new(), scan_root.clone(), Changes::All),
         None if args.mode.all => {
             let root = scan_root.clone();
             let (inputs, d) = select::walk::select(
@@ -238,7 +281,16 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
         secret_scanner: (!args.no_redact).then_some(&scanner as scan::SecretScanner<'_>),
         secrets_enabled: enabled_secrets.is_some(),
     };
-    let result = scan::run(inputs, &opts);
+    let result = match &history_repo {
+        Some(h) => {
+            let spec = palisade_git::HistorySpec {
+                range: args.mode.history.clone().filter(|r| !r.is_empty()),
+                since: args.since.clone(),
+            };
+            crate::history::run(h, &spec, &opts, &excludes, args.verbose > 1)?
+        }
+        None => scan::run(inputs, &opts),
+    };
     diagnostics.extend(result.diagnostics);
     let mut counts: Counts = result.counts;
     let findings = pipeline.run_stages(result.findings, &mut counts);

@@ -175,6 +175,11 @@ pub enum Gap {
     Unauditable,
     /// A checker failed on this file (an internal error, reported instead of crashing).
     CheckerFailed,
+    /// History mode: commits whose parents a shallow clone does not have; their content is
+    /// checked as if they were first commits, and what came before them is not checked.
+    ShallowHistory,
+    /// A checker that does not run in this mode (history mode checks secrets only).
+    NotInMode,
 }
 
 impl Gap {
@@ -191,6 +196,8 @@ impl Gap {
             Gap::AdvisoryData => "advisory data",
             Gap::Unauditable => "not auditable",
             Gap::CheckerFailed => "checker failed",
+            Gap::ShallowHistory => "shallow history",
+            Gap::NotInMode => "not in this mode",
         }
     }
 }

@@ -148,6 +148,30 @@ pub struct Finding {
     /// `package:django`), and `generic` for a secret rule without a provider.
     #[serde(skip)]
     pub tags: Vec<String>,
+    /// In history mode (`check --history`): the commit that first added this finding's line.
+    /// Not part of the fingerprint, so baselines and acceptances key on the secret, not on
+    /// where in history it sits.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub provenance: Option<Provenance>,
+}
+
+/// Where in git history a finding first appeared: the earliest commit (in topological order)
+/// that added the line it sits on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Full commit id (hex).
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// Author date, RFC 3339 in UTC (`2024-05-01T12:00:00Z`).
+    pub date: String,
+}
+
+impl Provenance {
+    /// The first 12 hex digits of the commit, for human output.
+    pub fn short_commit(&self) -> &str {
+        self.commit.get(..12).unwrap_or(&self.commit)
+    }
 }
 
 impl Finding {
@@ -180,6 +204,7 @@ impl Finding {
             related: Vec::new(),
             secrets: Vec::new(),
             tags: Vec::new(),
+            provenance: None,
         }
     }
 

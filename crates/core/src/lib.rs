@@ -22,6 +22,6 @@ pub use checker::{
     Checker, CheckerKind, ContentReader, Diagnostic, DiagnosticLevel, FileReport, FsReader, Gap,
     ScanContext, SourceFile,
 };
-pub use finding::{Confidence, Finding, Severity, Span};
+pub use finding::{Confidence, Finding, Provenance, Severity, Span};
 pub use lines::{ChangedLines, LineIndex};
 pub use rule::RuleMeta;

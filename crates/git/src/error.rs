@@ -33,6 +33,15 @@ pub enum GitError {
 
     #[error("malformed patch, line {line}: {message}")]
     Patch { line: usize, message: String },
+
+    #[error("{message}")]
+    MultiCommitPatch { message: String },
+
+    #[error("cannot walk the history: {message}")]
+    History { message: String },
+
+    #[error("the history is incomplete: commit {commit} is a shallow clone's boundary (its parents were not fetched), so the range cannot be checked; fetch more history (`git fetch --deepen=N` or `--unshallow`)")]
+    ShallowHistory { commit: String },
 }
 
 /// libgit2's own text without the `; class=...; code=...` suffix git2's Display adds.

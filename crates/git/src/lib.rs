@@ -9,6 +9,10 @@
 //!   (REV against the working tree, tracked files only, like `git diff REV`).
 //! - [`patch`]: a unified diff read from a file or stdin (`git diff` or `diff -u` output).
 //!
+//! And a fourth, for whole histories: [`HistoryRepo::walk`] lists every commit reachable from
+//! all refs (or a range) with the files each one changed, and [`HistoryBlobs`] reads their
+//! blobs and computes the lines a commit added, from worker threads.
+//!
 //! Changed lines come from libgit2's diff with zero context lines, so they are exactly the lines
 //! a change adds or modifies on its new side. [`IndexReader`] and [`TreeReader`] let checkers
 //! that follow includes read other files from the same snapshot.
@@ -19,6 +23,7 @@
 
 mod changes;
 mod error;
+mod history;
 pub mod mirror;
 mod patch;
 mod paths;
@@ -34,6 +39,8 @@ use palisade_core::ChangedLines;
 
 pub use changes::{diff, staged, staged_from};
 pub use error::GitError;
+pub use git2::Oid;
+pub use history::{History, HistoryBlobs, HistoryChange, HistoryCommit, HistoryRepo, HistorySpec};
 pub use patch::{patch, patch_with_skipped, PatchFiles, SkipReason, SkippedFile};
 pub use reader::{diff_reader, IndexReader, TreeReader};
 

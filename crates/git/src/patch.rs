@@ -53,11 +53,13 @@ impl SkippedFile {
 /// diff` output; the current folder for `diff -u` output outside a repository). Prefixes such
 /// as `a/` and `b/` are removed as `git apply` would; for plain `diff -u` output the choice is
 /// made by which path exists under `repo_root`. Deleted files are left out; so are binary
-/// changes, which [`patch_with_skipped`] lists. When a path appears twice, the last section
-/// wins.
+/// changes, which [`patch_with_skipped`] lists.
 ///
 /// Errors: input that is not empty but holds no file section, a hunk before any file header,
-/// a malformed hunk header, a hunk whose lines do not match its header.
+/// a malformed hunk header, a hunk whose lines do not match its header; and a patch of several
+/// commits (`git log -p`, `git format-patch` of a series): more than one commit header, or one
+/// path changed by two sections. One file's sections from different commits cannot be applied
+/// to one new side, and keeping only the last would drop what the earlier ones added.
 pub fn patch(patch_text: &[u8], repo_root: &Path) -> Result<Vec<ChangedFile>, GitError> {
     Ok(patch_with_skipped(patch_text, repo_root)?.files)
 }
@@ -66,6 +68,7 @@ pub fn patch(patch_text: &[u8], repo_root: &Path) -> Result<Vec<ChangedFile>, Gi
 /// [`SkippedFile::diagnostic`] instead of dropping it silently.
 pub fn patch_with_skipped(patch_text: &[u8], repo_root: &Path) -> Result<PatchFiles, GitError> {
     let sections = parse(patch_text)?;
+    refuse_several_commits(patch_text, &sections, repo_root)?;
     if sections.is_empty() && !patch_text.iter().all(u8::is_ascii_whitespace) {
         return Err(GitError::Patch {
             line: 1,
@@ -80,9 +83,6 @@ pub fn patch_with_skipped(patch_text: &[u8], repo_root: &Path) -> Result<PatchFi
             continue; // deleted
         };
         let path = paths::display(&raw_path);
-        // A later section for the same path replaces an earlier one.
-        out.files.retain(|f| f.path != path);
-        out.skipped.retain(|f| f.path != path);
         if section.binary {
             out.skipped.push(SkippedFile {
                 path,
@@ -122,6 +122,55 @@ pub fn patch_with_skipped(patch_text: &[u8], repo_root: &Path) -> Result<PatchFi
         });
     }
     Ok(out)
+}
+
+/// A line that starts one commit of `git log -p` (`commit <id>`) or of an mbox series from
+/// `git format-patch` (`From <id> <date>`). Hunk lines start with ` `, `+`, `-` or `\\`, so
+/// such a line is never part of a hunk.
+fn commit_header(line: &[u8]) -> bool {
+    let hex_id = |rest: &[u8]| {
+        let id: Vec<u8> = rest
+            .iter()
+            .copied()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .collect();
+        (id.len() == 40 || id.len() == 64)
+            && rest.get(id.len()).is_none_or(|b| b.is_ascii_whitespace())
+    };
+    line.strip_prefix(b"commit ").is_some_and(hex_id)
+        || line.strip_prefix(b"From ").is_some_and(hex_id)
+}
+
+/// Refuses a patch of several commits, with what to do instead.
+fn refuse_several_commits(
+    text: &[u8],
+    sections: &[Section<'_>],
+    repo_root: &Path,
+) -> Result<(), GitError> {
+    let commits = text
+        .split(|&b| b == b'\n')
+        .filter(|l| commit_header(l))
+        .count();
+    let advice = "check each commit on its own (`git show COMMIT | palisade check --patch -`), or the whole history with `palisade check --history [RANGE]`, which names the commit that added each finding";
+    if commits > 1 {
+        return Err(GitError::MultiCommitPatch {
+            message: format!("the patch holds {commits} commits (`git log -p` or a `format-patch` series); --patch reads one change: {advice}"),
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in sections {
+        if let Some(p) = s.new_path(repo_root) {
+            if !seen.insert(p.clone()) {
+                return Err(GitError::MultiCommitPatch {
+                    message: format!(
+                        "the patch changes `{}` in more than one section (several commits?); --patch reads one change: {advice}",
+                        paths::display(&p)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn read_work_tree(root: &Path, raw_path: &[u8]) -> Option<Vec<u8>> {
@@ -609,6 +658,32 @@ mod tests {
 
     fn no_repo() -> tempfile::TempDir {
         tempfile::tempdir().unwrap()
+    }
+
+    const ONE_SECTION: &str =
+        "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-x\n+y\n";
+
+    #[test]
+    fn a_patch_of_several_commits_is_refused() {
+        let dir = no_repo();
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        let log = format!("commit {id}\n\n    one\n\n{ONE_SECTION}commit {id}\n\n    two\n\n");
+        let err = patch(log.as_bytes(), dir.path()).unwrap_err();
+        assert!(matches!(err, GitError::MultiCommitPatch { .. }), "{err}");
+        let mbox = format!(
+            "From {id} Mon Sep 17 00:00:00 2001\n{ONE_SECTION}From {id} Mon Sep 17 00:00:00 2001\n"
+        );
+        assert!(patch(mbox.as_bytes(), dir.path()).is_err());
+        // One path in two sections, no commit headers.
+        let twice = format!("{ONE_SECTION}{ONE_SECTION}");
+        let err = patch(twice.as_bytes(), dir.path()).unwrap_err();
+        assert!(err.to_string().contains("more than one section"), "{err}");
+        // One commit is one change.
+        let one = format!("commit {id}\n\n    one\n\n{ONE_SECTION}");
+        assert_eq!(patch(one.as_bytes(), dir.path()).unwrap().len(), 1);
+        // `commit` inside a hunk is content, not a header.
+        let content = "diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1,2 @@\n-x\n+commit 0123456789abcdef0123456789abcdef01234567\n+y\n";
+        assert_eq!(patch(content.as_bytes(), dir.path()).unwrap().len(), 1);
     }
 
     const TWO_HUNKS: &str = "\

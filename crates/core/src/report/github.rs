@@ -25,6 +25,15 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             Severity::Low => "notice",
         };
         let mut message = format!("{} [{}/{}]", f.message, f.severity, f.confidence);
+        if let Some(p) = &f.provenance {
+            message.push_str(&format!(
+                "\nfirst added in commit {} by {} <{}> on {}",
+                p.short_commit(),
+                p.author,
+                p.email,
+                p.date
+            ));
+        }
         for note in &f.notes {
             message.push_str(&format!("\n{note}"));
         }

@@ -48,7 +48,11 @@ impl FromStr for Format {
 /// Counts for the summary line and the machine formats.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
+    /// Files checked; in history mode, unique file versions (blob and path).
     pub files_checked: usize,
+    /// History mode: commits walked (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commits_checked: Option<usize>,
     pub files_skipped: usize,
     /// Removed by inline comments (`# palisade: ignore`, `# nosec`, `pragma: allowlist secret`).
     pub suppressed_inline: usize,

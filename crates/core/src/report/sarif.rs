@@ -120,6 +120,17 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             if let Some(&i) = index.get(f.rule_id.as_str()) {
                 result["ruleIndex"] = json!(i);
             }
+            if let Some(p) = &f.provenance {
+                // gitleaks' keys, which code-scanning users of history scans already read.
+                result["partialFingerprints"]["commitSha"] = json!(p.commit);
+                result["partialFingerprints"]["author"] = json!(p.author);
+                result["partialFingerprints"]["email"] = json!(p.email);
+                result["partialFingerprints"]["date"] = json!(p.date);
+                result["properties"]["commit"] = json!(p.commit);
+                result["properties"]["author"] = json!(p.author);
+                result["properties"]["email"] = json!(p.email);
+                result["properties"]["date"] = json!(p.date);
+            }
             result
         })
         .collect();

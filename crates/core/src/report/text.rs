@@ -42,6 +42,16 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
             c = paint(severity_color(f.severity)),
             r = paint(RESET),
         )?;
+        if let Some(p) = &f.provenance {
+            writeln!(
+                out,
+                "    first added in commit {} by {} <{}> on {}",
+                p.short_commit(),
+                p.author,
+                p.email,
+                p.date
+            )?;
+        }
         for note in &f.notes {
             writeln!(out, "    note: {note}")?;
         }
@@ -84,21 +94,26 @@ pub fn write(report: &Report<'_>, opts: &TextOptions, out: &mut dyn Write) -> io
         )
     };
     let plural = |n: usize| if n == 1 { "" } else { "s" };
-    if n == 0 {
-        line.push_str(&format!(
+    let with: std::collections::BTreeSet<&str> =
+        report.findings.iter().map(|f| f.path.as_str()).collect();
+    match s.commits_checked {
+        Some(commits) => line.push_str(&format!(
+            " in {commits} commit{} ({} unique file version{})",
+            plural(commits),
+            s.files_checked,
+            plural(s.files_checked)
+        )),
+        None if n == 0 => line.push_str(&format!(
             " in {} file{} checked",
             s.files_checked,
             plural(s.files_checked)
-        ));
-    } else {
-        let with: std::collections::BTreeSet<&str> =
-            report.findings.iter().map(|f| f.path.as_str()).collect();
-        line.push_str(&format!(
+        )),
+        None => line.push_str(&format!(
             " in {} of {} file{} checked",
             with.len(),
             s.files_checked,
             plural(s.files_checked)
-        ));
+        )),
     }
     let mut extra = Vec::new();
     if s.suppressed_inline > 0 {
