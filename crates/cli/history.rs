@@ -56,11 +56,13 @@ pub fn run(
         files: &history.paths,
         reader: opts.reader,
     };
+    let progress = crate::progress::counter(versions.len() as u64, "file versions");
     let outcomes: Vec<(usize, scan::FileOutcome)> = versions
         .par_iter()
         .enumerate()
         .filter(|(_, (_, path))| !excluded[*path as usize])
         .map(|(v, &(blob, path))| {
+            progress.inc();
             let source = match blobs.read(blob) {
                 Ok(bytes) => Source::Memory(bytes),
                 Err(e) => Source::Refused(Gap::Unreadable, format!("cannot read: {e}")),
