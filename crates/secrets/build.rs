@@ -46,8 +46,34 @@ fn main() {
     }
     out.push_str("];\n");
     emit_keyword_table(&mut out, &all_keywords);
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");
-    std::fs::write(dest, out).unwrap();
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out_dir.join("builtin_rules.rs"), out).unwrap();
+    emit_words(&out_dir);
+}
+
+/// The word list of the word-password filter (`data/words.txt`: one lower-case word a line,
+/// `#` comments) as a Rust slice expression for `src/words.rs`.
+fn emit_words(out_dir: &Path) {
+    let path = Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("data/words.txt");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path).expect("data/words.txt");
+    let mut words: Vec<&str> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let w = line.trim();
+        if w.is_empty() || w.starts_with('#') {
+            continue;
+        }
+        if !w.bytes().all(|b| b.is_ascii_lowercase()) {
+            panic!(
+                "data/words.txt:{}: `{w}` is not one lower-case ASCII word",
+                n + 1
+            );
+        }
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    std::fs::write(out_dir.join("words.rs"), format!("&{words:?}")).unwrap();
 }
 
 fn level(s: &str, kind: &str) -> String {

@@ -220,7 +220,7 @@ impl Engine {
                     let limit = (line.start + MULTILINE_WINDOW).min(bytes.len());
                     line_end(bytes, limit)
                 } else {
-                    line.end
+                    after_open_element(bytes, line.end)
                 };
                 windows.push((r, line.start, end));
             }
@@ -364,6 +364,20 @@ fn passes_filters(rule: &Rule, secret: &str, context: &str, text: &str, at: usiz
 pub fn line_around(bytes: &[u8], at: usize) -> Range<usize> {
     let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
     start..line_end(bytes, at)
+}
+
+/// Where a single-line rule's window ends for a line ending at `end`: the line, or with the
+/// next line when this one ends with `>` (an XML element whose value is on the next line:
+/// `<apiKey>` / `  value` / `</apiKey>`).
+fn after_open_element(bytes: &[u8], end: usize) -> usize {
+    let body = &bytes[..end];
+    let last = body
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+    match last {
+        Some(i) if body[i] == b'>' && end < bytes.len() => line_end(bytes, end + 1),
+        _ => end,
+    }
 }
 
 fn line_end(bytes: &[u8], at: usize) -> usize {

@@ -302,11 +302,35 @@ pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
 }
 
 /// The identifier an assignment context ends with: `password_hash` in `  password_hash = "`.
-fn assigned_name(context: &str) -> &str {
+/// Words of the assignment grammar after the name are skipped: a type (`var dbPassword string
+/// = "`, `password: str = "`), an XML `value=` attribute (`key="db_password" value="`) and an
+/// authorization scheme (`token: Bearer `).
+pub(crate) fn assigned_name(context: &str) -> &str {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
-    let trimmed = context.trim_end_matches(|c: char| !is_ident(c));
-    let start = trimmed.rfind(|c: char| !is_ident(c)).map_or(0, |p| p + 1);
-    &trimmed[start..]
+    let mut rest = context;
+    loop {
+        let trimmed = rest.trim_end_matches(|c: char| !is_ident(c));
+        let start = trimmed.rfind(|c: char| !is_ident(c)).map_or(0, |p| p + 1);
+        let word = &trimmed[start..];
+        let grammar = [
+            "string",
+            "str",
+            "value",
+            "static",
+            "bearer",
+            "basic",
+            "token",
+            "api-token",
+            "apitoken",
+            "ssws",
+            "bot",
+        ];
+        if start > 0 && grammar.iter().any(|g| word.eq_ignore_ascii_case(g)) {
+            rest = &trimmed[..start];
+            continue;
+        }
+        return word;
+    }
 }
 
 /// Case-insensitive substring search for any of `needles` (all lower-case ASCII).
