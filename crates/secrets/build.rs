@@ -93,7 +93,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, regex: {:?}, \
          keywords: &{:?}, min_entropy: {:?}, validator: {:?}, severity: {}, confidence: {}, \
          cwe: {}, summary: {:?}, doc: {:?}, multiline: {}, generic: {}, \
-         skip_noise_filter: {}, identifier: {}, name_anchored: {}, pair: {} }},",
+         skip_noise_filter: {}, identifier: {}, name_anchored: {}, assign_grammar: {}, pair: {} }},",
         r.id,
         r.name,
         r.provider,
@@ -111,6 +111,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         r.skip_noise_filter,
         r.identifier,
         spec::is_name_anchored(&r.regex),
+        r.regex.contains("{{assign"),
         pair,
     );
 }

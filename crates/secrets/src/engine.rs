@@ -347,7 +347,10 @@ fn passes_filters(rule: &Rule, secret: &str, context: &str, text: &str, at: usiz
     if !rule.skip_noise_filter {
         if rule.generic {
             let line = line_around(text.as_bytes(), at);
-            if noise::is_generic_noise(secret, &text[line], context) {
+            let before = text.get(line.start..at - context.len()).unwrap_or("");
+            if noise::is_generic_noise(secret, &text[line], context)
+                || (rule.assign_grammar && !noise::comma_form_is_setter(context, before))
+            {
                 return Verdict::Noise;
             }
         } else if noise::is_placeholder(secret) {

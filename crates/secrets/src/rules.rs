@@ -29,6 +29,8 @@ pub(crate) struct StaticRule {
     pub skip_noise_filter: bool,
     pub identifier: bool,
     pub name_anchored: bool,
+    /// The regex uses the shared assignment grammar (`{{assign}}`, `{{assign-op}}`).
+    pub assign_grammar: bool,
     pub pair: Option<(&'static str, u32)>,
 }
 
@@ -60,6 +62,8 @@ pub struct Rule {
     /// The regex starts with the provider's name (see [`spec::is_name_anchored`]): a match
     /// counts only where that name starts at a word or camelCase boundary.
     pub name_anchored: bool,
+    /// The regex uses the shared assignment grammar (`{{assign}}`, `{{assign-op}}`).
+    pub assign_grammar: bool,
     pub pair: Option<(Cow<'static, str>, u32)>,
     compiled: OnceLock<Result<Regex, String>>,
 }
@@ -90,6 +94,7 @@ impl Rule {
             skip_noise_filter: s.skip_noise_filter,
             identifier: s.identifier,
             name_anchored: s.name_anchored,
+            assign_grammar: s.assign_grammar,
             pair: s.pair.map(|(id, n)| (Cow::Borrowed(id), n)),
             compiled: OnceLock::new(),
         }
@@ -123,6 +128,7 @@ impl Rule {
             skip_noise_filter: s.skip_noise_filter,
             identifier: s.identifier,
             name_anchored: spec::is_name_anchored(&s.regex),
+            assign_grammar: s.regex.contains("{{assign"),
             pair: s
                 .pair
                 .as_ref()

@@ -108,16 +108,17 @@ const NAME_REST: &str = r"[\w.\-]*?";
 /// - before the operator: a closing quote or subscript (`"name":`, `["NAME"] =`, `\"name\":`
 ///   in escaped JSON) and a type (`var name string =`, `name: str =`, `val name: String =`,
 ///   `const NAME: &str =`);
-/// - a quoted name and a comma: `System.setProperty("NAME", "v")`, `os.environ.setdefault`,
-///   `getenv("NAME", "v")`, PHP `define('NAME', 'v')`;
-/// - XML: an element `<name>v</name>` (the value on the same line or the next) and an
-///   attribute pair `key="name" value="v"`.
+/// - a quoted name, a comma and a quoted value: `System.setProperty("NAME", "v")`,
+///   `os.environ.setdefault`, `getenv("NAME", "v")`, PHP `define('NAME', 'v')` (generic rules
+///   also need a setter call before it, see `noise::comma_form_is_setter`);
+/// - XML: an element `<name>v</name>` (the value right after `>`, or alone on the next line)
+///   and an attribute pair `key="name" value="v"`.
 const OPERATOR: &str = concat!(
-    r#"(?:(?:\\?['"`])?\]?(?:[ \t]*:?[ \t]*&?(?:'static[ \t]+)?(?i:string|str)\??)?[ \t]*(?:[:?+.|]{0,3}=|:|=>|->|<-)"#,
-    r#"|\\?['"][ \t]*,"#,
-    r#"|(?:\\?['"])?>(?:[ \t]*\r?\n)?"#,
-    r#"|\\?['"][ \t]+(?i:value)[ \t]*="#,
-    r#")[ \t]*"#,
+    r#"(?:(?:\\?['"`])?\]?(?:[ \t]*:?[ \t]*&?(?:'static[ \t]+)?(?i:string|str)\??)?[ \t]*(?:[:?+.|]{0,3}=|:|=>|->|<-)[ \t]*"#,
+    r#"|\\?['"][ \t]*,[ \t]*[rbuRBU@]{0,2}\\?["'`]"#,
+    r#"|(?:\\?['"])?>(?:[ \t]*\r?\n[ \t]*)?"#,
+    r#"|\\?['"][ \t]+(?i:value)[ \t]*=[ \t]*"#,
+    r#")"#,
 );
 
 /// After the operator: an optional opening quote (with a string prefix: Python `r"`/`b"`,
