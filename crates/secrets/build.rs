@@ -83,7 +83,14 @@ fn level(s: &str, kind: &str) -> String {
 }
 
 fn emit(out: &mut String, r: &spec::RuleSpec) {
-    let keywords: Vec<String> = r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+    let keywords = format!(
+        "[{}]",
+        r.keywords
+            .iter()
+            .map(|k| format!("Cow::Borrowed({:?})", k.to_ascii_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let pair = match &r.pair {
         Some(p) => format!("Some(({:?}, {}))", p.with, p.within_lines),
         None => "None".into(),
@@ -91,7 +98,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
     let _ = writeln!(
         out,
         "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, regex: {:?}, \
-         keywords: &{:?}, min_entropy: {:?}, validator: {:?}, severity: {}, confidence: {}, \
+         keywords: &{}, min_entropy: {:?}, validator: {:?}, severity: {}, confidence: {}, \
          cwe: {}, summary: {:?}, doc: {:?}, multiline: {}, generic: {}, \
          skip_noise_filter: {}, identifier: {}, name_anchored: {}, assign_grammar: {}, pair: {} }},",
         r.id,

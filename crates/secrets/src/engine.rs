@@ -84,7 +84,7 @@ impl Engine {
             let mut by_keyword: Vec<Vec<u32>> = Vec::new();
             let mut index = std::collections::HashMap::new();
             for (i, rule) in rules.iter().enumerate() {
-                for k in &rule.keywords {
+                for k in rule.keywords.iter() {
                     let id = *index.entry(k.to_string()).or_insert_with(|| {
                         keywords.push(k.to_string());
                         by_keyword.push(Vec::new());
@@ -277,7 +277,8 @@ impl Engine {
             };
             // A provider name inside another word (`okta` in `rookTable`) is no match; a
             // later occurrence on the line may still be, so search on from the next byte.
-            if rule.name_anchored && !boundary::name_at_boundary(hay, m.start(), &rule.keywords) {
+            if rule.name_anchored && !boundary::name_at_boundary(hay, m.start(), &rule.keywords[..])
+            {
                 pos = m.start() + 1;
                 continue;
             }

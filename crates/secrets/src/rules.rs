@@ -16,7 +16,7 @@ pub(crate) struct StaticRule {
     pub name: &'static str,
     pub provider: &'static str,
     pub regex: &'static str,
-    pub keywords: &'static [&'static str],
+    pub keywords: &'static [Cow<'static, str>],
     pub min_entropy: Option<f64>,
     pub validator: Option<&'static str>,
     pub severity: Severity,
@@ -48,7 +48,7 @@ pub struct Rule {
     /// Regex source with macros expanded.
     pub regex: Cow<'static, str>,
     /// Lower-case keywords.
-    pub keywords: Vec<Cow<'static, str>>,
+    pub keywords: Cow<'static, [Cow<'static, str>]>,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub severity: Severity,
@@ -83,7 +83,7 @@ impl Rule {
             name: Cow::Borrowed(s.name),
             provider: Cow::Borrowed(s.provider),
             regex: Cow::Borrowed(s.regex),
-            keywords: s.keywords.iter().map(|k| Cow::Borrowed(*k)).collect(),
+            keywords: Cow::Borrowed(s.keywords),
             min_entropy: s.min_entropy,
             validator: s.validator.and_then(Validator::from_name),
             severity: s.severity,
@@ -113,11 +113,12 @@ impl Rule {
             name: Cow::Owned(s.name.clone()),
             provider: Cow::Owned(s.provider.clone()),
             regex: Cow::Owned(regex),
-            keywords: s
-                .keywords
-                .iter()
-                .map(|k| Cow::Owned(k.to_ascii_lowercase()))
-                .collect(),
+            keywords: Cow::Owned(
+                s.keywords
+                    .iter()
+                    .map(|k| Cow::Owned(k.to_ascii_lowercase()))
+                    .collect(),
+            ),
             min_entropy: s.min_entropy,
             validator: s.validator.as_deref().and_then(Validator::from_name),
             severity: s.severity.parse().map_err(|e| format!("{}: {e}", s.id))?,
