@@ -383,7 +383,6 @@ pub(crate) fn assigned_name(context: &str) -> &str {
             "string",
             "str",
             "value",
-            "static",
             "bearer",
             "basic",
             "token",

@@ -114,18 +114,19 @@ const NAME_REST: &str = r"[\w.\-]*?";
 /// - XML: an element `<name>v</name>` (the value right after `>`, or alone on the next line)
 ///   and an attribute pair `key="name" value="v"`.
 const OPERATOR: &str = concat!(
-    r#"(?:(?:\\?['"`])?\]?(?:[ \t]*:?[ \t]*&?(?:'static[ \t]+)?(?i:string|str)\??)?[ \t]*(?:[:?+.|]{0,3}=|:|=>|->|<-)[ \t]*"#,
-    r#"|\\?['"][ \t]*,[ \t]*[rbuRBU@]{0,2}\\?["'`]"#,
+    r#"(?:(?:\\?['"`])?\]?(?:(?:[ \t]+|[ \t]*:[ \t]*&?)[Ss]tr(?:ing)?)?[ \t]*(?:[:?+.|]{0,3}=|:|=>|->|<-)[ \t]*"#,
+    r#"|\\?['"][ \t]*,[ \t]*[rbu@]?\\?["'`]"#,
     r#"|(?:\\?['"])?>(?:[ \t]*\r?\n[ \t]*)?"#,
     r#"|\\?['"][ \t]+(?i:value)[ \t]*=[ \t]*"#,
     r#")"#,
 );
 
 /// After the operator: an optional opening quote (with a string prefix: Python `r"`/`b"`,
-/// C# `@"`) and an HTTP authorization scheme (`Authorization: Bearer|Basic|Token|Api-Token|
+/// C# `@"`; spaces after the operator belong to the operator, so an XML value starts right
+/// after `>`) and an HTTP authorization scheme (`Authorization: Bearer|Basic|Token|Api-Token|
 /// SSWS|Bot v`).
 const OPEN: &str =
-    r#"(?:[rbuRBU@]{0,2}\\?["'`])?[ \t]*(?:(?i:bearer|basic|token|api-?token|ssws|bot)[ \t]+)?"#;
+    r#"(?:[rbu@]?\\?["'`][ \t]*)?(?:(?i:bearer|basic|token|api-?token|ssws|bot)[ \t]+)?"#;
 
 /// Context fragments shared by many rules, so the common "name = value" shapes are written once.
 ///
