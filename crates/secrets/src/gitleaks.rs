@@ -257,7 +257,12 @@ fn translate_rule(rule: &toml::Table, taken: &impl Fn(&str) -> bool, out: &mut G
         }
     }
     for t in lists {
-        translate_allowlist(t, &[id.clone()], &format!("rule `{raw_id}`"), out);
+        translate_allowlist(
+            t,
+            std::slice::from_ref(&id),
+            &format!("rule `{raw_id}`"),
+            out,
+        );
     }
 }
 
