@@ -46,8 +46,34 @@ fn main() {
     }
     out.push_str("];\n");
     emit_keyword_table(&mut out, &all_keywords);
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");
-    std::fs::write(dest, out).unwrap();
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out_dir.join("builtin_rules.rs"), out).unwrap();
+    emit_words(&out_dir);
+}
+
+/// The word list of the word-password filter (`data/words.txt`: one lower-case word a line,
+/// `#` comments) as a Rust slice expression for `src/words.rs`.
+fn emit_words(out_dir: &Path) {
+    let path = Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("data/words.txt");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path).expect("data/words.txt");
+    let mut words: Vec<&str> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let w = line.trim();
+        if w.is_empty() || w.starts_with('#') {
+            continue;
+        }
+        if !w.bytes().all(|b| b.is_ascii_lowercase()) {
+            panic!(
+                "data/words.txt:{}: `{w}` is not one lower-case ASCII word",
+                n + 1
+            );
+        }
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    std::fs::write(out_dir.join("words.rs"), format!("&{words:?}")).unwrap();
 }
 
 fn level(s: &str, kind: &str) -> String {
@@ -57,7 +83,14 @@ fn level(s: &str, kind: &str) -> String {
 }
 
 fn emit(out: &mut String, r: &spec::RuleSpec) {
-    let keywords: Vec<String> = r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+    let keywords = format!(
+        "[{}]",
+        r.keywords
+            .iter()
+            .map(|k| format!("Cow::Borrowed({:?})", k.to_ascii_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let pair = match &r.pair {
         Some(p) => format!("Some(({:?}, {}))", p.with, p.within_lines),
         None => "None".into(),
@@ -65,9 +98,9 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
     let _ = writeln!(
         out,
         "    StaticRule {{ id: {:?}, name: {:?}, provider: {:?}, regex: {:?}, \
-         keywords: &{:?}, min_entropy: {:?}, validator: {:?}, severity: {}, confidence: {}, \
+         keywords: &{}, min_entropy: {:?}, validator: {:?}, severity: {}, confidence: {}, \
          cwe: {}, summary: {:?}, doc: {:?}, multiline: {}, generic: {}, \
-         skip_noise_filter: {}, identifier: {}, name_anchored: {}, pair: {} }},",
+         skip_noise_filter: {}, identifier: {}, name_anchored: {}, assign_grammar: {}, pair: {} }},",
         r.id,
         r.name,
         r.provider,
@@ -85,6 +118,7 @@ fn emit(out: &mut String, r: &spec::RuleSpec) {
         r.skip_noise_filter,
         r.identifier,
         spec::is_name_anchored(&r.regex),
+        r.regex.contains("{{assign"),
         pair,
     );
 }

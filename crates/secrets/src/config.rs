@@ -35,7 +35,11 @@ pub struct Config {
     /// reported. Default: `.gitleaksignore` in the root, if present.
     #[serde(default)]
     pub gitleaks_ignore: Option<PathBuf>,
-    /// Look for the two files above at their default places (default true).
+    /// A gitleaks configuration whose custom rules and allowlists are imported (see
+    /// `gitleaks.rs`). Default: `.gitleaks.toml` in the root, if present.
+    #[serde(default)]
+    pub gitleaks_config: Option<PathBuf>,
+    /// Look for the three files above at their default places (default true).
     #[serde(default = "yes")]
     pub import_peer_baselines: bool,
 }
@@ -53,6 +57,7 @@ impl Default for Config {
             fixture_paths: Vec::new(),
             detect_secrets_baseline: None,
             gitleaks_ignore: None,
+            gitleaks_config: None,
             import_peer_baselines: true,
         }
     }

@@ -84,7 +84,7 @@ impl Engine {
             let mut by_keyword: Vec<Vec<u32>> = Vec::new();
             let mut index = std::collections::HashMap::new();
             for (i, rule) in rules.iter().enumerate() {
-                for k in &rule.keywords {
+                for k in rule.keywords.iter() {
                     let id = *index.entry(k.to_string()).or_insert_with(|| {
                         keywords.push(k.to_string());
                         by_keyword.push(Vec::new());
@@ -220,7 +220,7 @@ impl Engine {
                     let limit = (line.start + MULTILINE_WINDOW).min(bytes.len());
                     line_end(bytes, limit)
                 } else {
-                    line.end
+                    after_open_element(bytes, line.end)
                 };
                 windows.push((r, line.start, end));
             }
@@ -277,7 +277,8 @@ impl Engine {
             };
             // A provider name inside another word (`okta` in `rookTable`) is no match; a
             // later occurrence on the line may still be, so search on from the next byte.
-            if rule.name_anchored && !boundary::name_at_boundary(hay, m.start(), &rule.keywords) {
+            if rule.name_anchored && !boundary::name_at_boundary(hay, m.start(), &rule.keywords[..])
+            {
                 pos = m.start() + 1;
                 continue;
             }
@@ -347,7 +348,10 @@ fn passes_filters(rule: &Rule, secret: &str, context: &str, text: &str, at: usiz
     if !rule.skip_noise_filter {
         if rule.generic {
             let line = line_around(text.as_bytes(), at);
-            if noise::is_generic_noise(secret, &text[line], context) {
+            let before = text.get(line.start..at - context.len()).unwrap_or("");
+            if noise::is_generic_noise(secret, &text[line], context)
+                || (rule.assign_grammar && !noise::comma_form_is_setter(context, before))
+            {
                 return Verdict::Noise;
             }
         } else if noise::is_placeholder(secret) {
@@ -364,6 +368,20 @@ fn passes_filters(rule: &Rule, secret: &str, context: &str, text: &str, at: usiz
 pub fn line_around(bytes: &[u8], at: usize) -> Range<usize> {
     let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
     start..line_end(bytes, at)
+}
+
+/// Where a single-line rule's window ends for a line ending at `end`: the line, or with the
+/// next line when this one ends with `>` (an XML element whose value is on the next line:
+/// `<apiKey>` / `  value` / `</apiKey>`).
+fn after_open_element(bytes: &[u8], end: usize) -> usize {
+    let body = &bytes[..end];
+    let last = body
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+    match last {
+        Some(i) if body[i] == b'>' && end < bytes.len() => line_end(bytes, end + 1),
+        _ => end,
+    }
 }
 
 fn line_end(bytes: &[u8], at: usize) -> usize {

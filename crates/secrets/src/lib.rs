@@ -11,6 +11,7 @@ pub mod check_rules;
 pub mod config;
 pub mod decode;
 pub mod engine;
+pub mod gitleaks;
 pub mod migrate;
 pub mod noise;
 pub mod prefilter;
@@ -45,6 +46,8 @@ pub struct SecretsChecker {
     engine: Engine,
     meta: Vec<RuleMeta>,
     allow: config::CompiledAllow,
+    /// What an imported `.gitleaks.toml` held that was not translated, said in every report.
+    import_notes: Vec<String>,
 }
 
 /// From how many files on a scan the DFA prefilter is built.
@@ -89,7 +92,16 @@ impl SecretsChecker {
             custom.extend(parsed.rules);
         }
         custom.extend(config.rules.iter().cloned());
-        let allow = config::CompiledAllow::new(config, root)?;
+        let mut config = std::borrow::Cow::Borrowed(config);
+        let (gitleaks_path, import_notes) = match import_gitleaks(&config, root)? {
+            Some((path, import)) => {
+                custom.extend(import.rules);
+                config.to_mut().allow.extend(import.allow);
+                (path, import.notes)
+            }
+            None => (String::new(), Vec::new()),
+        };
+        let allow = config::CompiledAllow::new(&config, root)?;
         let mut user = Vec::new();
         for s in &custom {
             if BUILTIN.iter().any(|b| b.id == s.id)
@@ -105,7 +117,12 @@ impl SecretsChecker {
             let rule = Rule::from_spec(s).map_err(Error::Config)?;
             user.push((s.clone(), rule));
         }
-        Ok(Self::with_parts(user, allow))
+        let mut checker = Self::with_parts(user, allow);
+        checker.import_notes = import_notes
+            .into_iter()
+            .map(|n| format!("{gitleaks_path}: {n}"))
+            .collect();
+        Ok(checker)
     }
 
     fn with_parts(user: Vec<(spec::RuleSpec, Rule)>, allow: config::CompiledAllow) -> Self {
@@ -119,6 +136,7 @@ impl SecretsChecker {
             engine: Engine::new(rules),
             meta,
             allow,
+            import_notes: Vec::new(),
         }
     }
 
@@ -146,6 +164,41 @@ impl SecretsChecker {
             .map(|m| (self.engine.rules[m.rule].id.as_ref(), &text[m.secret]))
             .collect()
     }
+}
+
+/// Reads and translates the gitleaks configuration the config names, or `.gitleaks.toml` in
+/// the root when peer files are imported and it exists. Returns its display name and what it
+/// became.
+fn import_gitleaks(
+    config: &Config,
+    root: &Path,
+) -> Result<Option<(String, gitleaks::GitleaksImport)>, Error> {
+    let (path, required) = match &config.gitleaks_config {
+        Some(p) => (root.join(p), true),
+        None if config.import_peer_baselines => (root.join(".gitleaks.toml"), false),
+        None => return Ok(None),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if required || e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::File {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })
+        }
+        Err(_) => return Ok(None),
+    };
+    let taken = |id: &str| BUILTIN.iter().any(|b| b.id == id);
+    let import = gitleaks::translate(&text, taken).map_err(|message| Error::File {
+        path: path.display().to_string(),
+        message,
+    })?;
+    let name = path
+        .strip_prefix(root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    Ok(Some((name, import)))
 }
 
 /// Lock files hold integrity hashes and checksums, which look random: only provider formats
@@ -254,6 +307,14 @@ impl Checker for SecretsChecker {
 
     fn applies_to(&self, path: &str) -> bool {
         !self.allow.path_excluded(path)
+    }
+
+    /// What an imported gitleaks configuration held that is not checked as gitleaks would.
+    fn coverage(&self, _ctx: &ScanContext<'_>, out: &mut Vec<Diagnostic>) {
+        for note in &self.import_notes {
+            let (path, message) = note.split_once(": ").unwrap_or(("", note));
+            out.push(Diagnostic::warning(path, message));
+        }
     }
 
     fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {

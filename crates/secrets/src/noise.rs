@@ -218,6 +218,10 @@ pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
     if is_password_hash(secret) || secret.matches(' ').count() >= 2 {
         return true;
     }
+    // A sentence (`"Forbidden value."`).
+    if secret.contains(' ') && secret.ends_with(['.', '!', '?']) {
+        return true;
+    }
     // `@NAME@` template markers and `UUID=`/`LABEL=` device names.
     let sb = secret.as_bytes();
     if (sb[0] == b'@'
@@ -301,12 +305,98 @@ pub fn is_generic_noise(secret: &str, line: &str, context: &str) -> bool {
     is_uuid(secret) || looks_like_path_or_url(secret) || is_identifier_like(secret)
 }
 
+/// Calls that set a named value from their first two arguments.
+const SETTERS: &[&str] = &[
+    "setproperty",
+    "setenv",
+    "putenv",
+    "setdefault",
+    "define",
+    "set",
+    "put",
+    "setitem",
+    "add",
+    "setvalue",
+    "setsecret",
+    "setenvironmentvariable",
+    "setstring",
+    "putstring",
+    "setconfig",
+    "setoption",
+    "setcredential",
+    "setcredentials",
+    "setpassword",
+    "settoken",
+    "setheader",
+    "addheader",
+    "header",
+    "store",
+    "environ",
+    "update",
+];
+
+/// For a generic rule's match in the comma form (`("NAME", "value")`, seen as a `,` in the
+/// matched context ending in `", "`), whether the name is the first argument of a setter call
+/// (`System.setProperty(`, `os.environ.setdefault(`, `define(`, `putenv(`...): positional
+/// arguments of other calls (`reverse("password_change_done", ...)`,
+/// `CreateProcessAsUser("user", "password", ...)`) are no assignment. `before` is the line
+/// text before the match. True for the other forms.
+pub(crate) fn comma_form_is_setter(context: &str, before: &str) -> bool {
+    let tail = context.trim_end_matches([' ', '\t']);
+    let comma = tail.strip_suffix(['"', '\'', '`']).is_some_and(|t| {
+        let t = t.strip_suffix('\\').unwrap_or(t);
+        t.trim_end_matches(['r', 'b', 'u', 'R', 'B', 'U', '@'])
+            .trim_end()
+            .ends_with(',')
+    });
+    if !comma {
+        return true;
+    }
+    let b = before.trim_end();
+    let Some(b) = b.strip_suffix(['"', '\'']) else {
+        return false;
+    };
+    let b = b.strip_suffix('\\').unwrap_or(b).trim_end();
+    let Some(b) = b.strip_suffix('(') else {
+        return false;
+    };
+    let b = b.trim_end();
+    let start = b
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |p| p + 1);
+    let call = &b[start..];
+    SETTERS.iter().any(|s| call.eq_ignore_ascii_case(s))
+}
+
 /// The identifier an assignment context ends with: `password_hash` in `  password_hash = "`.
-fn assigned_name(context: &str) -> &str {
+/// Words of the assignment grammar after the name are skipped: a type (`var dbPassword string
+/// = "`, `password: str = "`), an XML `value=` attribute (`key="db_password" value="`) and an
+/// authorization scheme (`token: Bearer `).
+pub(crate) fn assigned_name(context: &str) -> &str {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
-    let trimmed = context.trim_end_matches(|c: char| !is_ident(c));
-    let start = trimmed.rfind(|c: char| !is_ident(c)).map_or(0, |p| p + 1);
-    &trimmed[start..]
+    let mut rest = context;
+    loop {
+        let trimmed = rest.trim_end_matches(|c: char| !is_ident(c));
+        let start = trimmed.rfind(|c: char| !is_ident(c)).map_or(0, |p| p + 1);
+        let word = &trimmed[start..];
+        let grammar = [
+            "string",
+            "str",
+            "value",
+            "bearer",
+            "basic",
+            "token",
+            "api-token",
+            "apitoken",
+            "ssws",
+            "bot",
+        ];
+        if start > 0 && grammar.iter().any(|g| word.eq_ignore_ascii_case(g)) {
+            rest = &trimmed[..start];
+            continue;
+        }
+        return word;
+    }
 }
 
 /// Case-insensitive substring search for any of `needles` (all lower-case ASCII).

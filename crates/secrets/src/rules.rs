@@ -16,7 +16,7 @@ pub(crate) struct StaticRule {
     pub name: &'static str,
     pub provider: &'static str,
     pub regex: &'static str,
-    pub keywords: &'static [&'static str],
+    pub keywords: &'static [Cow<'static, str>],
     pub min_entropy: Option<f64>,
     pub validator: Option<&'static str>,
     pub severity: Severity,
@@ -29,6 +29,8 @@ pub(crate) struct StaticRule {
     pub skip_noise_filter: bool,
     pub identifier: bool,
     pub name_anchored: bool,
+    /// The regex uses the shared assignment grammar (`{{assign}}`, `{{assign-op}}`).
+    pub assign_grammar: bool,
     pub pair: Option<(&'static str, u32)>,
 }
 
@@ -46,7 +48,7 @@ pub struct Rule {
     /// Regex source with macros expanded.
     pub regex: Cow<'static, str>,
     /// Lower-case keywords.
-    pub keywords: Vec<Cow<'static, str>>,
+    pub keywords: Cow<'static, [Cow<'static, str>]>,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub severity: Severity,
@@ -60,6 +62,8 @@ pub struct Rule {
     /// The regex starts with the provider's name (see [`spec::is_name_anchored`]): a match
     /// counts only where that name starts at a word or camelCase boundary.
     pub name_anchored: bool,
+    /// The regex uses the shared assignment grammar (`{{assign}}`, `{{assign-op}}`).
+    pub assign_grammar: bool,
     pub pair: Option<(Cow<'static, str>, u32)>,
     compiled: OnceLock<Result<Regex, String>>,
 }
@@ -79,7 +83,7 @@ impl Rule {
             name: Cow::Borrowed(s.name),
             provider: Cow::Borrowed(s.provider),
             regex: Cow::Borrowed(s.regex),
-            keywords: s.keywords.iter().map(|k| Cow::Borrowed(*k)).collect(),
+            keywords: Cow::Borrowed(s.keywords),
             min_entropy: s.min_entropy,
             validator: s.validator.and_then(Validator::from_name),
             severity: s.severity,
@@ -90,6 +94,7 @@ impl Rule {
             skip_noise_filter: s.skip_noise_filter,
             identifier: s.identifier,
             name_anchored: s.name_anchored,
+            assign_grammar: s.assign_grammar,
             pair: s.pair.map(|(id, n)| (Cow::Borrowed(id), n)),
             compiled: OnceLock::new(),
         }
@@ -108,11 +113,12 @@ impl Rule {
             name: Cow::Owned(s.name.clone()),
             provider: Cow::Owned(s.provider.clone()),
             regex: Cow::Owned(regex),
-            keywords: s
-                .keywords
-                .iter()
-                .map(|k| Cow::Owned(k.to_ascii_lowercase()))
-                .collect(),
+            keywords: Cow::Owned(
+                s.keywords
+                    .iter()
+                    .map(|k| Cow::Owned(k.to_ascii_lowercase()))
+                    .collect(),
+            ),
             min_entropy: s.min_entropy,
             validator: s.validator.as_deref().and_then(Validator::from_name),
             severity: s.severity.parse().map_err(|e| format!("{}: {e}", s.id))?,
@@ -123,6 +129,7 @@ impl Rule {
             skip_noise_filter: s.skip_noise_filter,
             identifier: s.identifier,
             name_anchored: spec::is_name_anchored(&s.regex),
+            assign_grammar: s.regex.contains("{{assign"),
             pair: s
                 .pair
                 .as_ref()

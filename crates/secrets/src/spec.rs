@@ -95,18 +95,51 @@ fn default_within() -> u32 {
     5
 }
 
+/// The rest of a name after the part a rule spells out (`okta` + `_api_token`).
+const NAME_REST: &str = r"[\w.\-]*?";
+
+/// How a value is assigned to a name, in every syntax the rules know: one grammar shared by the
+/// generic rules and every name-anchored provider rule (`{{assign}}`, `{{assign-op}}`).
+///
+/// - operators: `=` (Python, shell `export`/`set`, PowerShell `$env:`, .env, INI, TOML,
+///   properties, HCL, Dockerfile `ENV`/`ARG`, `--flag=`), `:` (YAML, JSON, HTTP headers),
+///   `:=` (Go), Makefile `?=` `::=` `:::=` `+=`, PHP `.=`, Ruby `||=`, JS `??=`, `=>` (PHP,
+///   Ruby), `->`, R `<-`;
+/// - before the operator: a closing quote or subscript (`"name":`, `["NAME"] =`, `\"name\":`
+///   in escaped JSON) and a type (`var name string =`, `name: str =`, `val name: String =`,
+///   `const NAME: &str =`);
+/// - a quoted name, a comma and a quoted value: `System.setProperty("NAME", "v")`,
+///   `os.environ.setdefault`, `getenv("NAME", "v")`, PHP `define('NAME', 'v')` (generic rules
+///   also need a setter call before it, see `noise::comma_form_is_setter`);
+/// - XML: an element `<name>v</name>` (the value right after `>`, or alone on the next line)
+///   and an attribute pair `key="name" value="v"`.
+const OPERATOR: &str = concat!(
+    r#"(?:(?:\\?['"`])?\]?(?:(?:[ \t]+|[ \t]*:[ \t]*&?)[Ss]tr(?:ing)?)?[ \t]*(?:[:?+.|]{0,3}=|:|=>|->|<-)[ \t]*"#,
+    r#"|\\?['"][ \t]*,[ \t]*[rbu@]?\\?["'`]"#,
+    r#"|(?:\\?['"])?>(?:[ \t]*\r?\n[ \t]*)?"#,
+    r#"|\\?['"][ \t]+(?i:value)[ \t]*=[ \t]*"#,
+    r#")"#,
+);
+
+/// After the operator: an optional opening quote (with a string prefix: Python `r"`/`b"`,
+/// C# `@"`; spaces after the operator belong to the operator, so an XML value starts right
+/// after `>`) and an HTTP authorization scheme (`Authorization: Bearer|Basic|Token|Api-Token|
+/// SSWS|Bot v`).
+const OPEN: &str =
+    r#"(?:[rbu@]?\\?["'`][ \t]*)?(?:(?i:bearer|basic|token|api-?token|ssws|bot)[ \t]+)?"#;
+
 /// Context fragments shared by many rules, so the common "name = value" shapes are written once.
 ///
-/// - `{{assign}}`: the rest of an identifier, optional closing quote, and an assignment
-///   operator (`=`, `:`, `:=`, `=>`, `->`), then an optional opening quote.
+/// - `{{assign}}`: the rest of an identifier, the assignment grammar of [`OPERATOR`], then an
+///   optional opening quote and authorization scheme ([`OPEN`]).
+/// - `{{assign-op}}`: the same without what follows the operator, for rules that match the
+///   quotes of their value themselves.
 /// - `{{start}}`: the secret starts at a token boundary (not inside a longer word).
 /// - `{{end}}`: the secret ends at a token boundary (quote, space, punctuation or line end).
 pub fn expand_macros(regex: &str) -> String {
     regex
-        .replace(
-            "{{assign}}",
-            r#"[\w.\-]*?\\?['"\]]?[ \t]*(?:=|:=|:|=>|->|\?\?=)[ \t]*\\?["'`]?[ \t]*"#,
-        )
+        .replace("{{assign}}", &format!("{NAME_REST}{OPERATOR}{OPEN}"))
+        .replace("{{assign-op}}", &format!("{NAME_REST}{OPERATOR}"))
         .replace("{{start}}", r#"(?:^|[^0-9A-Za-z_\-+/])"#)
         .replace("{{end}}", r#"(?:[^0-9A-Za-z_\-+/]|$)"#)
 }
