@@ -4,7 +4,6 @@ pub mod deps;
 pub mod python;
 pub mod secrets;
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::Result;
@@ -21,7 +20,7 @@ pub struct BuildPlan<'a> {
     /// Packages whose risk is accepted as a whole, in force today.
     pub accepted_packages: Vec<String>,
     /// Decides the enabled rule ids from every rule of the enabled checkers.
-    pub select: &'a dyn Fn(&[&RuleMeta]) -> HashSet<String>,
+    pub select: &'a dyn Fn(&[&RuleMeta]) -> palisade_core::pipeline::RuleSelection,
 }
 
 /// Builds the enabled checkers, in the fixed order secrets, python, deps, each limited to the
@@ -58,7 +57,7 @@ pub fn build(
     }
     let enabled = (plan.select)(&rules);
     if let Some(p) = &mut python {
-        p.restrict_to(&enabled);
+        p.restrict_to(&|id| enabled.is_enabled(id));
     }
     let mut out: Vec<Box<dyn Checker>> = Vec::new();
     if let Some(s) = secrets {

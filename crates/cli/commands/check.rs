@@ -159,8 +159,6 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
             Vec::new(),
             ConfigPaths::default(),
         )
-        .enabled()
-        .clone()
     };
     let plan = crate::checkers::BuildPlan {
         enabled: &enabled,

@@ -81,11 +81,19 @@ impl ConfigPaths {
 
 /// Which rules a run reports: selection by id/prefix/name, thresholds, per-path ignores.
 pub struct RuleSelection {
-    enabled: HashSet<String>,
+    enabled: Enabled,
     severity: Severity,
     confidence: Confidence,
     per_path: Vec<(Glob, Vec<String>)>,
     paths: ConfigPaths,
+}
+
+/// The enabled rules, stored by whichever side is smaller: with no `select`, all rules but a
+/// few (off by default, ignored); with one, the few selected. (Hundreds of rule ids hashed
+/// into a set were a tenth of a one-file run's start-up.)
+enum Enabled {
+    AllBut(HashSet<String>),
+    Only(HashSet<String>),
 }
 
 /// A selector names a rule by exact id, id prefix (`B6`, `DEP`) or exact name.
@@ -104,17 +112,26 @@ impl RuleSelection {
         per_path: Vec<(Glob, Vec<String>)>,
         paths: ConfigPaths,
     ) -> Self {
-        let mut enabled = HashSet::new();
-        for r in rules {
-            let chosen = if select.is_empty() {
-                r.default_enabled
-            } else {
-                select.iter().any(|s| selects(s, r))
-            };
-            if chosen && !ignore.iter().any(|s| selects(s, r)) {
-                enabled.insert(r.id.to_string());
-            }
-        }
+        let enabled = if select.is_empty() {
+            Enabled::AllBut(
+                rules
+                    .into_iter()
+                    .filter(|r| !r.default_enabled || ignore.iter().any(|s| selects(s, r)))
+                    .map(|r| r.id.to_string())
+                    .collect(),
+            )
+        } else {
+            Enabled::Only(
+                rules
+                    .into_iter()
+                    .filter(|r| {
+                        select.iter().any(|s| selects(s, r))
+                            && !ignore.iter().any(|s| selects(s, r))
+                    })
+                    .map(|r| r.id.to_string())
+                    .collect(),
+            )
+        };
         RuleSelection {
             enabled,
             severity: severity.unwrap_or(Severity::Low),
@@ -128,18 +145,17 @@ impl RuleSelection {
         &self.paths
     }
 
+    /// Whether the rule with this id (one of the rules it was made from) is reported.
     pub fn is_enabled(&self, rule_id: &str) -> bool {
-        self.enabled.contains(rule_id)
-    }
-
-    /// The enabled rule ids, for checkers that prepare only what they will report.
-    pub fn enabled(&self) -> &HashSet<String> {
-        &self.enabled
+        match &self.enabled {
+            Enabled::AllBut(off) => !off.contains(rule_id),
+            Enabled::Only(on) => on.contains(rule_id),
+        }
     }
 
     /// Whether a finding passes rule selection, thresholds and per-path ignores.
     pub fn keeps(&self, f: &Finding) -> bool {
-        self.enabled.contains(f.rule_id.as_str())
+        self.is_enabled(&f.rule_id)
             && f.severity >= self.severity
             && f.confidence >= self.confidence
             && (self.per_path.is_empty() || {
@@ -370,6 +386,59 @@ mod tests {
         .with_secret(secret);
         f.seal();
         f
+    }
+
+    /// Both ways of storing the selection answer as the rule-by-rule definition does.
+    #[test]
+    fn selection_matches_its_definition() {
+        let rule = |id: &str, name: &str, on: bool| RuleMeta {
+            id: id.to_string().into(),
+            name: name.to_string().into(),
+            checker: CheckerKind::Python,
+            severity: Severity::Low,
+            confidence: Confidence::Low,
+            cwe: None,
+            summary: "".into(),
+            doc: "".into(),
+            default_enabled: on,
+        };
+        let rules = [
+            rule("B101", "assert_used", true),
+            rule("B602", "subprocess_popen", true),
+            rule("B603", "subprocess_without_shell", true),
+            rule("S900", "strict_only", false),
+            rule("DEP001", "unpinned", true),
+        ];
+        let lists: [&[&str]; 5] = [&[], &["B6"], &["assert_used", "S900"], &["B603"], &["DEP"]];
+        for select in lists {
+            for ignore in lists {
+                let select: Vec<String> = select.iter().map(|s| s.to_string()).collect();
+                let ignore: Vec<String> = ignore.iter().map(|s| s.to_string()).collect();
+                let sel = RuleSelection::new(
+                    &rules,
+                    &select,
+                    &ignore,
+                    None,
+                    None,
+                    Vec::new(),
+                    ConfigPaths::default(),
+                );
+                for r in &rules {
+                    let chosen = if select.is_empty() {
+                        r.default_enabled
+                    } else {
+                        select.iter().any(|s| selects(s, r))
+                    };
+                    let expected = chosen && !ignore.iter().any(|s| selects(s, r));
+                    assert_eq!(
+                        sel.is_enabled(&r.id),
+                        expected,
+                        "{} {select:?} {ignore:?}",
+                        r.id
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -70,10 +70,10 @@ impl PythonChecker {
 
     /// Limits the checker to the rules a run will report (its `--select`/`--ignore`), so the
     /// prefilter and the walk do no work for the others. Call before the first file.
-    pub fn restrict_to(&mut self, enabled: &std::collections::HashSet<String>) {
+    pub fn restrict_to(&mut self, enabled: &dyn Fn(&str) -> bool) {
         let mut set = rules::RuleSet::EMPTY;
         for r in self.settings.enabled.iter() {
-            if enabled.contains(r.meta().id.as_ref()) {
+            if enabled(r.meta().id.as_ref()) {
                 set.insert(r);
             }
         }
