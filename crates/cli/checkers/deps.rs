@@ -35,6 +35,10 @@ pub struct DepsArgs {
     /// Advisory data older than this many days is stale (default 7).
     #[arg(long, value_name = "DAYS", help_heading = "Deps")]
     pub max_db_age: Option<u32>,
+    /// Fail only on advisories rated at or above this severity (CVSS base score, else GitHub's
+    /// label): low, medium, high or critical. Those below are warnings; unknown always fails.
+    #[arg(long, value_name = "LEVEL", help_heading = "Deps")]
+    pub fail_on_severity: Option<palisade_deps::advisory::severity::Level>,
 }
 
 /// Builds the checker from its config section and options. `root` is the folder paths are
@@ -49,18 +53,21 @@ pub fn merge(args: &DepsArgs, config: &Config, root: &Path) -> Config {
     config.resolve_paths(root);
     if let Some(db) = &args.advisory_db {
         config.advisory_db = Some(db.clone());
-        config.audit = Some(true);
+        config.audit.enabled = Some(true);
     }
     if args.audit {
-        config.audit = Some(true);
+        config.audit.enabled = Some(true);
     }
     if args.no_audit {
-        config.audit = Some(false);
+        config.audit.enabled = Some(false);
     }
     config.allow_stale |= args.allow_stale;
     config.allow_unauditable |= args.allow_unauditable;
     if let Some(days) = args.max_db_age {
         config.max_db_age_days = Some(days);
+    }
+    if let Some(level) = args.fail_on_severity {
+        config.audit.policy.fail_on_severity = Some(level);
     }
     config
 }

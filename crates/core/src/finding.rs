@@ -148,6 +148,12 @@ pub struct Finding {
     /// `package:django`), and `generic` for a secret rule without a provider.
     #[serde(skip)]
     pub tags: Vec<String>,
+    /// Structured facts a checker attaches (an advisory's CVSS score, vector, publication day
+    /// and age): in JSON as `properties`, in SARIF as the result's property bag. A `sarif-rule`
+    /// object (`id`, `name`, `summary`, `security-severity`) makes SARIF give the finding a rule
+    /// of its own (one per advisory: GitHub reads `security-severity` from rules only).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty", default)]
+    pub properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl Finding {
@@ -180,6 +186,7 @@ impl Finding {
             related: Vec::new(),
             secrets: Vec::new(),
             tags: Vec::new(),
+            properties: std::collections::BTreeMap::new(),
         }
     }
 

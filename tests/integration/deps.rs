@@ -1,0 +1,172 @@
+//! The dependency audit through the binary: severity, score and age in every format, the
+//! severity threshold, and one SARIF rule per advisory.
+
+use std::path::Path;
+
+use crate::common::{json, palisade};
+
+const OSV_SCORED: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-22T10:00:00Z","published":"2026-10-26T08:00:00Z",
+ "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+ "summary":"Demo is broken","affected":[{"package":{"ecosystem":"PyPI","name":"demo"},
+ "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.5"}]}]}]}"#;
+const OSV_LOW: &str = r#"{"id":"GHSA-zzzz-zzzz-zzzz","modified":"2026-11-20T10:00:00Z","database_specific":{"severity":"LOW"},
+ "affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}"#;
+
+fn project(dir: &Path) {
+    let data = dir.join("data");
+    std::fs::create_dir_all(data.join("osv")).unwrap();
+    std::fs::write(data.join("osv/a.json"), OSV_SCORED).unwrap();
+    std::fs::write(data.join("osv/b.json"), OSV_LOW).unwrap();
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("requirements.txt"), "demo==1.0\n").unwrap();
+    std::fs::write(
+        repo.join("palisade.toml"),
+        format!(
+            "[deps]\nadvisory-db = \"{}\"\ncache-dir = \"{}\"\nmax-db-age-days = 3650\n",
+            data.join("osv").display(),
+            data.join("cache").display()
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn json_findings_carry_score_vector_and_age_and_sarif_has_a_rule_per_advisory() {
+    let tmp = tempfile::tempdir().unwrap();
+    project(tmp.path());
+    let repo = tmp.path().join("repo");
+    let out = palisade(&repo)
+        .args([
+            "check",
+            "--only",
+            "deps",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-25",
+            "requirements.txt",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out.stdout);
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["advisory"] == "PYSEC-2026-1")
+        .expect("PYSEC-2026-1");
+    assert_eq!(f["severity"], "critical");
+    assert_eq!(f["properties"]["cvss-score"], 9.8);
+    assert_eq!(f["properties"]["age-days"], 30);
+    assert_eq!(f["properties"]["published"], "2026-10-26");
+    assert_eq!(f["properties"]["smallest-fix"], "1.5");
+
+    let out = palisade(&repo)
+        .args([
+            "check",
+            "--only",
+            "deps",
+            "--format",
+            "sarif",
+            "--now",
+            "2026-11-25",
+            "requirements.txt",
+        ])
+        .output()
+        .unwrap();
+    let doc = json(&out.stdout);
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "DEP009/PYSEC-2026-1")
+        .expect("a rule of its own");
+    assert_eq!(rule["properties"]["security-severity"], "9.8");
+    let low = rules
+        .iter()
+        .find(|r| r["id"] == "DEP009/GHSA-zzzz-zzzz-zzzz")
+        .expect("a rule of its own");
+    assert_eq!(low["properties"]["security-severity"], "2.0");
+    for r in run["results"].as_array().unwrap() {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+        assert_eq!(r["properties"]["palisade-rule"], "DEP009");
+    }
+}
+
+#[test]
+fn fail_on_severity_turns_lower_advisories_into_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    project(tmp.path());
+    let repo = tmp.path().join("repo");
+    let out = palisade(&repo)
+        .args([
+            "check",
+            "--only",
+            "deps",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-25",
+            "--fail-on-severity",
+            "critical",
+            "requirements.txt",
+        ])
+        .output()
+        .unwrap();
+    let doc = json(&out.stdout);
+    let ids: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["advisory"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["PYSEC-2026-1"]);
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().starts_with(
+                "DEP009 below fail-on-severity (critical): demo 1.0 is affected by GHSA-zzzz"
+            )),
+        "{doc:#}"
+    );
+    // Nothing at or above the threshold: exit 0, the low advisory still said.
+    std::fs::remove_file(tmp.path().join("data/osv/a.json")).unwrap();
+    let out = palisade(&repo)
+        .args([
+            "check",
+            "--only",
+            "deps",
+            "--now",
+            "2026-11-25",
+            "--fail-on-severity",
+            "critical",
+            "requirements.txt",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("GHSA-zzzz-zzzz-zzzz"), "{stderr}");
+    let out = palisade(&repo)
+        .args([
+            "check",
+            "--only",
+            "deps",
+            "--now",
+            "2026-11-25",
+            "requirements.txt",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
