@@ -170,3 +170,84 @@ fn fail_on_severity_turns_lower_advisories_into_warnings() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn requirements_named_with_r_are_read_as_requirements_and_others_get_a_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    std::fs::write(repo.join("reqs.txt"), "requests>=2\n").unwrap();
+    // Named as a path only: secrets only, and a note says so.
+    let out = palisade(repo)
+        .args(["check", "--format", "json", "reqs.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&out.stdout);
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == "reqs.txt"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("only the secrets checker reads this file")),
+        "{doc:#}"
+    );
+    // With -r, like pip-audit: a requirements file.
+    let out = palisade(repo)
+        .args(["check", "--format", "json", "-r", "reqs.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out.stdout);
+    assert_eq!(doc["findings"][0]["rule_id"], "DEP001", "{doc:#}");
+    assert_eq!(doc["findings"][0]["path"], "reqs.txt");
+    // A bad target is a configuration error.
+    let out = palisade(repo)
+        .args(["check", "--platform", "solaris", "-r", "reqs.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn python_version_leaves_out_pins_whose_markers_exclude_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    project(tmp.path());
+    let repo = tmp.path().join("repo");
+    std::fs::write(
+        repo.join("requirements.txt"),
+        "demo==1.0 ; python_version < \"3.9\"\n",
+    )
+    .unwrap();
+    let args = [
+        "check",
+        "--only",
+        "deps",
+        "--format",
+        "json",
+        "--now",
+        "2026-11-25",
+    ];
+    let out = palisade(&repo).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = palisade(&repo)
+        .args(args)
+        .args(["--python-version", "3.12"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out.stdout);
+    assert!(
+        doc["diagnostics"].as_array().unwrap().iter().any(|d| d["message"]
+            == "1 pin not audited: its environment markers exclude the target environment (python 3.12)"),
+        "{doc:#}"
+    );
+}

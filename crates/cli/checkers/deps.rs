@@ -39,12 +39,32 @@ pub struct DepsArgs {
     /// label): low, medium, high or critical. Those below are warnings; unknown always fails.
     #[arg(long, value_name = "LEVEL", help_heading = "Deps")]
     pub fail_on_severity: Option<palisade_deps::advisory::severity::Level>,
+    /// Read FILE as a pip requirements file whatever its name, and check it (repeatable;
+    /// like pip-audit's `-r`). With no PATHS, only these files are checked.
+    #[arg(
+        long = "requirements",
+        short = 'r',
+        value_name = "FILE",
+        help_heading = "Deps"
+    )]
+    pub requirements: Vec<PathBuf>,
+    /// Evaluate environment markers for this Python version (`3.12`): pins whose markers are
+    /// false for it are not audited. Without it (and --platform) every branch is audited.
+    #[arg(long, value_name = "X.Y", help_heading = "Deps")]
+    pub python_version: Option<String>,
+    /// Evaluate environment markers for this platform: linux, windows or macos.
+    #[arg(long, value_name = "NAME", help_heading = "Deps")]
+    pub platform: Option<String>,
 }
 
 /// Builds the checker from its config section and options. `root` is the folder paths are
 /// relative to (the config file's folder, or the working directory).
 pub fn build(args: &DepsArgs, config: &Config, root: &Path) -> Result<DepsChecker> {
-    Ok(DepsChecker::new(&merge(args, config, root)))
+    let merged = merge(args, config, root);
+    merged
+        .validate()
+        .map_err(|e| anyhow::anyhow!("[deps]: {e}"))?;
+    Ok(DepsChecker::new(&merged))
 }
 
 /// The config with relative paths resolved and the command-line options applied on top.
@@ -65,6 +85,17 @@ pub fn merge(args: &DepsArgs, config: &Config, root: &Path) -> Config {
     config.allow_unauditable |= args.allow_unauditable;
     if let Some(days) = args.max_db_age {
         config.max_db_age_days = Some(days);
+    }
+    config.requirement_files.extend(
+        args.requirements
+            .iter()
+            .map(|p| crate::select::display_path(p)),
+    );
+    if args.python_version.is_some() {
+        config.python_version = args.python_version.clone();
+    }
+    if args.platform.is_some() {
+        config.platform = args.platform.clone();
     }
     if let Some(level) = args.fail_on_severity {
         config.audit.policy.fail_on_severity = Some(level);

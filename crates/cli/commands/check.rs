@@ -174,11 +174,40 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
             (inputs, root, Changes::All)
         }
         None => {
-            let paths: Vec<PathBuf> = if args.paths.is_empty() {
+            let paths: Vec<PathBuf> = if args.paths.is_empty() && args.deps.requirements.is_empty()
+            {
                 vec![PathBuf::from(".")]
             } else {
-                args.paths.clone()
+                args.paths
+                    .iter()
+                    .chain(&args.deps.requirements)
+                    .cloned()
+                    .collect()
             };
+            // A text file named explicitly that only the secrets checker reads is said: a
+            // requirements file with an unconventional name is otherwise checked for
+            // secrets only, silently.
+            for p in &args.paths {
+                // Text files only (`.txt`, `.in`): pre-commit names every staged file, and a
+                // note per README would be noise.
+                let texty = p
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("in"));
+                if !texty || !p.is_file() {
+                    continue;
+                }
+                let shown = select::display_path(p);
+                let others = checkers
+                    .iter()
+                    .filter(|c| c.kind() != CheckerKind::Secrets)
+                    .any(|c| c.applies_to(&shown));
+                if !others {
+                    diagnostics.push(Diagnostic::note(
+                        &shown,
+                        "only the secrets checker reads this file; if it is a pip requirements file, name it with `-r`/`--requirements` or `[deps] requirements`",
+                    ));
+                }
+            }
             let (inputs, d) = select::walk::select(&paths, &excludes, walk_threads, None, &confine);
             diagnostics.extend(d);
             (inputs, cwd.clone(), Changes::All)

@@ -36,6 +36,10 @@ pub(crate) struct Auditor {
     allow_stale: bool,
     allow_unauditable: bool,
     policy: AuditPolicy,
+    /// The stated target environment markers are evaluated against.
+    target: crate::manifest::markers::TargetEnv,
+    /// Pins skipped because their markers are false for the target.
+    excluded: std::sync::atomic::AtomicUsize,
     /// Packages accepted as a whole (normalised names): their pins need not be auditable.
     accepted_packages: Vec<String>,
     now: jiff::Timestamp,
@@ -55,6 +59,8 @@ impl Auditor {
             allow_stale: config.allow_stale,
             allow_unauditable: config.allow_unauditable,
             policy: config.audit.policy.clone(),
+            target: config.target_env(),
+            excluded: std::sync::atomic::AtomicUsize::new(0),
             accepted_packages: Vec::new(),
             now: jiff::Timestamp::now(),
             unaudited: std::sync::atomic::AtomicUsize::new(0),
@@ -69,6 +75,11 @@ impl Auditor {
 
     pub fn set_accepted_packages(&mut self, names: Vec<String>) {
         self.accepted_packages = names;
+    }
+
+    /// How many pins were left out because their markers exclude the target environment.
+    pub fn excluded_by_markers(&self) -> usize {
+        self.excluded.load(Ordering::Relaxed)
     }
 
     /// How many exact pins went unaudited because no advisory data is configured.
@@ -121,6 +132,24 @@ impl Auditor {
             .iter()
             .filter(|t| !matches!(t.pinning, Pinning::Range | Pinning::Local))
             .collect();
+        // Markers are evaluated only against a stated target; a pin is left out only when
+        // its marker is false for certain.
+        let targets: Vec<&AuditTarget> = if self.target.is_empty() {
+            targets
+        } else {
+            let before = targets.len();
+            let kept: Vec<&AuditTarget> = targets
+                .into_iter()
+                .filter(|t| {
+                    t.marker.as_deref().is_none_or(|m| {
+                        crate::manifest::markers::evaluate(m, &self.target) != Some(false)
+                    })
+                })
+                .collect();
+            self.excluded
+                .fetch_add(before - kept.len(), Ordering::Relaxed);
+            kept
+        };
         if targets.is_empty() {
             return;
         }

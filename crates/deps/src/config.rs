@@ -46,6 +46,19 @@ pub struct Config {
     /// Risk acceptances for advisories or packages.
     #[serde(default)]
     pub ignore: Vec<IgnoreEntry>,
+    /// More files to read as pip requirements files, whatever their names (globs, like
+    /// `exclude`): `["reqs.txt", "deps/*.txt"]`.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// Files named as requirements files on the command line (`-r FILE`), as display paths.
+    #[serde(skip)]
+    pub requirement_files: Vec<String>,
+    /// The Python version the project installs for (`3.12`): environment markers are evaluated
+    /// against it, and pins whose markers are false for certain are not audited. Unset: every
+    /// branch is audited.
+    pub python_version: Option<String>,
+    /// The platform the project installs for (`linux`, `windows`, `macos`), as above.
+    pub platform: Option<String>,
 }
 
 /// The severity policy of the audit (`[deps.audit]`).
@@ -201,6 +214,21 @@ impl<'de> Deserialize<'de> for IgnoreEntry {
 }
 
 impl Config {
+    /// The stated target environment for markers.
+    pub fn target_env(&self) -> crate::manifest::markers::TargetEnv {
+        crate::manifest::markers::TargetEnv {
+            python_version: self.python_version.clone(),
+            platform: self.platform.clone(),
+        }
+    }
+
+    /// Checks what loading cannot: `requirements` globs and the target environment.
+    pub fn validate(&self) -> Result<(), String> {
+        palisade_core::glob::compile_all("deps.requirements", &self.requirements)
+            .map_err(|e| e.to_string())?;
+        self.target_env().validate()
+    }
+
     /// The cache folder: the configured one, else the platform's user cache.
     pub fn cache_dir(&self) -> Option<PathBuf> {
         self.cache_dir.clone().or_else(default_cache_dir)

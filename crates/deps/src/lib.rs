@@ -59,6 +59,8 @@ struct Deferred {
 /// The deps checker.
 pub struct DepsChecker {
     config: Config,
+    /// `requirements` globs: more files read as requirements files.
+    requirement_globs: Vec<palisade_core::glob::Glob>,
     rules: Vec<RuleMeta>,
     env: EnvLookup,
     auditor: audit::Auditor,
@@ -69,6 +71,12 @@ impl DepsChecker {
     pub fn new(config: &Config) -> Self {
         DepsChecker {
             config: config.clone(),
+            // Invalid globs are rejected when the configuration is loaded (`validate`).
+            requirement_globs: config
+                .requirements
+                .iter()
+                .filter_map(|g| palisade_core::glob::Glob::path(g).ok())
+                .collect(),
             rules: rules::ALL.iter().map(|r| (*r).clone()).collect(),
             env: Box::new(|k| std::env::var(k).ok()),
             auditor: audit::Auditor::new(config),
@@ -102,6 +110,16 @@ impl DepsChecker {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// What this checker reads `path` as: by name, or a requirements file named by hand
+    /// (`requirements = [...]`, `--requirements FILE`).
+    pub fn kind_of(&self, path: &str) -> Option<ManifestKind> {
+        ManifestKind::of(path).or_else(|| {
+            (self.config.requirement_files.iter().any(|f| f == path)
+                || self.requirement_globs.iter().any(|g| g.is_match(path)))
+            .then_some(ManifestKind::Requirements)
+        })
     }
 
     /// Splits a file's results: what belongs to the checked file goes to `out` now, what
@@ -143,11 +161,11 @@ impl Checker for DepsChecker {
     }
 
     fn applies_to(&self, path: &str) -> bool {
-        ManifestKind::of(path).is_some()
+        self.kind_of(path).is_some()
     }
 
     fn check(&self, file: &SourceFile<'_>, ctx: &ScanContext<'_>, out: &mut FileReport) {
-        let Some(kind) = ManifestKind::of(file.path) else {
+        let Some(kind) = self.kind_of(file.path) else {
             return;
         };
         let mut findings = Vec::new();
@@ -178,6 +196,20 @@ impl Checker for DepsChecker {
             | ManifestKind::Pylock => {
                 checks::project::check_lock(self, kind, file, &mut findings, &mut diagnostics)
             }
+            ManifestKind::Script => {
+                // Most Python files have no script block: one substring search decides.
+                if !file.text.contains("# /// script") {
+                    return;
+                }
+                checks::project::check_manifest(
+                    self,
+                    kind,
+                    file,
+                    ctx,
+                    &mut findings,
+                    &mut diagnostics,
+                )
+            }
             ManifestKind::Workflow
             | ManifestKind::Action
             | ManifestKind::Dockerfile
@@ -189,11 +221,27 @@ impl Checker for DepsChecker {
     }
 
     fn must_check(&self, path: &str) -> bool {
-        // A manifest the required audit could not read is a pin that went unaudited.
-        self.audits() && ManifestKind::of(path).is_some()
+        // A manifest the required audit could not read is a pin that went unaudited. A Python
+        // file is a manifest only if it holds a script block, which an unread file cannot show.
+        self.audits()
+            && self
+                .kind_of(path)
+                .is_some_and(|k| k != ManifestKind::Script)
     }
 
     fn coverage(&self, _ctx: &ScanContext<'_>, out: &mut Vec<Diagnostic>) {
+        let excluded = self.auditor.excluded_by_markers();
+        if excluded > 0 {
+            out.push(Diagnostic::note(
+                "",
+                format!(
+                    "{excluded} pin{} not audited: {} environment markers exclude the target environment ({})",
+                    if excluded == 1 { "" } else { "s" },
+                    if excluded == 1 { "its" } else { "their" },
+                    self.config.target_env().describe()
+                ),
+            ));
+        }
         let n = self.auditor.unaudited();
         if n > 0 {
             out.push(
