@@ -251,3 +251,68 @@ fn python_version_leaves_out_pins_whose_markers_exclude_it() {
         "{doc:#}"
     );
 }
+
+#[test]
+fn installed_environments_are_audited_and_a_config_cannot_point_outside_the_repo() {
+    let tmp = tempfile::tempdir().unwrap();
+    project(tmp.path());
+    let repo = tmp.path().join("repo");
+    std::fs::remove_file(repo.join("requirements.txt")).unwrap();
+    let site = tmp
+        .path()
+        .join("outside-venv/lib/python3.12/site-packages/demo-1.0.dist-info");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(
+        site.join("METADATA"),
+        "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+    )
+    .unwrap();
+    let venv = tmp.path().join("outside-venv");
+    let out = palisade(&repo)
+        .args([
+            "check",
+            "--only",
+            "deps",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-25",
+            "--env",
+        ])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out.stdout);
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 2, "{doc:#}");
+    assert!(
+        paths
+            .iter()
+            .all(|p| p.ends_with("demo-1.0.dist-info/METADATA")),
+        "{paths:?}"
+    );
+    // The same environment from the config: refused, it lies outside the repository.
+    let toml = std::fs::read_to_string(repo.join("palisade.toml")).unwrap();
+    std::fs::write(
+        repo.join("palisade.toml"),
+        format!("{toml}environment = \"{}\"\n", venv.display()),
+    )
+    .unwrap();
+    let out = palisade(&repo)
+        .args(["check", "--only", "deps"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the repository"));
+}

@@ -52,6 +52,11 @@ pub struct DepsArgs {
     /// false for it are not audited. Without it (and --platform) every branch is audited.
     #[arg(long, value_name = "X.Y", help_heading = "Deps")]
     pub python_version: Option<String>,
+    /// Audit the packages installed in this environment (a virtualenv or a site-packages
+    /// folder; read, never run): every *.dist-info / *.egg-info at its exact version,
+    /// transitive dependencies included. May lie outside the repository.
+    #[arg(long = "env", value_name = "PATH", help_heading = "Deps")]
+    pub environment: Option<PathBuf>,
     /// Evaluate environment markers for this platform: linux, windows or macos.
     #[arg(long, value_name = "NAME", help_heading = "Deps")]
     pub platform: Option<String>,
@@ -60,7 +65,34 @@ pub struct DepsArgs {
 /// Builds the checker from its config section and options. `root` is the folder paths are
 /// relative to (the config file's folder, or the working directory).
 pub fn build(args: &DepsArgs, config: &Config, root: &Path) -> Result<DepsChecker> {
-    let merged = merge(args, config, root);
+    // A configured environment must lie inside the repository (the config's folder): a
+    // config file must not send palisade reading elsewhere. `--env` may point anywhere.
+    if let (Some(env), None) = (&config.environment, &args.environment) {
+        let base = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let full = if env.is_relative() {
+            root.join(env)
+        } else {
+            env.clone()
+        };
+        let inside = full
+            .canonicalize()
+            .map(|c| c.starts_with(&base))
+            // A missing environment is reported when it is read; judge the path as written.
+            .unwrap_or_else(|_| {
+                env.is_relative()
+                    && !env
+                        .components()
+                        .any(|c| matches!(c, std::path::Component::ParentDir))
+            });
+        if !inside {
+            anyhow::bail!(
+                "[deps] environment = \"{}\" lies outside the repository; name an environment outside it with --env on the command line",
+                env.display()
+            );
+        }
+    }
+    let mut merged = merge(args, config, root);
+    merged.display_root = std::env::current_dir().ok();
     merged
         .validate()
         .map_err(|e| anyhow::anyhow!("[deps]: {e}"))?;
@@ -91,6 +123,9 @@ pub fn merge(args: &DepsArgs, config: &Config, root: &Path) -> Config {
             .iter()
             .map(|p| crate::select::display_path(p)),
     );
+    if let Some(env) = &args.environment {
+        config.environment = Some(env.canonicalize().unwrap_or_else(|_| env.clone()));
+    }
     if args.python_version.is_some() {
         config.python_version = args.python_version.clone();
     }

@@ -59,6 +59,13 @@ pub struct Config {
     pub python_version: Option<String>,
     /// The platform the project installs for (`linux`, `windows`, `macos`), as above.
     pub platform: Option<String>,
+    /// An installed environment to audit (a virtualenv or a `site-packages` folder), read
+    /// without running any interpreter. In the config it must lie inside the repository
+    /// (`.venv`); a path outside it is accepted only on the command line (`--env`).
+    pub environment: Option<PathBuf>,
+    /// The folder report paths are relative to (the scan root), set by the binary.
+    #[serde(skip)]
+    pub display_root: Option<PathBuf>,
 }
 
 /// The severity policy of the audit (`[deps.audit]`).
@@ -259,9 +266,13 @@ impl Config {
 
     /// Resolves relative paths against the folder of the config file.
     pub fn resolve_paths(&mut self, root: &Path) {
-        for p in [&mut self.advisory_db, &mut self.cache_dir]
-            .into_iter()
-            .flatten()
+        for p in [
+            &mut self.advisory_db,
+            &mut self.cache_dir,
+            &mut self.environment,
+        ]
+        .into_iter()
+        .flatten()
         {
             if p.is_relative() {
                 *p = root.join(&*p);

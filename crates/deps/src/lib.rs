@@ -6,6 +6,7 @@
 pub mod advisory;
 pub mod audit;
 pub mod config;
+pub mod environment;
 pub mod files;
 pub mod manifest;
 pub mod rules;
@@ -65,6 +66,9 @@ pub struct DepsChecker {
     env: EnvLookup,
     auditor: audit::Auditor,
     deferred: Mutex<Deferred>,
+    /// Where manifests ask for each package (normalised name -> path, line), so a finding
+    /// about an installed distribution can name the line that asks for it.
+    requested: Mutex<std::collections::BTreeMap<String, (String, u32)>>,
 }
 
 impl DepsChecker {
@@ -81,6 +85,7 @@ impl DepsChecker {
             env: Box::new(|k| std::env::var(k).ok()),
             auditor: audit::Auditor::new(config),
             deferred: Mutex::new(Deferred::default()),
+            requested: Mutex::new(Default::default()),
         }
     }
 
@@ -110,6 +115,75 @@ impl DepsChecker {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Records that the manifest at `path` asks for `name` on `line` (first one wins).
+    pub(crate) fn note_requested(&self, name: &str, path: &str, line: u32) {
+        let mut r = self.requested.lock().unwrap_or_else(|e| e.into_inner());
+        r.entry(manifest::normalize_name(name))
+            .or_insert_with(|| (path.to_string(), line));
+    }
+
+    /// How a file of the installed environment is shown: relative to the scan root when
+    /// inside it, else absolute.
+    fn display(&self, p: &std::path::Path) -> String {
+        let shown = self
+            .config
+            .display_root
+            .as_deref()
+            .and_then(|r| p.strip_prefix(r).ok())
+            .unwrap_or(p);
+        shown.to_string_lossy().replace('\\', "/")
+    }
+
+    /// Audits the installed environment, if one is configured: every distribution at its
+    /// exact installed version, pointing at its METADATA and at the manifest line asking for it.
+    fn audit_environment(&self, findings: &mut Vec<Finding>, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(env) = &self.config.environment else {
+            return;
+        };
+        let (dists, diags) = environment::read_environment(env, &|p| self.display(p));
+        diagnostics.extend(diags);
+        let requested = self.requested.lock().unwrap_or_else(|e| e.into_inner());
+        for d in &dists {
+            let name = d.name().to_string();
+            let version = d.metadata.version.clone().unwrap_or_default();
+            let pinning = match version.parse::<pep440_rs::Version>() {
+                Ok(v) => manifest::Pinning::Exact(v),
+                Err(_) => manifest::Pinning::ExactOpaque(version.clone()),
+            };
+            let line = d.metadata.version_line.max(1);
+            let snippet = format!("Version: {version}");
+            let target = audit::AuditTarget {
+                path: d.display.clone(),
+                loc: manifest::Loc::of_line(line, &snippet),
+                snippet,
+                name: Some(name.clone()),
+                pinning,
+                marker: None,
+            };
+            let mut found = Vec::new();
+            self.auditor
+                .audit(std::slice::from_ref(&target), &mut found, diagnostics);
+            let asked = requested.get(&manifest::normalize_name(&name));
+            for mut f in found {
+                f.message.push_str(" (installed");
+                if let Some((path, line)) = asked {
+                    f.message.push_str(&format!("; asked for at {path}:{line}"));
+                    f.properties.insert(
+                        "requested-at".into(),
+                        serde_json::json!(format!("{path}:{line}")),
+                    );
+                } else {
+                    f.message
+                        .push_str(", not asked for by any manifest checked");
+                }
+                f.message.push(')');
+                f.properties
+                    .insert("installed".into(), serde_json::json!(true));
+                findings.push(f);
+            }
+        }
     }
 
     /// What this checker reads `path` as: by name, or a requirements file named by hand
@@ -258,6 +332,15 @@ impl Checker for DepsChecker {
     }
 
     fn finish(&self, _ctx: &ScanContext<'_>, out: &mut FileReport) {
+        let mut env_findings = Vec::new();
+        let mut env_diagnostics = Vec::new();
+        self.audit_environment(&mut env_findings, &mut env_diagnostics);
+        for f in env_findings {
+            out.push(f);
+        }
+        for d in env_diagnostics {
+            out.diagnose(d);
+        }
         let mut deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
         let Deferred {
             direct,

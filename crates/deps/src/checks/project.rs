@@ -77,6 +77,9 @@ pub fn check_manifest(
     // A project's lock file does not lock a PEP 723 script beside it.
     let locked = kind != ManifestKind::Script && needs_lock_check && lock_beside(file.path, ctx);
     for d in &m.deps {
+        if let Some(n) = &d.dep.name {
+            checker.note_requested(n, file.path, d.dep.loc.line);
+        }
         if checker.config.application && !locked {
             rules::dep010_unpinned_application_dependency::check(file.path, d, findings);
         }
