@@ -31,6 +31,9 @@ pub enum Command {
     Baseline(Box<BaselineArgs>),
     /// Manage the offline advisory database used by the dependency audit.
     Db(crate::commands::db::DbArgs),
+    /// List the licence of every distribution installed in an environment, with where it was
+    /// read from and what the `[deps.licenses]` policy says (text, JSON or Markdown).
+    Licenses(crate::commands::licenses::LicensesArgs),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

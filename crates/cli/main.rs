@@ -21,7 +21,9 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
-const SUBCOMMANDS: [&str; 6] = ["check", "rules", "explain", "baseline", "db", "help"];
+const SUBCOMMANDS: [&str; 7] = [
+    "check", "rules", "explain", "baseline", "db", "licenses", "help",
+];
 
 /// `palisade PATHS...` means `palisade check PATHS...`: insert `check` unless the first
 /// argument is a subcommand or a top-level flag.
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => commands::explain::run(a),
         Command::Baseline(a) => commands::baseline::run(a),
         Command::Db(a) => commands::db::run(a),
+        Command::Licenses(a) => commands::licenses::run(a),
     };
     match result {
         Ok(code) => code,

@@ -316,3 +316,93 @@ fn installed_environments_are_audited_and_a_config_cannot_point_outside_the_repo
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside the repository"));
 }
+
+#[test]
+fn licence_policy_in_check_and_the_licenses_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    let write_dist = |name: &str, header: &str| {
+        let d = repo.join(format!(
+            ".venv/lib/python3.12/site-packages/{name}-1.0.dist-info"
+        ));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(
+            d.join("METADATA"),
+            format!("Metadata-Version: 2.4\nName: {name}\nVersion: 1.0\n{header}\n"),
+        )
+        .unwrap();
+    };
+    write_dist(
+        "cryptography",
+        "License-Expression: Apache-2.0 OR BSD-3-Clause",
+    );
+    write_dist(
+        "numpy",
+        "License-Expression: BSD-3-Clause AND 0BSD AND MIT AND Zlib AND CC0-1.0",
+    );
+    write_dist("vague", "License: GPL");
+    std::fs::write(
+        repo.join("palisade.toml"),
+        "[deps]\nenvironment = \".venv\"\n[deps.licenses]\nallow = [\"MIT\", \"BSD-3-Clause\"]\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("app.py"), "x = 1\n").unwrap();
+    let out = palisade(repo)
+        .args(["check", "--only", "deps", "--format", "json", "app.py"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out.stdout);
+    let mut got: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["path"]
+                    .as_str()
+                    .unwrap()
+                    .split('/')
+                    .nth(4)
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("LIC001".to_string(), "numpy-1.0.dist-info".to_string()),
+            ("LIC002".to_string(), "vague-1.0.dist-info".to_string()),
+        ]
+    );
+    let out = palisade(repo)
+        .args(["licenses", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains(
+            "| cryptography | 1.0 | Apache-2.0 OR BSD-3-Clause | License-Expression | allowed |"
+        ),
+        "{table}"
+    );
+    assert!(table.contains("| numpy | 1.0 | BSD-3-Clause AND 0BSD AND MIT AND Zlib AND CC0-1.0 | License-Expression | NOT ALLOWED: 0BSD, Zlib, CC0-1.0 |"), "{table}");
+    assert!(
+        table.contains("| vague | 1.0 | License: GPL | unknown | unknown |"),
+        "{table}"
+    );
+}

@@ -4,4 +4,5 @@ pub mod baseline;
 pub mod check;
 pub mod db;
 pub mod explain;
+pub mod licenses;
 pub mod rules;

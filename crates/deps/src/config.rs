@@ -63,6 +63,8 @@ pub struct Config {
     /// without running any interpreter. In the config it must lie inside the repository
     /// (`.venv`); a path outside it is accepted only on the command line (`--env`).
     pub environment: Option<PathBuf>,
+    /// The licence policy (`[deps.licenses]`), checked on installed environments.
+    pub licenses: Option<crate::licenses::LicensePolicy>,
     /// The folder report paths are relative to (the scan root), set by the binary.
     #[serde(skip)]
     pub display_root: Option<PathBuf>,
@@ -233,6 +235,9 @@ impl Config {
     pub fn validate(&self) -> Result<(), String> {
         palisade_core::glob::compile_all("deps.requirements", &self.requirements)
             .map_err(|e| e.to_string())?;
+        if let Some(p) = &self.licenses {
+            crate::licenses::CompiledPolicy::new(p)?;
+        }
         self.target_env().validate()
     }
 

@@ -23,8 +23,10 @@ pub struct Metadata {
     pub requires_dist: Vec<String>,
     /// PEP 639 `License-Expression`.
     pub license_expression: Option<String>,
+    pub license_expression_line: u32,
     /// The legacy `License:` field (first line).
     pub license: Option<String>,
+    pub license_line: u32,
     /// `License-File` entries (paths relative to the dist-info `licenses/` folder).
     pub license_files: Vec<String>,
     pub classifiers: Vec<String>,
@@ -54,8 +56,14 @@ pub fn parse_metadata(text: &str) -> Metadata {
                 m.version_line = i as u32 + 1;
             }
             "requires-dist" => m.requires_dist.push(value),
-            "license-expression" => m.license_expression = Some(value),
-            "license" => m.license = Some(value),
+            "license-expression" => {
+                m.license_expression = Some(value);
+                m.license_expression_line = i as u32 + 1;
+            }
+            "license" => {
+                m.license = Some(value);
+                m.license_line = i as u32 + 1;
+            }
             "license-file" => m.license_files.push(value),
             "classifier" => m.classifiers.push(value),
             _ => {}

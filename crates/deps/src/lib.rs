@@ -8,6 +8,7 @@ pub mod audit;
 pub mod config;
 pub mod environment;
 pub mod files;
+pub mod licenses;
 pub mod manifest;
 pub mod rules;
 
@@ -140,10 +141,28 @@ impl DepsChecker {
     /// exact installed version, pointing at its METADATA and at the manifest line asking for it.
     fn audit_environment(&self, findings: &mut Vec<Finding>, diagnostics: &mut Vec<Diagnostic>) {
         let Some(env) = &self.config.environment else {
+            if let Some(policy) = &self.config.licenses {
+                // Lock files and manifests carry no licences: without an installed
+                // environment the policy cannot be checked, and that is said.
+                let d = Diagnostic {
+                    level: if policy.required {
+                        palisade_core::DiagnosticLevel::Error
+                    } else {
+                        palisade_core::DiagnosticLevel::Warning
+                    },
+                    path: String::new(),
+                    line: None,
+                    message: "licence policy not checked: licences are read from an installed environment (lock files and manifests record none); name one with --env or `[deps] environment`".into(),
+                    gap: None,
+                }
+                .gap(palisade_core::Gap::AuditNotRun);
+                diagnostics.push(d);
+            }
             return;
         };
         let (dists, diags) = environment::read_environment(env, &|p| self.display(p));
         diagnostics.extend(diags);
+        self.check_licenses(&dists, findings, diagnostics);
         let requested = self.requested.lock().unwrap_or_else(|e| e.into_inner());
         for d in &dists {
             let name = d.name().to_string();
@@ -183,6 +202,105 @@ impl DepsChecker {
                     .insert("installed".into(), serde_json::json!(true));
                 findings.push(f);
             }
+        }
+    }
+
+    /// The licence policy over the installed distributions (LIC001-LIC004), and warnings for
+    /// policy entries nothing used.
+    fn check_licenses(
+        &self,
+        dists: &[environment::InstalledDist],
+        findings: &mut Vec<Finding>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let Some(policy) = &self.config.licenses else {
+            return;
+        };
+        let mut policy = match licenses::CompiledPolicy::new(policy) {
+            Ok(p) => p,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error("", e));
+                return;
+            }
+        };
+        for d in dists {
+            let v = policy.judge(d);
+            let loc = |line: u32| manifest::Loc {
+                line: line.max(1),
+                col: 1,
+                end_col: 1,
+            };
+            let who = format!("{} {}", v.name, v.version);
+            let identity = manifest::normalize_name(&v.name);
+            if let Some(why) = &v.stale {
+                findings.push(rules::finding(
+                    &rules::STALE_CLARIFICATION,
+                    &d.display,
+                    loc(1),
+                    format!("{who}: the licence clarification no longer applies: {why}; read the licence again and update the entry"),
+                    "",
+                    identity.clone(),
+                ));
+            }
+            let expr = v.expression.clone().unwrap_or_default();
+            match (v.source, v.allowed) {
+                (licenses::Source::Unknown, _) => {
+                    let seen = if v.unusable.is_empty() {
+                        "no licence metadata".to_string()
+                    } else {
+                        format!(
+                            "not an SPDX expression or one unambiguous classifier: {}",
+                            v.unusable.join("; ")
+                        )
+                    };
+                    let msg = format!("{who}: licence unknown ({seen}); add a `[[deps.licenses.clarify]]` entry pinned to its licence files");
+                    if policy.unknown == licenses::UnknownIs::Warn {
+                        diagnostics.push(Diagnostic::warning(&d.display, msg).at_line(1));
+                    } else {
+                        findings.push(rules::finding(
+                            &rules::LICENSE_UNKNOWN,
+                            &d.display,
+                            loc(1),
+                            msg,
+                            "",
+                            identity.clone(),
+                        ));
+                    }
+                }
+                (_, Some(false)) => findings.push(rules::finding(
+                    &rules::LICENSE_NOT_ALLOWED,
+                    &d.display,
+                    loc(v.line),
+                    format!(
+                        "{who} is licensed `{expr}` (from {}): {} not allowed",
+                        v.source.as_str(),
+                        v.failures
+                            .iter()
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    "",
+                    identity.clone(),
+                )),
+                _ => {}
+            }
+            if matches!(
+                v.source,
+                licenses::Source::LegacyField | licenses::Source::Classifier
+            ) {
+                findings.push(rules::finding(
+                    &rules::LEGACY_LICENSE_METADATA,
+                    &d.display,
+                    loc(v.line),
+                    format!("{who}: licence `{expr}` taken from legacy metadata ({}), not a PEP 639 License-Expression", v.source.as_str()),
+                    "",
+                    identity,
+                ));
+            }
+        }
+        for u in policy.unused() {
+            diagnostics.push(Diagnostic::warning("", format!("licence policy: {u}")));
         }
     }
 
