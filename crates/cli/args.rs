@@ -34,6 +34,10 @@ pub enum Command {
     /// List the licence of every distribution installed in an environment, with where it was
     /// read from and what the `[deps.licenses]` policy says (text, JSON or Markdown).
     Licenses(crate::commands::licenses::LicensesArgs),
+    /// Raise vulnerable exact pins to the smallest version that fixes all their advisories
+    /// (prints a diff; `--write` applies it atomically). Lock files and hash-pinned lines get
+    /// the command to run instead.
+    Fix(Box<crate::commands::fix::FixArgs>),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

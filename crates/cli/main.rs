@@ -21,8 +21,8 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
-const SUBCOMMANDS: [&str; 7] = [
-    "check", "rules", "explain", "baseline", "db", "licenses", "help",
+const SUBCOMMANDS: [&str; 8] = [
+    "check", "rules", "explain", "baseline", "db", "licenses", "fix", "help",
 ];
 
 /// `palisade PATHS...` means `palisade check PATHS...`: insert `check` unless the first
@@ -67,6 +67,7 @@ fn main() -> ExitCode {
         Command::Baseline(a) => commands::baseline::run(a),
         Command::Db(a) => commands::db::run(a),
         Command::Licenses(a) => commands::licenses::run(a),
+        Command::Fix(a) => commands::fix::run(a),
     };
     match result {
         Ok(code) => code,

@@ -406,3 +406,70 @@ fn licence_policy_in_check_and_the_licenses_table() {
         "{table}"
     );
 }
+
+#[test]
+fn fix_prints_a_diff_writes_only_when_asked_and_never_through_a_symlink() {
+    let tmp = tempfile::tempdir().unwrap();
+    project(tmp.path());
+    let repo = tmp.path().join("repo");
+    let before = "demo==1.0  # keep\nother==2\n";
+    std::fs::write(repo.join("requirements.txt"), before).unwrap();
+    let out = palisade(&repo).args(["fix"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("-demo==1.0  # keep\n+demo==1.5  # keep\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join("requirements.txt")).unwrap(),
+        before
+    );
+    let out = palisade(&repo).args(["fix", "--write"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join("requirements.txt")).unwrap(),
+        "demo==1.5  # keep\nother==2\n"
+    );
+    // GHSA-zzzz affects only 1.0 and has no fix; PYSEC-2026-1 is fixed in 1.5: clean now.
+    let out = palisade(&repo)
+        .args([
+            "check",
+            "--only",
+            "deps",
+            "--now",
+            "2026-11-25",
+            "--select",
+            "DEP009",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    #[cfg(unix)]
+    {
+        let target = tmp.path().join("elsewhere.txt");
+        std::fs::write(&target, "demo==1.0\n").unwrap();
+        std::os::unix::fs::symlink(&target, repo.join("requirements-link.txt")).unwrap();
+        let out = palisade(&repo)
+            .args(["fix", "--write", "-r", "requirements-link.txt"])
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "demo==1.0\n");
+    }
+}

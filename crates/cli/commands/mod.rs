@@ -4,5 +4,6 @@ pub mod baseline;
 pub mod check;
 pub mod db;
 pub mod explain;
+pub mod fix;
 pub mod licenses;
 pub mod rules;

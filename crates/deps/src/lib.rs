@@ -8,6 +8,7 @@ pub mod audit;
 pub mod config;
 pub mod environment;
 pub mod files;
+pub mod fix;
 pub mod licenses;
 pub mod manifest;
 pub mod rules;
