@@ -56,6 +56,9 @@ pub enum FormatArg {
     Sarif,
     Github,
     Junit,
+    /// CycloneDX 1.6 JSON SBOM: every pinned, locked and installed package with the audit's
+    /// vulnerabilities and ratings.
+    Cyclonedx,
 }
 
 /// Which files to check; at most one of these, default: the PATHS given (or `.`).

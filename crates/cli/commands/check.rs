@@ -324,12 +324,19 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         .collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     rules.dedup_by(|a, b| a.id == b.id);
+    let components: Vec<palisade_core::checker::Component> = if args.format == FormatArg::Cyclonedx
+    {
+        c.checkers.iter().flat_map(|ch| ch.components()).collect()
+    } else {
+        Vec::new()
+    };
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         findings: &c.findings,
         diagnostics: &c.diagnostics,
         rules: &rules,
         summary: &c.summary,
+        components: &components,
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,
@@ -337,6 +344,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
         FormatArg::Junit => Format::Junit,
+        FormatArg::Cyclonedx => Format::Cyclonedx,
     };
     let text = TextOptions {
         color: format == Format::Text

@@ -71,6 +71,8 @@ pub struct DepsChecker {
     /// Where manifests ask for each package (normalised name -> path, line), so a finding
     /// about an installed distribution can name the line that asks for it.
     requested: Mutex<std::collections::BTreeMap<String, (String, u32)>>,
+    /// Every exactly pinned, locked or installed package seen, by purl (for SBOMs).
+    components: Mutex<std::collections::BTreeMap<String, palisade_core::checker::Component>>,
 }
 
 impl DepsChecker {
@@ -88,6 +90,7 @@ impl DepsChecker {
             auditor: audit::Auditor::new(config),
             deferred: Mutex::new(Deferred::default()),
             requested: Mutex::new(Default::default()),
+            components: Mutex::new(Default::default()),
         }
     }
 
@@ -117,6 +120,53 @@ impl DepsChecker {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Records a component for the SBOM: an exact pin, a locked package or an installed one.
+    pub(crate) fn note_component(
+        &self,
+        dep: &manifest::Dependency,
+        path: &str,
+        license: Option<String>,
+    ) {
+        let (Some(name), manifest::Pinning::Exact(v)) = (&dep.name, dep.pinning()) else {
+            return;
+        };
+        let norm = manifest::normalize_name(name);
+        let version = v.to_string();
+        let purl = format!("pkg:pypi/{norm}@{version}");
+        let mut all = self.components.lock().unwrap_or_else(|e| e.into_inner());
+        let c = all
+            .entry(purl.clone())
+            .or_insert_with(|| palisade_core::checker::Component {
+                purl,
+                name: norm,
+                version,
+                hashes: Vec::new(),
+                license: None,
+                found_in: Vec::new(),
+            });
+        for h in &dep.hashes {
+            if let Some((alg, hex)) = h.split_once(':') {
+                let alg = match alg {
+                    "sha256" => "SHA-256",
+                    "sha384" => "SHA-384",
+                    "sha512" => "SHA-512",
+                    _ => continue,
+                };
+                let pair = (alg.to_string(), hex.to_ascii_lowercase());
+                if !c.hashes.contains(&pair) {
+                    c.hashes.push(pair);
+                }
+            }
+        }
+        if c.license.is_none() {
+            c.license = license;
+        }
+        let at = (path.to_string(), dep.loc.line);
+        if !c.found_in.contains(&at) {
+            c.found_in.push(at);
+        }
     }
 
     /// Records that the manifest at `path` asks for `name` on `line` (first one wins).
@@ -182,6 +232,19 @@ impl DepsChecker {
                 pinning,
                 marker: None,
             };
+            let license = licenses::CompiledPolicy::new(&Default::default())
+                .ok()
+                .and_then(|mut p| p.judge(d).expression);
+            let as_dep = manifest::Dependency {
+                name: Some(name.clone()),
+                source: manifest::DepSource::Locked(version.clone()),
+                marker: None,
+                hashes: Vec::new(),
+                editable: false,
+                loc: target.loc,
+                snippet: String::new(),
+            };
+            self.note_component(&as_dep, &d.display, license);
             let mut found = Vec::new();
             self.auditor
                 .audit(std::slice::from_ref(&target), &mut found, diagnostics);
@@ -448,6 +511,17 @@ impl Checker for DepsChecker {
                 .gap(palisade_core::Gap::AuditNotRun),
             );
         }
+    }
+
+    fn components(&self) -> Vec<palisade_core::checker::Component> {
+        let all = self.components.lock().unwrap_or_else(|e| e.into_inner());
+        all.values()
+            .cloned()
+            .map(|mut c| {
+                c.found_in.sort();
+                c
+            })
+            .collect()
     }
 
     fn finish(&self, _ctx: &ScanContext<'_>, out: &mut FileReport) {

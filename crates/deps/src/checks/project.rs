@@ -80,6 +80,7 @@ pub fn check_manifest(
         if let Some(n) = &d.dep.name {
             checker.note_requested(n, file.path, d.dep.loc.line);
         }
+        checker.note_component(&d.dep, file.path, None);
         if checker.config.application && !locked {
             rules::dep010_unpinned_application_dependency::check(file.path, d, findings);
         }
@@ -110,6 +111,7 @@ pub fn check_lock(
     };
     diagnostics.extend(m.diagnostics.iter().cloned());
     for d in &m.deps {
+        checker.note_component(&d.dep, file.path, None);
         if matches!(d.dep.pinning(), Pinning::Vcs { .. }) {
             rules::dep002_vcs_not_at_commit::check(file.path, &d.dep, findings);
         }
