@@ -38,6 +38,9 @@ pub enum Command {
     /// (prints a diff; `--write` applies it atomically). Lock files and hash-pinned lines get
     /// the command to run instead.
     Fix(Box<crate::commands::fix::FixArgs>),
+    /// The risk register: every accepted risk with its reason, owner, expiry and days left,
+    /// and whether it matched anything in this run (text, JSON or Markdown).
+    Accepts(Box<crate::commands::accepts::AcceptsArgs>),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

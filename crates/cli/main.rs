@@ -21,8 +21,8 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
-const SUBCOMMANDS: [&str; 8] = [
-    "check", "rules", "explain", "baseline", "db", "licenses", "fix", "help",
+const SUBCOMMANDS: [&str; 9] = [
+    "check", "rules", "explain", "baseline", "db", "licenses", "fix", "accepts", "help",
 ];
 
 /// `palisade PATHS...` means `palisade check PATHS...`: insert `check` unless the first
@@ -68,6 +68,7 @@ fn main() -> ExitCode {
         Command::Db(a) => commands::db::run(a),
         Command::Licenses(a) => commands::licenses::run(a),
         Command::Fix(a) => commands::fix::run(a),
+        Command::Accepts(a) => commands::accepts::run(a),
     };
     match result {
         Ok(code) => code,

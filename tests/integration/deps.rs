@@ -589,3 +589,95 @@ fn cyclonedx_sbom_lists_components_and_rated_vulnerabilities_and_validates() {
         String::from_utf8_lossy(&res.stdout)
     );
 }
+
+#[test]
+fn risk_register_lists_acceptances_and_warns_before_expiry_and_when_unused() {
+    let tmp = tempfile::tempdir().unwrap();
+    project(tmp.path());
+    let repo = tmp.path().join("repo");
+    let toml = std::fs::read_to_string(repo.join("palisade.toml")).unwrap();
+    std::fs::write(
+        repo.join("palisade.toml"),
+        format!(
+            "[[accept]]\nadvisory = \"PYSEC-2026-1\"\nreason = \"not reachable\"\nby = \"sec-team\"\ndate = 2026-11-01\nexpires = 2026-12-01\n\n[[accept]]\npackage = \"gone\"\nreason = \"old\"\n\n{toml}"
+        ),
+    )
+    .unwrap();
+    // A whole-tree check: the first entry is used and expires in 6 days, the second is unused.
+    let out = palisade(&repo)
+        .args([
+            "check",
+            "--only",
+            "deps",
+            "--now",
+            "2026-11-25",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc = json(&out.stdout);
+    let warnings: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["level"] == "warning")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with("risk acceptance")
+            && w.contains("accept[0] expires in 6 days (2026-12-01)")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("accept[1] matched nothing in this run")),
+        "{warnings:#?}"
+    );
+    assert!(!warnings
+        .iter()
+        .any(|w| w.contains("accept[0] matched nothing")));
+    // The register.
+    let out = palisade(&repo)
+        .args([
+            "accepts",
+            "--only",
+            "deps",
+            "--now",
+            "2026-11-25",
+            "--markdown",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("| advisory PYSEC-2026-1 | not reachable | sec-team | 2026-11-01 | 2026-12-01 | 6 | expires in 6 days | yes |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("| package gone | old | - | - | - | - | in force (no expiry) | no |"),
+        "{table}"
+    );
+    let out = palisade(&repo)
+        .args([
+            "accepts",
+            "--only",
+            "deps",
+            "--now",
+            "2026-12-05",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc = json(&out.stdout);
+    assert_eq!(doc["accepts"][0]["status"], "EXPIRED 4 days ago");
+    assert_eq!(doc["accepts"][0]["days_left"], -4);
+}

@@ -34,6 +34,10 @@ pub struct Collected {
     pub summary: Summary,
     /// Every secret value seen, for the redactor.
     pub secrets: Vec<String>,
+    /// The run's risk acceptances and whether each decided some finding.
+    pub accepts: Vec<accept::AcceptedRisk>,
+    pub accepts_used: Vec<bool>,
+    pub today: jiff::civil::Date,
 }
 
 /// `with_baseline`: apply the configured baseline (not when recording a new one).
@@ -223,12 +227,17 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     } else {
         None
     };
-    let pipeline = Pipeline {
+    let accepts_used = accepts
+        .iter()
+        .map(|_| std::sync::atomic::AtomicBool::new(false))
+        .collect();
+    let mut pipeline = Pipeline {
         selection,
         changes,
         accepts,
         baseline,
         today: clock.today(),
+        accepts_used,
     };
 
     // Checkers that follow includes read from the same snapshot as the files they check.
@@ -271,6 +280,45 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     diagnostics.extend(result.diagnostics);
     let mut counts: Counts = result.counts;
     let findings = pipeline.run_stages(result.findings, &mut counts);
+    let accepts_used: Vec<bool> = pipeline
+        .accepts_used
+        .iter()
+        .map(|u| u.load(std::sync::atomic::Ordering::Relaxed))
+        .collect();
+    // The risk register's warnings: acceptances about to lapse, and (when the whole tree was
+    // checked, so "nothing matched" means something) acceptances that matched nothing.
+    let whole_tree = args.mode.all
+        || (args.paths.is_empty()
+            && args.deps.requirements.is_empty()
+            && !args.mode.staged
+            && args.mode.diff.is_none()
+            && args.mode.patch.is_none());
+    let soon = loaded.config.accept_expiry_warning_days.unwrap_or(14);
+    for (a, used) in pipeline.accepts.iter().zip(&accepts_used) {
+        if let Some(days) =
+            accept::days_left(a, clock.today()).filter(|d| (0..=i64::from(soon)).contains(d))
+        {
+            diagnostics.push(Diagnostic::warning(
+                "",
+                format!(
+                    "risk acceptance {} expires in {days} day{} ({}); renew it or fix the finding (reason: {})",
+                    a.origin,
+                    if days == 1 { "" } else { "s" },
+                    a.expires.map(|d| d.to_string()).unwrap_or_default(),
+                    a.reason
+                ),
+            ));
+        }
+        if whole_tree && !used && a.in_force(clock.today()) {
+            diagnostics.push(Diagnostic::warning(
+                "",
+                format!(
+                    "risk acceptance {} matched nothing in this run; remove it if the risk is gone",
+                    a.origin
+                ),
+            ));
+        }
+    }
     let mut summary = result.summary;
     summary.suppressed_inline += counts.suppressed_inline;
     summary.outside_change = counts.outside_change;
@@ -287,6 +335,7 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
         .iter()
         .filter(|d| d.level == DiagnosticLevel::Error)
         .count();
+    let accepts = std::mem::take(&mut pipeline.accepts);
     Ok(Collected {
         loaded,
         checkers,
@@ -294,6 +343,9 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
         diagnostics,
         summary,
         secrets: result.secrets,
+        accepts,
+        accepts_used,
+        today: clock.today(),
     })
 }
 

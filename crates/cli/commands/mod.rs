@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod accepts;
 pub mod baseline;
 pub mod check;
 pub mod db;

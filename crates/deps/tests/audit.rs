@@ -374,6 +374,8 @@ fn vulnerability_findings_carry_every_advisory_name_and_the_package() {
         reason: "not reachable".into(),
         expires: Some(jiff::civil::date(2026, 11, 30)),
         origin: "test".into(),
+        by: None,
+        date: None,
     };
     assert!(accepted.covers(f, "requirements.txt"));
 }
