@@ -109,14 +109,27 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         if index.contains_key(sub.id) {
             continue;
         }
-        let parent = index.get(f.rule_id.as_str()).map(|&i| rules[i].clone());
-        let mut rule = parent.unwrap_or_else(|| json!({ "properties": {} }));
+        // Short: the parent rule's documentation is not repeated for every advisory (a lock
+        // file can hold hundreds); `help` points at the parent rule and the advisory.
+        let parent_tags = index
+            .get(f.rule_id.as_str())
+            .map(|&i| rules[i]["properties"]["tags"].clone())
+            .unwrap_or_else(|| json!([]));
+        let text = format!(
+            "{} (palisade rule {}; `palisade explain {}`)",
+            sub.summary.unwrap_or(sub.id),
+            f.rule_id,
+            f.rule_id
+        );
+        let mut rule = json!({
+            "shortDescription": { "text": cap(&text) },
+            "fullDescription": { "text": cap(&text) },
+            "help": { "text": text.clone(), "markdown": text },
+            "properties": { "precision": precision(f.confidence), "tags": parent_tags },
+        });
         rule["id"] = json!(sub.id);
         if let Some(name) = sub.name {
             rule["name"] = json!(name);
-        }
-        if let Some(summary) = sub.summary {
-            rule["shortDescription"] = json!({ "text": cap(summary) });
         }
         match sub.security_severity {
             Some(score) => rule["properties"]["security-severity"] = json!(format!("{score:.1}")),
