@@ -40,6 +40,16 @@ pub enum Command {
     Baseline(Box<BaselineArgs>),
     /// Manage the offline advisory database used by the dependency audit.
     Db(crate::commands::db::DbArgs),
+    /// List the licence of every distribution installed in an environment, with where it was
+    /// read from and what the `[deps.licenses]` policy says (text, JSON or Markdown).
+    Licenses(crate::commands::licenses::LicensesArgs),
+    /// Raise vulnerable exact pins to the smallest version that fixes all their advisories
+    /// (prints a diff; `--write` applies it atomically). Lock files and hash-pinned lines get
+    /// the command to run instead.
+    Fix(Box<crate::commands::fix::FixArgs>),
+    /// The risk register: every accepted risk with its reason, owner, expiry and days left,
+    /// and whether it matched anything in this run (text, JSON or Markdown).
+    Accepts(Box<crate::commands::accepts::AcceptsArgs>),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -58,6 +68,9 @@ pub enum FormatArg {
     Sarif,
     Github,
     Junit,
+    /// CycloneDX 1.6 JSON SBOM: every pinned, locked and installed package with the audit's
+    /// vulnerabilities and ratings.
+    Cyclonedx,
 }
 
 /// Which files to check; at most one of these, default: the PATHS given (or `.`).

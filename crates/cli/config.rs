@@ -37,6 +37,8 @@ pub struct Config {
     /// Accepted risks: a rule and/or path, a reason, an optional expiry date.
     #[serde(default)]
     pub accept: Vec<AcceptEntry>,
+    /// Warn about acceptances that expire within this many days (default 14).
+    pub accept_expiry_warning_days: Option<u32>,
     #[serde(default)]
     pub secrets: palisade_secrets::Config,
     #[serde(default)]
@@ -56,6 +58,10 @@ pub struct AcceptEntry {
     pub package: Option<String>,
     pub reason: String,
     pub expires: Option<toml::value::Datetime>,
+    /// Who accepted the risk (for the risk register).
+    pub by: Option<String>,
+    /// When it was accepted.
+    pub date: Option<toml::value::Datetime>,
 }
 
 /// A loaded configuration and where it came from.
@@ -108,6 +114,8 @@ impl Loaded {
                 reason: e.reason.clone(),
                 expires: e.expires,
                 origin: format!("{file}: deps.ignore[{i}]"),
+                by: None,
+                date: None,
             });
         }
         Ok(out)
@@ -149,6 +157,18 @@ impl Loaded {
                         )
                     }
                 };
+                let date = match &a.date {
+                    None => None,
+                    Some(dt) => {
+                        let Some(d) = dt.date else {
+                            bail!("{at}: `date` must be a date like 2026-11-02")
+                        };
+                        Some(
+                            jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8)
+                                .with_context(|| format!("{at}: `date` is not a valid date"))?,
+                        )
+                    }
+                };
                 Ok(AcceptedRisk {
                     rule: a.rule.clone(),
                     path,
@@ -157,6 +177,8 @@ impl Loaded {
                     reason: a.reason.clone(),
                     expires,
                     origin: at.clone(),
+                    by: a.by.clone(),
+                    date,
                 })
             })
             .collect()

@@ -24,7 +24,9 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
-const SUBCOMMANDS: [&str; 6] = ["check", "rules", "explain", "baseline", "db", "help"];
+const SUBCOMMANDS: [&str; 9] = [
+    "check", "rules", "explain", "baseline", "db", "licenses", "fix", "accepts", "help",
+];
 
 /// `palisade PATHS...` means `palisade check PATHS...`: insert `check` unless the first
 /// argument is a subcommand or a top-level flag.
@@ -67,6 +69,9 @@ fn main() -> ExitCode {
         Command::Explain(a) => commands::explain::run(a),
         Command::Baseline(a) => commands::baseline::run(a),
         Command::Db(a) => commands::db::run(a),
+        Command::Licenses(a) => commands::licenses::run(a),
+        Command::Fix(a) => commands::fix::run(a),
+        Command::Accepts(a) => commands::accepts::run(a),
     };
     match result {
         Ok(code) => code,

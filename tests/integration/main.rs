@@ -5,6 +5,7 @@ mod bandit_compat;
 mod cli;
 mod common;
 mod db_tls;
+mod deps;
 mod fuzz_replay;
 mod git_modes;
 mod history;

@@ -35,12 +35,68 @@ pub struct DepsArgs {
     /// Advisory data older than this many days is stale (default 7).
     #[arg(long, value_name = "DAYS", help_heading = "Deps")]
     pub max_db_age: Option<u32>,
+    /// Fail only on advisories rated at or above this severity (CVSS base score, else GitHub's
+    /// label): low, medium, high or critical. Those below are warnings; unknown always fails.
+    #[arg(long, value_name = "LEVEL", help_heading = "Deps")]
+    pub fail_on_severity: Option<palisade_deps::advisory::severity::Level>,
+    /// Read FILE as a pip requirements file whatever its name, and check it (repeatable;
+    /// like pip-audit's `-r`). With no PATHS, only these files are checked.
+    #[arg(
+        long = "requirements",
+        short = 'r',
+        value_name = "FILE",
+        help_heading = "Deps"
+    )]
+    pub requirements: Vec<PathBuf>,
+    /// Evaluate environment markers for this Python version (`3.12`): pins whose markers are
+    /// false for it are not audited. Without it (and --platform) every branch is audited.
+    #[arg(long, value_name = "X.Y", help_heading = "Deps")]
+    pub python_version: Option<String>,
+    /// Audit the packages installed in this environment (a virtualenv or a site-packages
+    /// folder; read, never run): every *.dist-info / *.egg-info at its exact version,
+    /// transitive dependencies included. May lie outside the repository.
+    #[arg(long = "env", value_name = "PATH", help_heading = "Deps")]
+    pub environment: Option<PathBuf>,
+    /// Evaluate environment markers for this platform: linux, windows or macos.
+    #[arg(long, value_name = "NAME", help_heading = "Deps")]
+    pub platform: Option<String>,
 }
 
 /// Builds the checker from its config section and options. `root` is the folder paths are
 /// relative to (the config file's folder, or the working directory).
 pub fn build(args: &DepsArgs, config: &Config, root: &Path) -> Result<DepsChecker> {
-    Ok(DepsChecker::new(&merge(args, config, root)))
+    // A configured environment must lie inside the repository (the config's folder): a
+    // config file must not send palisade reading elsewhere. `--env` may point anywhere.
+    if let (Some(env), None) = (&config.environment, &args.environment) {
+        let base = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let full = if env.is_relative() {
+            root.join(env)
+        } else {
+            env.clone()
+        };
+        let inside = full
+            .canonicalize()
+            .map(|c| c.starts_with(&base))
+            // A missing environment is reported when it is read; judge the path as written.
+            .unwrap_or_else(|_| {
+                env.is_relative()
+                    && !env
+                        .components()
+                        .any(|c| matches!(c, std::path::Component::ParentDir))
+            });
+        if !inside {
+            anyhow::bail!(
+                "[deps] environment = \"{}\" lies outside the repository; name an environment outside it with --env on the command line",
+                env.display()
+            );
+        }
+    }
+    let mut merged = merge(args, config, root);
+    merged.display_root = std::env::current_dir().ok();
+    merged
+        .validate()
+        .map_err(|e| anyhow::anyhow!("[deps]: {e}"))?;
+    Ok(DepsChecker::new(&merged))
 }
 
 /// The config with relative paths resolved and the command-line options applied on top.
@@ -49,18 +105,35 @@ pub fn merge(args: &DepsArgs, config: &Config, root: &Path) -> Config {
     config.resolve_paths(root);
     if let Some(db) = &args.advisory_db {
         config.advisory_db = Some(db.clone());
-        config.audit = Some(true);
+        config.audit.enabled = Some(true);
     }
     if args.audit {
-        config.audit = Some(true);
+        config.audit.enabled = Some(true);
     }
     if args.no_audit {
-        config.audit = Some(false);
+        config.audit.enabled = Some(false);
     }
     config.allow_stale |= args.allow_stale;
     config.allow_unauditable |= args.allow_unauditable;
     if let Some(days) = args.max_db_age {
         config.max_db_age_days = Some(days);
+    }
+    config.requirement_files.extend(
+        args.requirements
+            .iter()
+            .map(|p| crate::select::display_path(p)),
+    );
+    if let Some(env) = &args.environment {
+        config.environment = Some(env.canonicalize().unwrap_or_else(|_| env.clone()));
+    }
+    if args.python_version.is_some() {
+        config.python_version = args.python_version.clone();
+    }
+    if args.platform.is_some() {
+        config.platform = args.platform.clone();
+    }
+    if let Some(level) = args.fail_on_severity {
+        config.audit.policy.fail_on_severity = Some(level);
     }
     config
 }

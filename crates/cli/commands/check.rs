@@ -34,6 +34,10 @@ pub struct Collected {
     pub summary: Summary,
     /// Every secret value seen, for the redactor.
     pub secrets: Vec<String>,
+    /// The run's risk acceptances and whether each decided some finding.
+    pub accepts: Vec<accept::AcceptedRisk>,
+    pub accepts_used: Vec<bool>,
+    pub today: jiff::civil::Date,
 }
 
 /// `with_baseline`: apply the configured baseline (not when recording a new one).
@@ -215,11 +219,40 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
             (inputs, root, Changes::All)
         }
         None => {
-            let paths: Vec<PathBuf> = if args.paths.is_empty() {
+            let paths: Vec<PathBuf> = if args.paths.is_empty() && args.deps.requirements.is_empty()
+            {
                 vec![PathBuf::from(".")]
             } else {
-                args.paths.clone()
+                args.paths
+                    .iter()
+                    .chain(&args.deps.requirements)
+                    .cloned()
+                    .collect()
             };
+            // A text file named explicitly that only the secrets checker reads is said: a
+            // requirements file with an unconventional name is otherwise checked for
+            // secrets only, silently.
+            for p in &args.paths {
+                // Text files only (`.txt`, `.in`): pre-commit names every staged file, and a
+                // note per README would be noise.
+                let texty = p
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("in"));
+                if !texty || !p.is_file() {
+                    continue;
+                }
+                let shown = select::display_path(p);
+                let others = checkers
+                    .iter()
+                    .filter(|c| c.kind() != CheckerKind::Secrets)
+                    .any(|c| c.applies_to(&shown));
+                if !others {
+                    diagnostics.push(Diagnostic::note(
+                        &shown,
+                        "only the secrets checker reads this file; if it is a pip requirements file, name it with `-r`/`--requirements` or `[deps] requirements`",
+                    ));
+                }
+            }
             let (inputs, d) = select::walk::select(&paths, &excludes, walk_threads, None, &confine);
             diagnostics.extend(d);
             (inputs, cwd.clone(), Changes::All)
@@ -235,12 +268,17 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     } else {
         None
     };
-    let pipeline = Pipeline {
+    let accepts_used = accepts
+        .iter()
+        .map(|_| std::sync::atomic::AtomicBool::new(false))
+        .collect();
+    let mut pipeline = Pipeline {
         selection,
         changes,
         accepts,
         baseline,
         today: clock.today(),
+        accepts_used,
     };
 
     // Checkers that follow includes read from the same snapshot as the files they check.
@@ -292,6 +330,45 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
     diagnostics.extend(result.diagnostics);
     let mut counts: Counts = result.counts;
     let findings = pipeline.run_stages(result.findings, &mut counts);
+    let accepts_used: Vec<bool> = pipeline
+        .accepts_used
+        .iter()
+        .map(|u| u.load(std::sync::atomic::Ordering::Relaxed))
+        .collect();
+    // The risk register's warnings: acceptances about to lapse, and (when the whole tree was
+    // checked, so "nothing matched" means something) acceptances that matched nothing.
+    let whole_tree = args.mode.all
+        || (args.paths.is_empty()
+            && args.deps.requirements.is_empty()
+            && !args.mode.staged
+            && args.mode.diff.is_none()
+            && args.mode.patch.is_none());
+    let soon = loaded.config.accept_expiry_warning_days.unwrap_or(14);
+    for (a, used) in pipeline.accepts.iter().zip(&accepts_used) {
+        if let Some(days) =
+            accept::days_left(a, clock.today()).filter(|d| (0..=i64::from(soon)).contains(d))
+        {
+            diagnostics.push(Diagnostic::warning(
+                "",
+                format!(
+                    "risk acceptance {} expires in {days} day{} ({}); renew it or fix the finding (reason: {})",
+                    a.origin,
+                    if days == 1 { "" } else { "s" },
+                    a.expires.map(|d| d.to_string()).unwrap_or_default(),
+                    a.reason
+                ),
+            ));
+        }
+        if whole_tree && !used && a.in_force(clock.today()) {
+            diagnostics.push(Diagnostic::warning(
+                "",
+                format!(
+                    "risk acceptance {} matched nothing in this run; remove it if the risk is gone",
+                    a.origin
+                ),
+            ));
+        }
+    }
     let mut summary = result.summary;
     summary.suppressed_inline += counts.suppressed_inline;
     summary.outside_change = counts.outside_change;
@@ -308,6 +385,7 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
         .iter()
         .filter(|d| d.level == DiagnosticLevel::Error)
         .count();
+    let accepts = std::mem::take(&mut pipeline.accepts);
     Ok(Collected {
         loaded,
         checkers,
@@ -315,6 +393,9 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
         diagnostics,
         summary,
         secrets: result.secrets,
+        accepts,
+        accepts_used,
+        today: clock.today(),
     })
 }
 
@@ -347,12 +428,19 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         .collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     rules.dedup_by(|a, b| a.id == b.id);
+    let components: Vec<palisade_core::checker::Component> = if args.format == FormatArg::Cyclonedx
+    {
+        c.checkers.iter().flat_map(|ch| ch.components()).collect()
+    } else {
+        Vec::new()
+    };
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         findings: &c.findings,
         diagnostics: &c.diagnostics,
         rules: &rules,
         summary: &c.summary,
+        components: &components,
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,
@@ -360,6 +448,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
         FormatArg::Junit => Format::Junit,
+        FormatArg::Cyclonedx => Format::Cyclonedx,
     };
     let text = TextOptions {
         color: format == Format::Text

@@ -294,6 +294,21 @@ impl FileReport {
 
 /// A checker: pure function of file contents to findings. It knows nothing of the CLI, git,
 /// output formats or the other checkers.
+/// A software component a checker found (a pinned, locked or installed package), for SBOMs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Component {
+    /// Package URL (`pkg:pypi/requests@2.31.0`): the component's identity.
+    pub purl: String,
+    pub name: String,
+    pub version: String,
+    /// `(algorithm, hex digest)`, e.g. `("SHA-256", "…")`.
+    pub hashes: Vec<(String, String)>,
+    /// An SPDX expression, where known.
+    pub license: Option<String>,
+    /// Where it was found: (display path, line).
+    pub found_in: Vec<(String, u32)>,
+}
+
 pub trait Checker: Send + Sync {
     fn kind(&self) -> CheckerKind;
 
@@ -322,4 +337,9 @@ pub trait Checker: Send + Sync {
     /// vulnerability audit without advisory data), given the findings of the run. Called once
     /// after `finish`.
     fn coverage(&self, _ctx: &ScanContext<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    /// The components this run found (after `finish`), for an SBOM; sorted by purl.
+    fn components(&self) -> Vec<Component> {
+        Vec::new()
+    }
 }

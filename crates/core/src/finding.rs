@@ -148,6 +148,12 @@ pub struct Finding {
     /// `package:django`), and `generic` for a secret rule without a provider.
     #[serde(skip)]
     pub tags: Vec<String>,
+    /// Structured facts a checker attaches (an advisory's CVSS score, vector, publication day
+    /// and age): in JSON as `properties`, in SARIF as the result's property bag. A `sarif-rule`
+    /// object (`id`, `name`, `summary`, `security-severity`) makes SARIF give the finding a rule
+    /// of its own (one per advisory: GitHub reads `security-severity` from rules only).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty", default)]
+    pub properties: std::collections::BTreeMap<String, serde_json::Value>,
     /// In history mode (`check --history`): the commit that first added this finding's line.
     /// Not part of the fingerprint, so baselines and acceptances key on the secret, not on
     /// where in history it sits.
@@ -204,6 +210,7 @@ impl Finding {
             related: Vec::new(),
             secrets: Vec::new(),
             tags: Vec::new(),
+            properties: std::collections::BTreeMap::new(),
             provenance: None,
         }
     }

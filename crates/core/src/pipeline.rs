@@ -217,6 +217,8 @@ pub struct Pipeline {
     pub accepts: Vec<AcceptedRisk>,
     pub baseline: Option<Baseline>,
     pub today: Date,
+    /// Which acceptances decided some finding in this run (same order as `accepts`).
+    pub accepts_used: Vec<std::sync::atomic::AtomicBool>,
 }
 
 impl Pipeline {
@@ -269,7 +271,11 @@ impl Pipeline {
                 Verdict::Open
             } else {
                 let path = self.selection.config_paths().relative(&f.path).into_owned();
-                accept::judge(&self.accepts, &f, &path, self.today)
+                let (verdict, at) = accept::judge_at(&self.accepts, &f, &path, self.today);
+                if let Some(used) = at.and_then(|i| self.accepts_used.get(i)) {
+                    used.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                verdict
             };
             match verdict {
                 Verdict::Accepted => counts.accepted += 1,

@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use palisade_core::{Diagnostic, DiagnosticLevel, Finding, Gap};
 
-use crate::advisory::AdvisoryDb;
-use crate::config::Config;
+use crate::advisory::{AdvisoryDb, Vulnerability};
+use crate::config::{AuditPolicy, Config};
 use crate::manifest::{normalize_name, Loc, Pinning};
 use crate::rules::dep009_known_vulnerability::{severity_of, KNOWN_VULNERABILITY};
 
@@ -35,6 +35,11 @@ pub(crate) struct Auditor {
     max_age_days: u32,
     allow_stale: bool,
     allow_unauditable: bool,
+    policy: AuditPolicy,
+    /// The stated target environment markers are evaluated against.
+    target: crate::manifest::markers::TargetEnv,
+    /// Pins skipped because their markers are false for the target.
+    excluded: std::sync::atomic::AtomicUsize,
     /// Packages accepted as a whole (normalised names): their pins need not be auditable.
     accepted_packages: Vec<String>,
     now: jiff::Timestamp,
@@ -53,6 +58,9 @@ impl Auditor {
             max_age_days: config.max_db_age_days(),
             allow_stale: config.allow_stale,
             allow_unauditable: config.allow_unauditable,
+            policy: config.audit.policy.clone(),
+            target: config.target_env(),
+            excluded: std::sync::atomic::AtomicUsize::new(0),
             accepted_packages: Vec::new(),
             now: jiff::Timestamp::now(),
             unaudited: std::sync::atomic::AtomicUsize::new(0),
@@ -67,6 +75,11 @@ impl Auditor {
 
     pub fn set_accepted_packages(&mut self, names: Vec<String>) {
         self.accepted_packages = names;
+    }
+
+    /// How many pins were left out because their markers exclude the target environment.
+    pub fn excluded_by_markers(&self) -> usize {
+        self.excluded.load(Ordering::Relaxed)
     }
 
     /// How many exact pins went unaudited because no advisory data is configured.
@@ -119,6 +132,24 @@ impl Auditor {
             .iter()
             .filter(|t| !matches!(t.pinning, Pinning::Range | Pinning::Local))
             .collect();
+        // Markers are evaluated only against a stated target; a pin is left out only when
+        // its marker is false for certain.
+        let targets: Vec<&AuditTarget> = if self.target.is_empty() {
+            targets
+        } else {
+            let before = targets.len();
+            let kept: Vec<&AuditTarget> = targets
+                .into_iter()
+                .filter(|t| {
+                    t.marker.as_deref().is_none_or(|m| {
+                        crate::manifest::markers::evaluate(m, &self.target) != Some(false)
+                    })
+                })
+                .collect();
+            self.excluded
+                .fetch_add(before - kept.len(), Ordering::Relaxed);
+            kept
+        };
         if targets.is_empty() {
             return;
         }
@@ -203,6 +234,7 @@ impl Auditor {
             };
             for v in vulns {
                 let display = t.name.as_deref().unwrap_or(&name);
+                let assessed = self.assess(&v);
                 let mut msg = format!("{display} {version} is affected by {}", v.id);
                 if !v.aliases.is_empty() {
                     msg.push_str(&format!(" ({})", v.aliases.join(", ")));
@@ -211,16 +243,36 @@ impl Auditor {
                     msg.push_str(&format!(": {s}"));
                 }
                 if v.fixed.is_empty() {
-                    msg.push_str("; no fixed version is known");
+                    msg.push_str("; no fix");
                 } else {
                     let fixed: Vec<String> = v.fixed.iter().map(|f| f.to_string()).collect();
-                    msg.push_str(&format!("; fixed in {}", fixed.join(", ")));
+                    msg.push_str(&format!("; fixed in {}", fixed.join(" / ")));
                 }
-                if let Some(sev) = &v.severity {
-                    msg.push_str(&format!(" [severity {sev}]"));
+                msg.push_str(&format!("; {}", v.rating.describe()));
+                match (&v.published, assessed.age_days) {
+                    (Some(p), Some(age)) => {
+                        msg.push_str(&format!("; published {p} ({age} days ago)"))
+                    }
+                    _ => msg.push_str("; publication date unknown"),
+                }
+                if let Some(sla) = assessed.overdue_by_sla {
+                    msg.push_str(&format!("; OVERDUE (SLA {sla} days)"));
                 }
                 if let Some(m) = &t.marker {
                     msg.push_str(&format!(" (installed only where `{m}`)"));
+                }
+                if assessed.below_threshold {
+                    // Below `fail-on-severity`: said, not failed.
+                    diagnostics.push(diag(
+                        DiagnosticLevel::Warning,
+                        &t.path,
+                        Some(t.loc.line),
+                        format!(
+                            "DEP009 below fail-on-severity ({}): {msg}",
+                            self.policy.fail_on_severity.map_or("", |l| l.as_str())
+                        ),
+                    ));
+                    continue;
                 }
                 let mut f = crate::rules::finding(
                     &KNOWN_VULNERABILITY,
@@ -230,7 +282,8 @@ impl Auditor {
                     &t.snippet,
                     format!("{name}:{}", v.id),
                 );
-                f.severity = severity_of(&v.id, v.severity.as_deref());
+                f.severity = severity_of(&v.id, v.rating.level());
+                f.properties = properties(&name, version, &v, &assessed);
                 // Risk acceptances (`[[accept]]`, `[[deps.ignore]]`) match these.
                 f.tags.push(format!("package:{name}"));
                 f.tags.push(format!("advisory:{}", v.id));
@@ -238,6 +291,36 @@ impl Auditor {
                     .extend(v.aliases.iter().map(|a| format!("advisory:{a}")));
                 findings.push(f);
             }
+        }
+    }
+
+    /// Age, SLA and threshold of one vulnerability under the run's clock and policy.
+    fn assess(&self, v: &Vulnerability) -> Assessed {
+        let today = self.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let age_days = v
+            .published
+            .and_then(|p| p.until(today).ok())
+            // `Date::until` counts in days unless asked for larger units.
+            .map(|span| i64::from(span.get_days()));
+        let level = v.rating.level();
+        let overdue_by_sla = match (level, age_days) {
+            (Some(l), Some(age)) => self
+                .policy
+                .sla_days
+                .for_level(l)
+                .filter(|&sla| age > i64::from(sla)),
+            _ => None,
+        };
+        // Unknown severity always fails; MAL- records are malware, always critical.
+        let below_threshold = !v.id.starts_with("MAL-")
+            && match (self.policy.fail_on_severity, level) {
+                (Some(min), Some(l)) => l < min,
+                _ => false,
+            };
+        Assessed {
+            age_days,
+            overdue_by_sla,
+            below_threshold,
         }
     }
 
@@ -314,6 +397,87 @@ impl Auditor {
             format!("`{name}` could not be audited: {why} (allow with `allow-unauditable`, or accept the package with an [[accept]] `package` entry)"),
         ).gap(Gap::Unauditable));
     }
+}
+
+/// What the run's clock and policy make of one vulnerability.
+struct Assessed {
+    age_days: Option<i64>,
+    /// The SLA (days) the age exceeds.
+    overdue_by_sla: Option<u32>,
+    below_threshold: bool,
+}
+
+/// The structured facts of a DEP009 finding (JSON `properties`, SARIF property bag and the
+/// advisory's own SARIF rule).
+fn properties(
+    name: &str,
+    version: &pep440_rs::Version,
+    v: &Vulnerability,
+    a: &Assessed,
+) -> std::collections::BTreeMap<String, serde_json::Value> {
+    use serde_json::{json, Value};
+    let level = v.rating.level();
+    let cvss = v.rating.cvss.as_ref();
+    let mut p = std::collections::BTreeMap::new();
+    p.insert("advisory".into(), json!(v.id));
+    p.insert("aliases".into(), json!(v.aliases));
+    p.insert("package".into(), json!(name));
+    p.insert("version".into(), json!(version.to_string()));
+    p.insert(
+        "severity".into(),
+        json!(level.map_or("unknown", |l| l.as_str())),
+    );
+    p.insert(
+        "cvss-score".into(),
+        cvss.map_or(Value::Null, |c| json!(c.score)),
+    );
+    p.insert(
+        "cvss-vector".into(),
+        cvss.map(|c| json!(c.vector))
+            .or_else(|| v.rating.unscored.as_ref().map(|(vec, _)| json!(vec)))
+            .unwrap_or(Value::Null),
+    );
+    p.insert(
+        "cvss-version".into(),
+        cvss.map_or(Value::Null, |c| json!(c.version)),
+    );
+    p.insert(
+        "github-severity".into(),
+        v.rating.label.as_ref().map_or(Value::Null, |l| json!(l)),
+    );
+    p.insert(
+        "published".into(),
+        v.published.map_or(Value::Null, |d| json!(d.to_string())),
+    );
+    p.insert(
+        "age-days".into(),
+        a.age_days.map_or(Value::Null, |d| json!(d)),
+    );
+    p.insert(
+        "fixed-versions".into(),
+        json!(v.fixed.iter().map(|f| f.to_string()).collect::<Vec<_>>()),
+    );
+    p.insert(
+        "smallest-fix".into(),
+        v.fixed
+            .first()
+            .map_or_else(|| json!("no fix"), |f| json!(f.to_string())),
+    );
+    p.insert("overdue".into(), json!(a.overdue_by_sla.is_some()));
+    if let Some(sla) = a.overdue_by_sla {
+        p.insert("sla-days".into(), json!(sla));
+    }
+    let mut rule = json!({
+        "id": format!("DEP009/{}", v.id),
+        "name": format!("known-vulnerability/{}", v.id),
+        "summary": v.summary.clone().unwrap_or_else(|| format!("{} ({name})", v.id)),
+        "helpUri": format!("https://osv.dev/vulnerability/{}", v.id),
+    });
+    if let Some(c) = cvss {
+        rule["security-severity"] = json!(c.score);
+    }
+    p.insert("sarif-rule".into(), rule);
+    p
 }
 
 fn diag(level: DiagnosticLevel, path: &str, line: Option<u32>, message: String) -> Diagnostic {

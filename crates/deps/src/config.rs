@@ -21,7 +21,10 @@ pub struct Config {
     pub advisory_db: Option<PathBuf>,
     /// `true`: audit with the database `palisade db update` maintains in `cache-dir` (required,
     /// fail closed). `false`: never audit. Unset: audit only when `advisory-db` is set.
-    pub audit: Option<bool>,
+    /// Written as a table (`[deps.audit]`), `enabled` is this switch and the table also holds
+    /// the severity policy ([`AuditPolicy`]).
+    #[serde(default)]
+    pub audit: AuditSetting,
     /// Advisory data older than this many days is an error (default 7).
     pub max_db_age_days: Option<u32>,
     /// Report missing or stale advisory data as a warning instead of an error.
@@ -43,6 +46,115 @@ pub struct Config {
     /// Risk acceptances for advisories or packages.
     #[serde(default)]
     pub ignore: Vec<IgnoreEntry>,
+    /// More files to read as pip requirements files, whatever their names (globs, like
+    /// `exclude`): `["reqs.txt", "deps/*.txt"]`.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// Files named as requirements files on the command line (`-r FILE`), as display paths.
+    #[serde(skip)]
+    pub requirement_files: Vec<String>,
+    /// The Python version the project installs for (`3.12`): environment markers are evaluated
+    /// against it, and pins whose markers are false for certain are not audited. Unset: every
+    /// branch is audited.
+    pub python_version: Option<String>,
+    /// The platform the project installs for (`linux`, `windows`, `macos`), as above.
+    pub platform: Option<String>,
+    /// An installed environment to audit (a virtualenv or a `site-packages` folder), read
+    /// without running any interpreter. In the config it must lie inside the repository
+    /// (`.venv`); a path outside it is accepted only on the command line (`--env`).
+    pub environment: Option<PathBuf>,
+    /// The licence policy (`[deps.licenses]`), checked on installed environments.
+    pub licenses: Option<crate::licenses::LicensePolicy>,
+    /// The folder report paths are relative to (the scan root), set by the binary.
+    #[serde(skip)]
+    pub display_root: Option<PathBuf>,
+}
+
+/// The severity policy of the audit (`[deps.audit]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditPolicy {
+    /// Only advisories rated at or above this severity fail the run; those below are reported
+    /// as warnings (diagnostics). An advisory of unknown severity always fails.
+    pub fail_on_severity: Option<crate::advisory::severity::Level>,
+    /// Days an advisory of each severity may stay unpatched (its age: today − `published`);
+    /// past them the finding is marked overdue.
+    pub sla_days: SlaDays,
+}
+
+/// `sla-days = { critical = 7, high = 30, medium = 90, low = 180 }`
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaDays {
+    pub critical: Option<u32>,
+    pub high: Option<u32>,
+    pub medium: Option<u32>,
+    pub low: Option<u32>,
+}
+
+impl SlaDays {
+    pub fn for_level(&self, level: crate::advisory::severity::Level) -> Option<u32> {
+        use crate::advisory::severity::Level;
+        match level {
+            Level::Critical => self.critical,
+            Level::High => self.high,
+            Level::Medium => self.medium,
+            Level::Low | Level::None => self.low,
+        }
+    }
+}
+
+/// `audit = true|false`, or a `[deps.audit]` table: `enabled` plus the policy.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AuditValue {
+    Switch(bool),
+    Table(AuditTable),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct AuditTable {
+    enabled: Option<bool>,
+    fail_on_severity: Option<String>,
+    sla_days: Option<SlaDays>,
+}
+
+/// `audit = true|false`, or `[deps.audit]` with `enabled` and the severity policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditSetting {
+    /// `true`: required with the managed database; `false`: never; unset: when `advisory-db`
+    /// is set.
+    pub enabled: Option<bool>,
+    pub policy: AuditPolicy,
+}
+
+impl<'de> Deserialize<'de> for AuditSetting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match AuditValue::deserialize(d).map_err(|_| {
+            D::Error::custom(
+                "`audit` is `true`, `false`, or a [deps.audit] table with `enabled`, `fail-on-severity` and `sla-days`",
+            )
+        })? {
+            AuditValue::Switch(b) => Ok(AuditSetting {
+                enabled: Some(b),
+                policy: AuditPolicy::default(),
+            }),
+            AuditValue::Table(t) => {
+                let fail_on_severity = match t.fail_on_severity {
+                    None => None,
+                    Some(s) => Some(s.parse().map_err(D::Error::custom)?),
+                };
+                Ok(AuditSetting {
+                    enabled: t.enabled,
+                    policy: AuditPolicy {
+                        fail_on_severity,
+                        sla_days: t.sla_days.unwrap_or_default(),
+                    },
+                })
+            }
+        }
+    }
 }
 
 /// One `[[deps.ignore]]` entry: an advisory (by its id or any alias), a package, or an
@@ -111,6 +223,24 @@ impl<'de> Deserialize<'de> for IgnoreEntry {
 }
 
 impl Config {
+    /// The stated target environment for markers.
+    pub fn target_env(&self) -> crate::manifest::markers::TargetEnv {
+        crate::manifest::markers::TargetEnv {
+            python_version: self.python_version.clone(),
+            platform: self.platform.clone(),
+        }
+    }
+
+    /// Checks what loading cannot: `requirements` globs and the target environment.
+    pub fn validate(&self) -> Result<(), String> {
+        palisade_core::glob::compile_all("deps.requirements", &self.requirements)
+            .map_err(|e| e.to_string())?;
+        if let Some(p) = &self.licenses {
+            crate::licenses::CompiledPolicy::new(p)?;
+        }
+        self.target_env().validate()
+    }
+
     /// The cache folder: the configured one, else the platform's user cache.
     pub fn cache_dir(&self) -> Option<PathBuf> {
         self.cache_dir.clone().or_else(default_cache_dir)
@@ -123,13 +253,13 @@ impl Config {
     /// The advisory data to audit with, when the audit is on: the configured source, or the
     /// folder `palisade db update` maintains.
     pub fn audit_source(&self) -> Option<PathBuf> {
-        if self.audit == Some(false) {
+        if self.audit.enabled == Some(false) {
             return None;
         }
         if let Some(p) = &self.advisory_db {
             return Some(p.clone());
         }
-        if self.audit == Some(true) {
+        if self.audit.enabled == Some(true) {
             return Some(managed_db_dir(
                 &self
                     .cache_dir()
@@ -141,9 +271,13 @@ impl Config {
 
     /// Resolves relative paths against the folder of the config file.
     pub fn resolve_paths(&mut self, root: &Path) {
-        for p in [&mut self.advisory_db, &mut self.cache_dir]
-            .into_iter()
-            .flatten()
+        for p in [
+            &mut self.advisory_db,
+            &mut self.cache_dir,
+            &mut self.environment,
+        ]
+        .into_iter()
+        .flatten()
         {
             if p.is_relative() {
                 *p = root.join(&*p);
@@ -208,16 +342,43 @@ mod tests {
     }
 
     #[test]
+    fn audit_is_a_switch_or_a_table_with_the_severity_policy() {
+        use crate::advisory::severity::Level;
+        let c = parse("[deps]\naudit = true\n").unwrap();
+        assert_eq!(c.audit.enabled, Some(true));
+        let c = parse(
+            "[deps.audit]\nfail-on-severity = \"high\"\nsla-days = { critical = 7, high = 30 }\n",
+        )
+        .unwrap();
+        assert_eq!(c.audit.enabled, None);
+        assert_eq!(c.audit.policy.fail_on_severity, Some(Level::High));
+        assert_eq!(c.audit.policy.sla_days.for_level(Level::Critical), Some(7));
+        assert_eq!(c.audit.policy.sla_days.for_level(Level::Medium), None);
+        let c = parse("[deps.audit]\nenabled = false\n").unwrap();
+        assert_eq!(c.audit.enabled, Some(false));
+        assert!(parse("[deps.audit]\nfail-on-severity = \"severe\"\n")
+            .unwrap_err()
+            .contains("audit"));
+        assert!(parse("[deps.audit]\nbogus = 1\n").is_err());
+    }
+
+    #[test]
     fn the_audit_is_on_only_when_asked_for() {
         assert_eq!(Config::default().audit_source(), None);
         let c = Config {
-            audit: Some(true),
+            audit: AuditSetting {
+                enabled: Some(true),
+                ..Default::default()
+            },
             cache_dir: Some("/c".into()),
             ..Default::default()
         };
         assert_eq!(c.audit_source(), Some(PathBuf::from("/c/advisory-db")));
         let c = Config {
-            audit: Some(false),
+            audit: AuditSetting {
+                enabled: Some(false),
+                ..Default::default()
+            },
             advisory_db: Some("/db".into()),
             ..Default::default()
         };

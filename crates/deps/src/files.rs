@@ -21,6 +21,8 @@ pub enum ManifestKind {
     Dockerfile,
     /// `.pre-commit-config.yaml`.
     PreCommit,
+    /// A Python file, read for PEP 723 inline script metadata (`# /// script`).
+    Script,
 }
 
 /// File names of lock files that pin a project's whole environment.
@@ -62,6 +64,7 @@ impl ManifestKind {
             ".pre-commit-config.yaml" | ".pre-commit-config.yml" => ManifestKind::PreCommit,
             "action.yml" | "action.yaml" => ManifestKind::Action,
             _ if is_pylock(base) => ManifestKind::Pylock,
+            _ if lower.ends_with(".py") => ManifestKind::Script,
             _ if parent == "workflows"
                 && grandparent == ".github"
                 && (lower.ends_with(".yml") || lower.ends_with(".yaml")) =>
@@ -110,13 +113,14 @@ mod tests {
             ("Dockerfile.dev", Dockerfile),
             ("Containerfile", Dockerfile),
             (".pre-commit-config.yaml", PreCommit),
+            ("src/app.py", Script),
         ] {
             assert_eq!(ManifestKind::of(p), Some(k), "{p}");
         }
         for p in [
             "requirements.in",
             "notes.txt",
-            "src/app.py",
+            "src/app.pyi",
             "pylock.a.b.toml",
             "workflows/ci.yml",
             "docs/.github/ci.yml",

@@ -81,11 +81,11 @@ fn the_index_round_trips_and_serves_the_same_answers() {
     }
 }
 
-const RECORD_A: &str = r#"{"id":"GHSA-xxxx-yyyy-zzzz","modified":"2026-11-20T10:00:00Z","aliases":["CVE-2026-0001"],
+const RECORD_A: &str = r#"{"id":"GHSA-xxxx-yyyy-zzzz","modified":"2026-11-20T10:00:00Z","published":"2026-11-03","aliases":["CVE-2026-0001"],
  "summary":"Bad thing in demo","database_specific":{"severity":"HIGH"},
  "affected":[{"package":{"ecosystem":"PyPI","name":"Demo_Pkg"},
    "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{},{"fixed":"1.5"}]}]}]}"#;
-const RECORD_B: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-21T10:00:00Z","aliases":["CVE-2026-0001"],
+const RECORD_B: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-21T10:00:00Z","published":"2026-11-02T23:59:00.123Z","aliases":["CVE-2026-0001"],
  "details":"Same bug. More words.",
  "affected":[{"package":{"ecosystem":"PyPI","name":"demo-pkg"},"versions":["1.0","1.1","0.9p1"]}]}"#;
 const RECORD_WITHDRAWN: &str = r#"{"id":"PYSEC-2026-2","modified":"2026-11-22T10:00:00Z","withdrawn":"2026-11-23T00:00:00Z",
@@ -102,7 +102,14 @@ fn check_demo(db: &AdvisoryDb) {
         hits[0].aliases,
         vec!["CVE-2026-0001", "GHSA-xxxx-yyyy-zzzz"]
     );
-    assert_eq!(hits[0].severity.as_deref(), Some("HIGH"));
+    // GitHub's label where no record has a vector; the earliest publication day.
+    assert_eq!(hits[0].rating.label.as_deref(), Some("HIGH"));
+    assert_eq!(
+        hits[0].rating.level(),
+        Some(palisade_deps::advisory::severity::Level::High)
+    );
+    assert!(hits[0].rating.cvss.is_none());
+    assert_eq!(hits[0].published, Some(jiff::civil::date(2026, 11, 2)));
     assert_eq!(hits[0].fixed, vec![v("1.5")]);
     assert!(db.query("demo-pkg", &v("1.5")).unwrap().is_empty());
     let meta = db.meta();
@@ -167,11 +174,98 @@ fn missing_and_corrupt_sources_are_errors() {
         "an empty folder has no records"
     );
     let bad = tmp.path().join("x.bin");
-    std::fs::write(&bad, b"PALISADE-OSV-INDEX-2\n\xff\xff").unwrap();
+    std::fs::write(&bad, b"PALISADE-OSV-INDEX-3\n\xff\xff").unwrap();
     assert!(AdvisoryDb::open_index(&bad)
         .unwrap_err()
         .to_string()
         .contains("corrupt"));
     std::fs::write(&bad, b"hello").unwrap();
     assert!(AdvisoryDb::build(&bad).is_err());
+}
+
+/// CVSS on the whole snapshot: the 202 records with a vector (3 of them withdrawn) score
+/// 34 critical, 74 high, 86 medium and 8 low (the split Python's `cvss` package gives); the
+/// database keeps the 199 in force, and the reference records carry their score, version,
+/// fixes and publication day.
+#[test]
+fn snapshot_cvss_scores_split_by_severity() {
+    use palisade_deps::advisory::severity::{Level, Rating};
+    let Some(path) = snapshot() else { return };
+    let mut all: Vec<Option<Level>> = Vec::new();
+    let mut stack = vec![path.join("vulns")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let rec: palisade_deps::advisory::osv::Record =
+                    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                let vectors: Vec<String> = rec
+                    .severity
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|s| s.score)
+                    .collect();
+                if !vectors.is_empty() {
+                    all.push(Rating::new(&vectors, None).level());
+                }
+            }
+        }
+    }
+    let split = |v: &[Option<Level>]| {
+        let n = |l| v.iter().filter(|x| **x == Some(l)).count();
+        (
+            n(Level::Critical),
+            n(Level::High),
+            n(Level::Medium),
+            n(Level::Low),
+        )
+    };
+    assert_eq!(all.len(), 202);
+    assert_eq!(split(&all), (34, 74, 86, 8));
+
+    let db = AdvisoryDb::build(&path).unwrap();
+    let mut rated: std::collections::BTreeMap<String, Option<Level>> = Default::default();
+    for name in db.package_names() {
+        for a in db.advisories(&name).unwrap() {
+            if !a.cvss.is_empty() {
+                rated.insert(
+                    a.id.clone(),
+                    Rating::new(&a.cvss, a.label.as_deref()).level(),
+                );
+            }
+        }
+    }
+    // Three records with a vector are withdrawn (PYSEC-2022-43055, PYSEC-2022-43059, PYSEC-2023-141).
+    assert_eq!(rated.len(), 199);
+    let in_force: Vec<Option<Level>> = rated.into_values().collect();
+    let (c, h, m, l) = split(&in_force);
+    assert_eq!(c + h + m + l, 199);
+
+    let one = |name: &str, version: &str, id: &str| {
+        db.query(name, &v(version))
+            .unwrap()
+            .into_iter()
+            .find(|x| x.id == id)
+            .unwrap_or_else(|| panic!("{id} does not affect {name} {version}"))
+    };
+    let sky = one("apache-skywalking", "8.0.0", "PYSEC-2020-342");
+    let c = sky.rating.cvss.clone().unwrap();
+    assert_eq!((c.score, c.level()), (9.8, Level::Critical));
+    assert!(sky.fixed.is_empty(), "no fix: {:?}", sky.fixed);
+    let wz = one("werkzeug", "2.3.7", "PYSEC-2023-221");
+    assert_eq!(wz.rating.cvss.clone().unwrap().score, 7.5);
+    assert_eq!(wz.rating.level(), Some(Level::High));
+    assert_eq!(wz.fixed, vec![v("2.3.8"), v("3.0.1")]);
+    assert_eq!(wz.published, Some(jiff::civil::date(2023, 10, 25)));
+    let atlas = one("apache-atlas", "0.0.1", "PYSEC-2017-108");
+    let c = atlas.rating.cvss.clone().unwrap();
+    assert_eq!((c.version, c.score), ("3.0", 6.1));
+    assert_eq!(atlas.published, Some(jiff::civil::date(2017, 8, 29)));
+    // Records without a vector are unknown, not "high".
+    let req = one("requests", "2.19.0", "PYSEC-2018-28");
+    assert_eq!(req.rating.level(), None);
+    assert!(req.rating.describe().starts_with("severity unknown"));
 }

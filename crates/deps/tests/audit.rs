@@ -12,7 +12,8 @@ fn ts(s: &str) -> jiff::Timestamp {
     s.parse().unwrap()
 }
 
-const DEMO: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-22T10:00:00Z","aliases":["CVE-2026-0001","GHSA-aaaa-bbbb-cccc"],
+const DEMO: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-22T10:00:00Z","published":"2026-10-26T08:00:00Z",
+ "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}],"aliases":["CVE-2026-0001","GHSA-aaaa-bbbb-cccc"],
  "summary":"Demo is broken","affected":[{"package":{"ecosystem":"PyPI","name":"demo"},
  "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.5"}]}]}]}"#;
 const DEMO2: &str = r#"{"id":"GHSA-zzzz-zzzz-zzzz","modified":"2026-11-20T10:00:00Z","database_specific":{"severity":"LOW"},
@@ -119,14 +120,112 @@ fn findings_name_aliases_fixes_and_severity() {
         .map(|f| (f.severity.to_string(), f.message.clone()))
         .collect();
     msgs.sort();
+    let demo = "demo 1.0 is affected by PYSEC-2026-1 (CVE-2026-0001, GHSA-aaaa-bbbb-cccc): Demo is broken; fixed in 1.5; CVSS 3.1 7.5 high; published 2026-10-26 (30 days ago)";
+    let demo2 = "demo 1.0 is affected by GHSA-zzzz-zzzz-zzzz; no fix; severity low (GitHub label, no CVSS vector); publication date unknown";
+    let marker = " (installed only where `python_version < \"3.9\"`)";
     assert_eq!(
         msgs,
         vec![
-            ("high".to_string(), "demo 1.0 is affected by PYSEC-2026-1 (CVE-2026-0001, GHSA-aaaa-bbbb-cccc): Demo is broken; fixed in 1.5".to_string()),
-            ("high".to_string(), "demo 1.0 is affected by PYSEC-2026-1 (CVE-2026-0001, GHSA-aaaa-bbbb-cccc): Demo is broken; fixed in 1.5 (installed only where `python_version < \"3.9\"`)".to_string()),
-            ("low".to_string(), "demo 1.0 is affected by GHSA-zzzz-zzzz-zzzz; no fixed version is known [severity LOW]".to_string()),
-            ("low".to_string(), "demo 1.0 is affected by GHSA-zzzz-zzzz-zzzz; no fixed version is known [severity LOW] (installed only where `python_version < \"3.9\"`)".to_string()),
+            ("high".to_string(), demo.to_string()),
+            ("high".to_string(), format!("{demo}{marker}")),
+            ("low".to_string(), demo2.to_string()),
+            ("low".to_string(), format!("{demo2}{marker}")),
         ]
+    );
+    // The structured facts, for JSON and SARIF.
+    let f = run
+        .findings
+        .iter()
+        .find(|f| f.identity == "demo:PYSEC-2026-1")
+        .unwrap();
+    let prop = |k: &str| f.properties.get(k).cloned().unwrap_or_default();
+    assert_eq!(prop("cvss-score"), serde_json::json!(7.5));
+    assert_eq!(
+        prop("cvss-vector"),
+        serde_json::json!("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H")
+    );
+    assert_eq!(prop("severity"), serde_json::json!("high"));
+    assert_eq!(prop("published"), serde_json::json!("2026-10-26"));
+    assert_eq!(prop("age-days"), serde_json::json!(30));
+    assert_eq!(prop("smallest-fix"), serde_json::json!("1.5"));
+    assert_eq!(prop("overdue"), serde_json::json!(false));
+    assert_eq!(
+        prop("sarif-rule")["security-severity"],
+        serde_json::json!(7.5)
+    );
+    let g = run
+        .findings
+        .iter()
+        .find(|f| f.identity == "demo:GHSA-zzzz-zzzz-zzzz")
+        .unwrap();
+    assert_eq!(g.properties["smallest-fix"], serde_json::json!("no fix"));
+    assert_eq!(g.properties["github-severity"], serde_json::json!("LOW"));
+    assert_eq!(g.properties["age-days"], serde_json::Value::Null);
+}
+
+const UNRATED: &str = r#"{"id":"PYSEC-2026-9","modified":"2026-11-22T10:00:00Z","published":"2026-01-01T00:00:00Z",
+ "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L"}],
+ "affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}"#;
+
+#[test]
+fn fail_on_severity_warns_below_it_and_unknown_always_fails() {
+    let p = project("demo==1.0\n");
+    std::fs::write(p.db.join("c.json"), UNRATED).unwrap();
+    let mut config = p.config();
+    config.audit.policy.fail_on_severity = Some(palisade_deps::advisory::severity::Level::High);
+    config.audit.policy.sla_days.high = Some(20);
+    let run = p.run(&config, "2026-11-25T00:00:00Z");
+    let mut ids: Vec<(&str, String)> = run
+        .findings
+        .iter()
+        .map(|f| (f.identity.as_str(), f.severity.to_string()))
+        .collect();
+    ids.sort();
+    // 7.5 high fails (and is 30 days old, past the 20-day SLA); the incomplete vector is
+    // unknown, never 0.0, and fails; the low one is a warning.
+    assert_eq!(
+        ids,
+        vec![
+            ("demo:PYSEC-2026-1", "high".to_string()),
+            ("demo:PYSEC-2026-9", "high".to_string()),
+        ]
+    );
+    let high = run
+        .findings
+        .iter()
+        .find(|f| f.identity == "demo:PYSEC-2026-1")
+        .unwrap();
+    assert!(
+        high.message.contains("OVERDUE (SLA 20 days)"),
+        "{}",
+        high.message
+    );
+    assert_eq!(high.properties["overdue"], serde_json::json!(true));
+    let unknown = run
+        .findings
+        .iter()
+        .find(|f| f.identity == "demo:PYSEC-2026-9")
+        .unwrap();
+    assert!(
+        unknown.message.contains("severity unknown (CVSS vector `CVSS:3.1/AV:N/AC:L` not scored: base metric(s) PR, UI, S, C, I, A missing)"),
+        "{}",
+        unknown.message
+    );
+    assert_eq!(unknown.properties["severity"], serde_json::json!("unknown"));
+    assert_eq!(unknown.properties["cvss-score"], serde_json::Value::Null);
+    let warned: Vec<&str> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Warning)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].starts_with(
+            "DEP009 below fail-on-severity (high): demo 1.0 is affected by GHSA-zzzz-zzzz-zzzz"
+        ),
+        "{}",
+        warned[0]
     );
 }
 
@@ -275,6 +374,8 @@ fn vulnerability_findings_carry_every_advisory_name_and_the_package() {
         reason: "not reachable".into(),
         expires: Some(jiff::civil::date(2026, 11, 30)),
         origin: "test".into(),
+        by: None,
+        date: None,
     };
     assert!(accepted.covers(f, "requirements.txt"));
 }

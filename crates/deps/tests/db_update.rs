@@ -124,7 +124,10 @@ fn zip_import_and_an_audit_from_the_managed_folder() {
     std::fs::create_dir_all(&project).unwrap();
     std::fs::write(project.join("requirements.txt"), "demo==1.0\n").unwrap();
     let config = Config {
-        audit: Some(true),
+        audit: palisade_deps::config::AuditSetting {
+            enabled: Some(true),
+            ..Default::default()
+        },
         cache_dir: Some(cache),
         ..Default::default()
     };
@@ -138,7 +141,10 @@ fn zip_import_and_an_audit_from_the_managed_folder() {
 
     // `audit = true` with nothing fetched yet fails closed.
     let config = Config {
-        audit: Some(true),
+        audit: palisade_deps::config::AuditSetting {
+            enabled: Some(true),
+            ..Default::default()
+        },
         cache_dir: Some(tmp.path().join("empty-cache")),
         ..Default::default()
     };

@@ -3,6 +3,7 @@
 //! Findings arrive sorted and filtered; emitters only render. Machine formats never carry
 //! colour, and secrets are already redacted in the findings.
 
+mod cyclonedx;
 mod github;
 mod json;
 mod junit;
@@ -27,6 +28,8 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+    /// CycloneDX 1.6 JSON: the components found and their vulnerabilities.
+    Cyclonedx,
 }
 
 impl FromStr for Format {
@@ -38,8 +41,9 @@ impl FromStr for Format {
             "sarif" => Ok(Format::Sarif),
             "github" => Ok(Format::Github),
             "junit" => Ok(Format::Junit),
+            "cyclonedx" => Ok(Format::Cyclonedx),
             other => Err(format!(
-                "unknown format `{other}`: expected text, json, sarif, github or junit"
+                "unknown format `{other}`: expected text, json, sarif, github, junit or cyclonedx"
             )),
         }
     }
@@ -114,6 +118,8 @@ pub struct Report<'a> {
     /// Every enabled rule, sorted by id (SARIF lists them; findings point into it).
     pub rules: &'a [&'a RuleMeta],
     pub summary: &'a Summary,
+    /// Components found (SBOM formats).
+    pub components: &'a [crate::checker::Component],
 }
 
 /// Renders `report` in `format`. `text` options apply to the text format only.
@@ -129,5 +135,6 @@ pub fn emit(
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
         Format::Junit => junit::write(report, out),
+        Format::Cyclonedx => cyclonedx::write(report, out),
     }
 }

@@ -36,6 +36,26 @@ fn precision(c: Confidence) -> &'static str {
     }
 }
 
+/// A rule a finding carries for itself (`properties["sarif-rule"]`).
+struct SubRule<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    summary: Option<&'a str>,
+    help_uri: Option<&'a str>,
+    security_severity: Option<f64>,
+}
+
+fn sub_rule(f: &crate::finding::Finding) -> Option<SubRule<'_>> {
+    let r = f.properties.get("sarif-rule")?;
+    Some(SubRule {
+        id: r.get("id")?.as_str()?,
+        name: r.get("name").and_then(Value::as_str),
+        summary: r.get("summary").and_then(Value::as_str),
+        help_uri: r.get("helpUri").and_then(Value::as_str),
+        security_severity: r.get("security-severity").and_then(Value::as_f64),
+    })
+}
+
 /// SARIF caps descriptions at 1024 characters.
 fn cap(s: &str) -> String {
     if s.chars().count() <= 1024 {
@@ -48,13 +68,13 @@ fn cap(s: &str) -> String {
 }
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let index: HashMap<&str, usize> = report
+    let mut index: HashMap<&str, usize> = report
         .rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_ref(), i))
         .collect();
-    let rules: Vec<Value> = report
+    let mut rules: Vec<Value> = report
         .rules
         .iter()
         .map(|r| {
@@ -82,6 +102,46 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             rule
         })
         .collect();
+    // Findings that carry a rule of their own (one per advisory): that rule, once, with the
+    // finding's own security-severity.
+    for f in report.findings {
+        let Some(sub) = sub_rule(f) else { continue };
+        if index.contains_key(sub.id) {
+            continue;
+        }
+        // Short: the parent rule's documentation is not repeated for every advisory (a lock
+        // file can hold hundreds); `help` points at the parent rule and the advisory.
+        let parent_tags = index
+            .get(f.rule_id.as_str())
+            .map(|&i| rules[i]["properties"]["tags"].clone())
+            .unwrap_or_else(|| json!([]));
+        let text = format!(
+            "{} (palisade rule {}; `palisade explain {}`)",
+            sub.summary.unwrap_or(sub.id),
+            f.rule_id,
+            f.rule_id
+        );
+        let mut rule = json!({
+            "shortDescription": { "text": cap(&text) },
+            "fullDescription": { "text": cap(&text) },
+            "help": { "text": text.clone(), "markdown": text },
+            "properties": { "precision": precision(f.confidence), "tags": parent_tags },
+        });
+        rule["id"] = json!(sub.id);
+        if let Some(name) = sub.name {
+            rule["name"] = json!(name);
+        }
+        match sub.security_severity {
+            Some(score) => rule["properties"]["security-severity"] = json!(format!("{score:.1}")),
+            None => rule["properties"]["security-severity"] = json!(security_severity(f.severity)),
+        }
+        rule["defaultConfiguration"] = json!({ "level": level(f.severity) });
+        if let Some(uri) = sub.help_uri {
+            rule["helpUri"] = json!(uri);
+        }
+        index.insert(sub.id, rules.len());
+        rules.push(rule);
+    }
     let results: Vec<Value> = report
         .findings
         .iter()
@@ -106,8 +166,9 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             if !f.related.is_empty() {
                 message.push_str(&format!(" (also reported by {})", f.related.join(", ")));
             }
+            let rule_id = sub_rule(f).map_or(f.rule_id.as_str(), |s| s.id);
             let mut result = json!({
-                "ruleId": f.rule_id,
+                "ruleId": rule_id,
                 "level": level(f.severity),
                 "message": { "text": message },
                 "locations": [{ "physicalLocation": {
@@ -117,7 +178,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "partialFingerprints": { "palisade/v1": f.fingerprint },
                 "properties": { "severity": f.severity, "confidence": f.confidence },
             });
-            if let Some(&i) = index.get(f.rule_id.as_str()) {
+            if let Some(&i) = index.get(rule_id) {
                 result["ruleIndex"] = json!(i);
             }
             if let Some(p) = &f.provenance {
@@ -130,6 +191,14 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 result["properties"]["author"] = json!(p.author);
                 result["properties"]["email"] = json!(p.email);
                 result["properties"]["date"] = json!(p.date);
+            }
+            for (k, v) in &f.properties {
+                if k != "sarif-rule" {
+                    result["properties"][k] = v.clone();
+                }
+            }
+            if rule_id != f.rule_id {
+                result["properties"]["palisade-rule"] = json!(f.rule_id);
             }
             result
         })

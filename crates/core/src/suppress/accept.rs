@@ -23,6 +23,10 @@ pub struct AcceptedRisk {
     pub expires: Option<Date>,
     /// Where it was written (`palisade.toml: accept[2]`), for notes.
     pub origin: String,
+    /// Who accepted it and when, where given (`by = "…"`, `date = 2026-11-02`), for the
+    /// risk register.
+    pub by: Option<String>,
+    pub date: Option<Date>,
 }
 
 /// What the acceptances decided for one finding.
@@ -87,11 +91,28 @@ impl AcceptedRisk {
 /// Applies the acceptances in order; the first one that covers the finding and is in force
 /// wins; otherwise the first expired one that covers it explains why it is back.
 pub fn judge(accepts: &[AcceptedRisk], finding: &Finding, path: &str, today: Date) -> Verdict {
+    judge_at(accepts, finding, path, today).0
+}
+
+/// [`judge`], also giving the index of the acceptance that decided (in force or expired), so
+/// the run can tell which entries matched nothing.
+pub fn judge_at(
+    accepts: &[AcceptedRisk],
+    finding: &Finding,
+    path: &str,
+    today: Date,
+) -> (Verdict, Option<usize>) {
     let mut expired = None;
-    for a in accepts.iter().filter(|a| a.covers(finding, path)) {
+    let mut expired_at = None;
+    for (i, a) in accepts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.covers(finding, path))
+    {
         if a.in_force(today) {
-            return Verdict::Accepted;
+            return (Verdict::Accepted, Some(i));
         }
+        expired_at.get_or_insert(i);
         expired.get_or_insert_with(|| {
             format!(
                 "risk acceptance expired on {} (reason: {}; {})",
@@ -101,7 +122,13 @@ pub fn judge(accepts: &[AcceptedRisk], finding: &Finding, path: &str, today: Dat
             )
         });
     }
-    expired.map_or(Verdict::Open, Verdict::Expired)
+    (expired.map_or(Verdict::Open, Verdict::Expired), expired_at)
+}
+
+/// Days from `today` to an acceptance's expiry (negative once expired), `None` without one.
+pub fn days_left(a: &AcceptedRisk, today: Date) -> Option<i64> {
+    let e = a.expires?;
+    today.until(e).ok().map(|s| i64::from(s.get_days()))
 }
 
 /// Packages accepted as a whole (no rule other than the audit's, no advisory, no path) and in
@@ -146,6 +173,8 @@ mod tests {
             reason: "r".into(),
             expires,
             origin: "test".into(),
+            by: None,
+            date: None,
         }
     }
 

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::source::{self, DbError, Loaded, SourceKind};
 use super::{match_version, PackageAdvisory, Vulnerability};
 
-pub(crate) const MAGIC: &[u8] = b"PALISADE-OSV-INDEX-2\n";
+pub(crate) const MAGIC: &[u8] = b"PALISADE-OSV-INDEX-3\n";
 
 /// What is known about a loaded database.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +215,16 @@ impl AdvisoryDb {
 
     pub fn meta_mut(&mut self) -> &mut DbMeta {
         &mut self.meta
+    }
+
+    /// Every package name (normalised) the database has advisories for, sorted.
+    pub fn package_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = match &self.store {
+            Store::Memory(m) => m.keys().cloned().collect(),
+            Store::Index { table, .. } => table.keys().cloned().collect(),
+        };
+        names.sort();
+        names
     }
 
     /// The advisories of one package (by any spelling of its name).

@@ -4,6 +4,7 @@
 
 pub mod index;
 pub mod osv;
+pub mod severity;
 pub mod source;
 pub mod update;
 
@@ -35,8 +36,15 @@ pub struct PackageAdvisory {
     pub aliases: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// GitHub's label (`database_specific.severity`), upper-cased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
+    pub label: Option<String>,
+    /// CVSS vectors (`severity[].score`), as written; scored when matched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cvss: Vec<String>,
+    /// The day the advisory was published (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -147,13 +155,17 @@ fn in_range(events: &[RangeEvent], v: &Version) -> bool {
 }
 
 /// One finding of the audit: advisories that share an id or alias merged into one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Vulnerability {
     pub id: String,
     /// Every other id of the merged records and their aliases, sorted.
     pub aliases: Vec<String>,
     pub summary: Option<String>,
-    pub severity: Option<String>,
+    /// The score of the first merged record with a vector that scores, GitHub's label of the
+    /// first with one.
+    pub rating: severity::Rating,
+    /// The earliest `published` day of the merged records.
+    pub published: Option<jiff::civil::Date>,
     pub fixed: Vec<Version>,
 }
 
@@ -174,6 +186,23 @@ fn id_rank(id: &str) -> u8 {
     } else {
         3
     }
+}
+
+/// The rating of merged records: the first record (PYSEC before GHSA) whose vectors score
+/// gives the score; GitHub's label comes from the first record that has one.
+fn rate(recs: &[&PackageAdvisory]) -> severity::Rating {
+    let label = recs.iter().find_map(|a| a.label.as_deref());
+    let mut first_unscored = None;
+    for a in recs {
+        let r = severity::Rating::new(&a.cvss, label);
+        if r.cvss.is_some() {
+            return r;
+        }
+        if first_unscored.is_none() && r.unscored.is_some() {
+            first_unscored = Some(r);
+        }
+    }
+    first_unscored.unwrap_or_else(|| severity::Rating::new(&[], label))
 }
 
 /// Matches `version` against a package's advisories and merges duplicates the way pip-audit
@@ -227,7 +256,11 @@ pub fn match_version(advisories: &[PackageAdvisory], version: &Version) -> Vec<V
                 id: primary.id.clone(),
                 aliases: names,
                 summary: recs.iter().find_map(|(a, _)| a.summary.clone()),
-                severity: recs.iter().find_map(|(a, _)| a.severity.clone()),
+                rating: rate(&recs.iter().map(|(a, _)| *a).collect::<Vec<_>>()),
+                published: recs
+                    .iter()
+                    .filter_map(|(a, _)| a.published.as_deref()?.parse().ok())
+                    .min(),
                 fixed,
             }
         })
@@ -254,7 +287,9 @@ mod tests {
             id: id.into(),
             aliases: aliases.iter().map(|s| s.to_string()).collect(),
             summary: None,
-            severity: None,
+            label: None,
+            cvss: Vec::new(),
+            published: None,
             versions: versions.iter().map(|s| s.to_string()).collect(),
             ranges,
         }

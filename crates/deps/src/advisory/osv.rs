@@ -66,6 +66,8 @@ pub struct Record {
     #[serde(default)]
     pub modified: Option<Text>,
     #[serde(default)]
+    pub published: Option<Text>,
+    #[serde(default)]
     pub withdrawn: Option<Text>,
     #[serde(default, deserialize_with = "lenient")]
     pub summary: Option<String>,
@@ -165,14 +167,38 @@ fn short_text(summary: Option<&str>, details: Option<&str>) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// The severity to show: GitHub's label where present, else the CVSS vector.
-fn severity_label(db: Option<&DatabaseSpecific>, list: Option<&Vec<Severity>>) -> Option<String> {
-    if let Some(s) = db.and_then(|d| d.severity.as_deref()) {
-        return Some(s.to_ascii_uppercase());
+/// GitHub's severity label (`database_specific.severity`), upper-cased.
+fn severity_label(db: Option<&DatabaseSpecific>) -> Option<String> {
+    db.and_then(|d| d.severity.as_deref())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_uppercase)
+}
+
+/// The CVSS vectors of a `severity` list (v2 and the `Ubuntu` type are kept too: the rating
+/// says why they were not scored).
+fn cvss_vectors(list: Option<&Vec<Severity>>) -> Vec<String> {
+    list.map(|l| {
+        l.iter()
+            .filter(|s| {
+                s.kind
+                    .as_deref()
+                    .is_none_or(|k| k.to_ascii_uppercase().starts_with("CVSS"))
+            })
+            .filter_map(|s| s.score.clone().filter(|v| !v.trim().is_empty()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The day an advisory was published, from the four spellings of real data (RFC 3339 with or
+/// without fractions, quoted or not; a bare date).
+pub fn published_date(text: &str) -> Option<jiff::civil::Date> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        return Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date());
     }
-    list?
-        .iter()
-        .find_map(|s| s.score.clone().filter(|v| !v.is_empty()))
+    t.get(..10)?.parse::<jiff::civil::Date>().ok()
 }
 
 impl Record {
@@ -194,7 +220,13 @@ impl Record {
         }
         let aliases = self.aliases.unwrap_or_default();
         let summary = short_text(self.summary.as_deref(), self.details.as_deref());
-        let top_severity = severity_label(self.database_specific.as_ref(), self.severity.as_ref());
+        let top_label = severity_label(self.database_specific.as_ref());
+        let top_cvss = cvss_vectors(self.severity.as_ref());
+        let published = self
+            .published
+            .as_ref()
+            .and_then(|p| published_date(&p.0))
+            .map(|d| d.to_string());
         let mut out = Vec::new();
         let mut pypi_names = Vec::new();
         for a in self.affected.unwrap_or_default() {
@@ -274,15 +306,20 @@ impl Record {
                 *quirks += 1;
                 continue;
             }
-            let severity = severity_label(a.database_specific.as_ref(), a.severity.as_ref())
-                .or_else(|| top_severity.clone());
+            let label = severity_label(a.database_specific.as_ref()).or_else(|| top_label.clone());
+            let mut cvss = cvss_vectors(a.severity.as_ref());
+            if cvss.is_empty() {
+                cvss = top_cvss.clone();
+            }
             out.push((
                 normalize_name(&name),
                 PackageAdvisory {
                     id: id.clone(),
                     aliases: aliases.clone(),
                     summary: summary.clone(),
-                    severity,
+                    label,
+                    cvss,
+                    published: published.clone(),
                     versions,
                     ranges,
                 },

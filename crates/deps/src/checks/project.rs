@@ -4,7 +4,9 @@ use palisade_core::{Diagnostic, Finding, ScanContext, SourceFile};
 
 use crate::audit::AuditTarget;
 use crate::files::{is_lock_name, ManifestKind};
-use crate::manifest::project::{parse_pipfile, parse_pyproject, parse_setup_cfg, Manifest};
+use crate::manifest::project::{
+    parse_pipfile, parse_pyproject, parse_script, parse_setup_cfg, Manifest,
+};
 use crate::manifest::{locks, Pinning};
 use crate::rules;
 use crate::DepsChecker;
@@ -59,6 +61,7 @@ pub fn check_manifest(
         ManifestKind::Pyproject => parse_pyproject(file.path, &file.text),
         ManifestKind::SetupCfg => parse_setup_cfg(file.path, &file.text),
         ManifestKind::Pipfile => parse_pipfile(file.path, &file.text),
+        ManifestKind::Script => parse_script(file.path, &file.text),
         _ => return,
     };
     diagnostics.extend(m.diagnostics.iter().cloned());
@@ -71,8 +74,13 @@ pub fn check_manifest(
     }
     // Only look for a lock file when the answer matters.
     let needs_lock_check = checker.config.application || checker.audits();
-    let locked = needs_lock_check && lock_beside(file.path, ctx);
+    // A project's lock file does not lock a PEP 723 script beside it.
+    let locked = kind != ManifestKind::Script && needs_lock_check && lock_beside(file.path, ctx);
     for d in &m.deps {
+        if let Some(n) = &d.dep.name {
+            checker.note_requested(n, file.path, d.dep.loc.line);
+        }
+        checker.note_component(&d.dep, file.path, None);
         if checker.config.application && !locked {
             rules::dep010_unpinned_application_dependency::check(file.path, d, findings);
         }
@@ -103,6 +111,7 @@ pub fn check_lock(
     };
     diagnostics.extend(m.diagnostics.iter().cloned());
     for d in &m.deps {
+        checker.note_component(&d.dep, file.path, None);
         if matches!(d.dep.pinning(), Pinning::Vcs { .. }) {
             rules::dep002_vcs_not_at_commit::check(file.path, &d.dep, findings);
         }

@@ -27,6 +27,12 @@ pub fn check(
     let hash_mode = tree.hash_mode();
     for (f, constraint) in &tree.files {
         for dep in &f.requirements {
+            if let Some(n) = &dep.name {
+                checker.note_requested(n, &f.path, dep.loc.line);
+            }
+            if !constraint {
+                checker.note_component(dep, &f.path, None);
+            }
             rules::dep001_unpinned_requirement::check(&f.path, dep, &pinned, findings);
             rules::dep002_vcs_not_at_commit::check(&f.path, dep, findings);
             rules::dep003_url_without_hash::check(&f.path, dep, findings);

@@ -3,6 +3,7 @@
 
 pub mod ci;
 pub mod locks;
+pub mod markers;
 pub mod pep508;
 pub mod project;
 pub mod requirements;
@@ -112,9 +113,8 @@ pub fn classify_url(url: &str, has_hash_option: bool) -> Pinning {
         return Pinning::Local;
     }
     if let Some(prefix) = VCS_PREFIXES.iter().find(|p| lower.starts_with(**p)) {
-        if lower[prefix.len()..].starts_with("file:") {
-            return Pinning::Local;
-        }
+        // A local repository (`git+file:///srv/repo`) is still a moving branch unless a
+        // commit is named.
         let at_commit = vcs_ref(url).is_some_and(|r| {
             if *prefix == "svn+" {
                 // Subversion revisions are numbers and immutable.

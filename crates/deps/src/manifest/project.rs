@@ -708,3 +708,148 @@ black = {version = "==24.1.0"}
         assert_eq!(m.deps[1].dep.loc.line, 6);
     }
 }
+
+/// The TOML of a PEP 723 `# /// script` block, with every other line blanked and each content
+/// line's `# ` prefix replaced by spaces, so TOML positions are the file's lines and columns.
+/// `None` when the file has no script block; an error when the block is never closed or
+/// appears twice.
+pub fn script_block(text: &str) -> Option<Result<String, (u32, String)>> {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let start = lines.iter().position(|l| *l == "# /// script")?;
+    // The block runs over the comment lines that follow and ends at the last `# ///` among
+    // them (PEP 723's reference regex).
+    let mut last_close = None;
+    for (i, line) in lines.iter().enumerate().skip(start + 1) {
+        if *line != "#" && !line.starts_with("# ") {
+            break;
+        }
+        if *line == "# ///" {
+            last_close = Some(i);
+        }
+    }
+    if let Some(end) = last_close {
+        if let Some(again) = lines[end + 1..].iter().position(|l| *l == "# /// script") {
+            return Some(Err((
+                (end + 2 + again) as u32,
+                "a second `# /// script` block: PEP 723 allows one".into(),
+            )));
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let Some(end) = last_close else {
+        return Some(Err((
+            start as u32 + 1,
+            "the `# /// script` block is never closed by `# ///`".into(),
+        )));
+    };
+    for (i, line) in lines.iter().enumerate() {
+        if i > start && i < end {
+            out.push_str("  ");
+            out.push_str(line.get(2..).unwrap_or(""));
+        }
+        if i + 1 < lines.len() {
+            out.push('\n');
+        }
+    }
+    Some(Ok(out))
+}
+
+#[derive(Deserialize, Default)]
+struct Script {
+    #[serde(default)]
+    dependencies: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    tool: Option<Tool>,
+}
+
+/// PEP 723 inline script metadata (`# /// script` in a `.py` file): its `dependencies`, and
+/// uv's index settings in `[tool.uv]`.
+pub fn parse_script(path: &str, text: &str) -> Manifest {
+    let mut m = Manifest::default();
+    let toml_text = match script_block(text) {
+        None => return m,
+        Some(Err((line, msg))) => {
+            m.diagnostics.push(
+                Diagnostic::error(path, format!("{msg}; its dependencies were not checked"))
+                    .at_line(line),
+            );
+            return m;
+        }
+        Some(Ok(t)) => t,
+    };
+    let doc: Script = match toml::from_str(&toml_text) {
+        Ok(d) => d,
+        Err(e) => {
+            m.diagnostics.push(toml_error(path, &toml_text, &e));
+            return m;
+        }
+    };
+    let index = LineIndex::new(&toml_text);
+    for s in doc.dependencies.iter().flatten() {
+        let (loc, snippet) = loc_of(&index, s.span());
+        match pep508_dep(s.get_ref(), loc, snippet) {
+            Ok(dep) => m.deps.push(Declared {
+                section: "script".into(),
+                dep,
+            }),
+            Err(e) => m.diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!("cannot parse dependency `{}`: {e}", s.get_ref()),
+                )
+                .at_line(loc.line),
+            ),
+        }
+    }
+    if let Some(uv) = doc.tool.and_then(|t| t.uv) {
+        for e in &uv.index {
+            if let Some(url) = &e.url {
+                m.indexes.push(index_option(&index, url));
+            }
+        }
+        if let Some(url) = &uv.index_url {
+            m.indexes.push(index_option(&index, url));
+        }
+        for url in &uv.extra_index_url {
+            m.indexes.push(index_option(&index, url));
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod script_tests {
+    use super::*;
+
+    #[test]
+    fn pep723_blocks_keep_lines_and_columns() {
+        let text = "#!/usr/bin/env python\n# /// script\n# requires-python = \">=3.11\"\n# dependencies = [\n#   \"requests==2.19.0\",\n#   \"rich\",\n# ]\n# ///\nimport requests\n";
+        let m = parse_script("s.py", text);
+        assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+        let deps: Vec<(Option<String>, u32, u32)> = m
+            .deps
+            .iter()
+            .map(|d| (d.dep.name.clone(), d.dep.loc.line, d.dep.loc.col))
+            .collect();
+        assert_eq!(
+            deps,
+            vec![(Some("requests".into()), 5, 5), (Some("rich".into()), 6, 5)]
+        );
+        assert!(parse_script("s.py", "import os\n").deps.is_empty());
+        let open = parse_script("s.py", "# /// script\n# dependencies = []\nx = 1\n");
+        assert!(open.diagnostics[0].message.contains("never closed"));
+        let twice = parse_script(
+            "s.py",
+            "# /// script\n# dependencies = []\n# ///\n\n# /// script\n# ///\n",
+        );
+        assert!(twice.diagnostics[0].message.contains("second"));
+        let bad = parse_script(
+            "s.py",
+            "# /// script\n# dependencies = [\"requests ==\"]\n# ///\n",
+        );
+        assert_eq!(bad.diagnostics[0].line, Some(2));
+    }
+}

@@ -219,6 +219,7 @@ enum Opt {
     RequireHashes,
     Hash,
     PerRequirement,
+    UseFeature,
     OtherWithValue,
     OtherFlag,
 }
@@ -240,7 +241,10 @@ const OPTIONS: &[(&str, Option<char>, Opt)] = &[
     ("install-option", None, Opt::PerRequirement),
     ("no-binary", None, Opt::OtherWithValue),
     ("only-binary", None, Opt::OtherWithValue),
-    ("use-feature", None, Opt::OtherWithValue),
+    ("use-feature", None, Opt::UseFeature),
+    // pip 26: release-type filters, like --no-binary/--only-binary (`:all:`, `:none:`, names).
+    ("all-releases", None, Opt::OtherWithValue),
+    ("only-final", None, Opt::OtherWithValue),
     ("prefer-binary", None, Opt::OtherFlag),
     ("pre", None, Opt::OtherFlag),
 ];
@@ -365,6 +369,38 @@ fn name_from_url(url: &str) -> Option<String> {
     pep508::is_valid_name(name).then(|| name.to_string())
 }
 
+/// Hash algorithms pip accepts for `--hash`.
+const HASH_ALGORITHMS: &[&str] = &["sha256", "sha384", "sha512"];
+
+/// Why a `--hash` value is not one pip accepts, if it is not (pip checks the form
+/// `algorithm:digest` and the algorithm when it reads the file; the digest when it downloads).
+fn hash_problem(value: &str) -> Option<String> {
+    let Some((algo, digest)) = value.split_once(':') else {
+        return Some("names no algorithm".into());
+    };
+    if !HASH_ALGORITHMS.contains(&algo) {
+        return Some(format!(
+            "uses `{algo}`, which pip does not accept (sha256, sha384, sha512)"
+        ));
+    }
+    if digest.is_empty() {
+        return Some("has an empty digest".into());
+    }
+    None
+}
+
+/// The `#egg=` value of a URL or path requirement when it is not a bare project name (with
+/// optional extras): `x==1`, `x>=2`.
+fn bad_egg(target: &str) -> Option<&str> {
+    let (_, frag) = target.split_once('#')?;
+    let egg = frag.split('&').find_map(|kv| kv.strip_prefix("egg="))?;
+    let egg = egg.split_whitespace().next().unwrap_or(egg);
+    let name = egg.split('[').next().unwrap_or(egg);
+    let extras_ok =
+        egg[name.len()..].is_empty() || (egg[name.len()..].starts_with('[') && egg.ends_with(']'));
+    (!pep508::is_valid_name(name) || !extras_ok).then_some(egg)
+}
+
 /// Turns the requirement part of a line into a dependency.
 fn parse_requirement_text(
     args: &str,
@@ -457,7 +493,25 @@ pub fn parse(path: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Re
                 snippet: snippet.clone(),
             };
             match opt {
-                Opt::Hash => hashes.push(value_or_empty),
+                Opt::Hash => match hash_problem(&value_or_empty) {
+                    None => hashes.push(value_or_empty),
+                    Some(why) => file.diagnostics.push(err(format!(
+                        "`--hash={value_or_empty}` {why}: pip refuses it (write `--hash=sha256:<hex digest>`); the line is checked as if it had no hash"
+                    ))),
+                },
+                Opt::UseFeature => {
+                    file.diagnostics.push(
+                        Diagnostic::warning(
+                            path,
+                            format!(
+                                "`--use-feature={value_or_empty}` turns on an experimental pip behaviour for the whole install; palisade does not model it, so what pip resolves may differ from what was checked"
+                            ),
+                        )
+                        .at_line(logical.line),
+                    );
+                    file.options
+                        .push(global(GlobalOption::Other(long.to_string())));
+                }
                 Opt::PerRequirement => {}
                 Opt::Requirement | Opt::Constraint => file.includes.push(Include {
                     target: value_or_empty,
@@ -510,6 +564,17 @@ pub fn parse(path: &str, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Re
         let Some((req_text, editable)) = requirement else {
             continue;
         };
+        if let Some(egg) = bad_egg(&req_text) {
+            file.diagnostics.push(
+                Diagnostic::warning(
+                    path,
+                    format!(
+                        "`#egg={egg}` is not a project name: pip takes no version or specifier from `#egg=` (and pip 25+ rejects such fragments), so this installs whatever the URL or path holds, not a pinned release"
+                    ),
+                )
+                .at_line(logical.line),
+            );
+        }
         match parse_requirement_text(&req_text) {
             Ok((name, source, marker)) => file.requirements.push(Dependency {
                 name,

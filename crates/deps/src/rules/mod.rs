@@ -19,6 +19,10 @@ pub mod dep011_action_not_pinned;
 pub mod dep012_image_not_pinned;
 pub mod dep013_pip_install_unpinned;
 pub mod dep014_precommit_rev_not_sha;
+pub mod lic001_license_not_allowed;
+pub mod lic002_license_unknown;
+pub mod lic003_stale_clarification;
+pub mod lic004_legacy_license_metadata;
 
 pub use dep001_unpinned_requirement::UNPINNED_REQUIREMENT;
 pub use dep002_vcs_not_at_commit::VCS_NOT_AT_COMMIT;
@@ -34,6 +38,10 @@ pub use dep011_action_not_pinned::ACTION_NOT_PINNED;
 pub use dep012_image_not_pinned::IMAGE_NOT_PINNED;
 pub use dep013_pip_install_unpinned::PIP_INSTALL_UNPINNED;
 pub use dep014_precommit_rev_not_sha::PRECOMMIT_REV_NOT_SHA;
+pub use lic001_license_not_allowed::LICENSE_NOT_ALLOWED;
+pub use lic002_license_unknown::LICENSE_UNKNOWN;
+pub use lic003_stale_clarification::STALE_CLARIFICATION;
+pub use lic004_legacy_license_metadata::LEGACY_LICENSE_METADATA;
 
 /// Every rule of the deps checker, in ID order.
 pub static ALL: &[&RuleMeta] = &[
@@ -51,6 +59,10 @@ pub static ALL: &[&RuleMeta] = &[
     &IMAGE_NOT_PINNED,
     &PIP_INSTALL_UNPINNED,
     &PRECOMMIT_REV_NOT_SHA,
+    &LICENSE_NOT_ALLOWED,
+    &LICENSE_UNKNOWN,
+    &STALE_CLARIFICATION,
+    &LEGACY_LICENSE_METADATA,
 ];
 /// A finding of `rule` at `loc`. `identity` is what the fingerprint keeps across line moves
 /// and version bumps (usually the package name).
