@@ -69,9 +69,23 @@ fn lines(data: &[u8]) -> u32 {
     data.iter().filter(|&&b| b == b'\n').count() as u32 + 1
 }
 
+/// Lines as Python counts them: a lone CR ends a line too (the Python checker reports Python's
+/// line numbers).
+fn python_lines(data: &[u8]) -> u32 {
+    let lone_cr = data
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
+        .count();
+    lines(data) + lone_cr as u32
+}
+
 /// Oracle for a checker's report: findings and diagnostics point into the file.
 fn points_into(report: &FileReport, data: &[u8]) {
-    let n = lines(data);
+    points_into_lines(report, lines(data));
+}
+
+fn points_into_lines(report: &FileReport, n: u32) {
     for f in &report.findings {
         assert!(
             f.span.start_line >= 1 && f.span.start_line <= n,
@@ -319,7 +333,7 @@ fn python(data: &[u8]) {
             assert!(ka.contains(k), "the prefilter dropped {k}");
         }
     }
-    points_into(&b, data);
+    points_into_lines(&b, python_lines(data));
 }
 
 fn config(data: &[u8]) {
