@@ -23,6 +23,7 @@ pub const TARGETS: &[&str] = &[
     "advisory_yaml",
     "patch",
     "secrets",
+    "redactor",
     "python_prefilter",
     "config",
 ];
@@ -48,6 +49,7 @@ pub fn run(name: &str, data: &[u8]) {
         "advisory_yaml" => advisory("records/PYSEC-1.yaml", data),
         "patch" => patch(data),
         "secrets" => secrets(data),
+        "redactor" => redactor(data),
         "python_prefilter" => python(data),
         "config" => config(data),
         other => panic!("unknown fuzz target {other}"),
@@ -67,9 +69,23 @@ fn lines(data: &[u8]) -> u32 {
     data.iter().filter(|&&b| b == b'\n').count() as u32 + 1
 }
 
+/// Lines as Python counts them: a lone CR ends a line too (the Python checker reports Python's
+/// line numbers).
+fn python_lines(data: &[u8]) -> u32 {
+    let lone_cr = data
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
+        .count();
+    lines(data) + lone_cr as u32
+}
+
 /// Oracle for a checker's report: findings and diagnostics point into the file.
 fn points_into(report: &FileReport, data: &[u8]) {
-    let n = lines(data);
+    points_into_lines(report, lines(data));
+}
+
+fn points_into_lines(report: &FileReport, n: u32) {
     for f in &report.findings {
         assert!(
             f.span.start_line >= 1 && f.span.start_line <= n,
@@ -132,49 +148,146 @@ fn patch(data: &[u8]) {
 }
 
 fn secrets(data: &[u8]) {
-    static CHECKER: OnceLock<palisade_secrets::SecretsChecker> = OnceLock::new();
-    let checker = CHECKER.get_or_init(|| {
-        palisade_secrets::SecretsChecker::new(&palisade_secrets::Config::default())
-    });
-    let files = vec!["input.txt".to_string()];
-    let reader = SameBytes(Vec::new());
-    let ctx = ScanContext {
-        files: &files,
-        reader: &reader,
-    };
-    let file = SourceFile::new("input.txt", data);
-    let mut out = FileReport::default();
-    checker.check(&file, &ctx, &mut out);
+    let mut out = check_secrets("input.txt", data);
     points_into(&out, data);
     no_whole_secret_after_redaction(&mut out);
 }
 
 /// The redactor's promise as an oracle: once masked, no finding's message, snippet or note
-/// holds one of the secrets it reports, whole. (A value made of `*` alone is its own mask.)
+/// holds one of the secrets the checker saw, whole: a value of [`MIN_GLOBAL_LEN`] characters
+/// or more nowhere, a shorter one not in its own finding. (A value with a `*` may be its own
+/// mask.)
+///
+/// [`MIN_GLOBAL_LEN`]: palisade_core::redact::MIN_GLOBAL_LEN
 fn no_whole_secret_after_redaction(out: &mut FileReport) {
     let redactor = palisade_core::redact::Redactor::new(
         out.findings
             .iter()
-            .flat_map(|f| f.secrets.iter().map(String::as_str)),
+            .flat_map(|f| f.secrets.iter())
+            .chain(&out.secrets)
+            .map(String::as_str),
     );
     for f in &mut out.findings {
         redactor.finding(f);
-        for secret in &f.secrets {
-            if secret.trim().is_empty() || secret.contains('*') {
-                continue;
-            }
-            let shown = std::iter::once(&f.message)
-                .chain(f.snippet.as_ref())
-                .chain(f.notes.iter());
-            for text in shown {
-                assert!(
-                    !text.contains(secret.as_str()),
-                    "{} shows its secret whole: {text:?}",
-                    f.rule_id
-                );
-            }
+    }
+    let seen: Vec<String> = out
+        .findings
+        .iter()
+        .flat_map(|f| f.secrets.iter())
+        .chain(&out.secrets)
+        .cloned()
+        .collect();
+    for secret in &seen {
+        not_shown(out, secret);
+    }
+}
+
+/// Whether `secret` can be checked for: a mask is `*`s, so a value holding one may be its own.
+fn checkable(secret: &str) -> bool {
+    !secret.trim().is_empty() && !secret.contains('*')
+}
+
+/// Asserts that no (already redacted) finding shows `secret` whole where the redactor promises
+/// to mask it: everywhere for a long value, in the findings that report it for a short one.
+fn not_shown(out: &FileReport, secret: &str) {
+    if !checkable(secret) {
+        return;
+    }
+    let global = secret.chars().count() >= palisade_core::redact::MIN_GLOBAL_LEN;
+    for f in &out.findings {
+        if !global && !f.secrets.iter().any(|s| s == secret) {
+            continue;
+        }
+        let shown = std::iter::once(&f.message)
+            .chain(f.snippet.as_ref())
+            .chain(f.notes.iter());
+        for text in shown {
+            assert!(
+                !text.contains(secret),
+                "{} shows the secret {secret:?} whole: {text:?}",
+                f.rule_id
+            );
         }
     }
+}
+
+/// Where the redactor target plants its secret: `{}` is the value.
+const PLANTS: &[&str] = &[
+    "{}",
+    "password = \"{}\"\n",
+    "AWS_SECRET_ACCESS_KEY={}\n",
+    "url = \"https://user:{}@db.example.com/app\"\n",
+    "api_key: {}\n",
+    "export GITHUB_TOKEN='{}'\n",
+    "{\"client_secret\": \"{}\"}\n",
+    "Authorization: Bearer {}\n",
+    "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+    "token = os.environ.get(\"TOKEN\", \"{}\")  # was {}\n",
+    "secret={}&next={}\n",
+    "<password>{}</password>\n",
+];
+
+/// The file name the redactor target checks its input as (the checker treats tests, docs and
+/// lock files differently).
+const PLANT_NAMES: &[&str] = &["input.txt", "settings.py", ".env", "config.yaml"];
+
+/// The redactor target: a planted secret in surrounding text. The first byte picks where the
+/// secret is planted ([`PLANTS`]) and the file name; the rest is the secret, then after a NUL
+/// the text before it, then after another NUL the text after it. Oracle: once the secrets
+/// checker reports the planted value, the redactor leaves it whole in no message, snippet or
+/// note (and every other value the checker saw, as in the secrets target).
+fn redactor(data: &[u8]) {
+    let (pick, rest) = data.split_first().unwrap_or((&0, &[]));
+    let mut parts = rest.splitn(3, |&b| b == 0);
+    let planted = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let before = parts.next().unwrap_or_default();
+    let after = parts.next().unwrap_or_default();
+    let plant = PLANTS[*pick as usize % PLANTS.len()];
+    let name = PLANT_NAMES[(*pick as usize / PLANTS.len()) % PLANT_NAMES.len()];
+    let mut text = before.to_vec();
+    text.extend_from_slice(plant.replace("{}", &planted).as_bytes());
+    text.extend_from_slice(after);
+
+    let mut out = check_secrets(name, &text);
+    points_into(&out, &text);
+    // Reported: as a value of its own, or as one line of a multi-line value (a key).
+    let reported = |p: &str| {
+        out.findings.iter().flat_map(|f| f.secrets.iter()).any(|s| {
+            s == p
+                || (s.contains('\n')
+                    && p.len() >= palisade_core::redact::MIN_GLOBAL_LEN
+                    && !p.starts_with("-----")
+                    && s.lines().any(|l| l.trim() == p))
+        })
+    };
+    let planted: Vec<&str> = [planted.as_str(), planted.trim()]
+        .into_iter()
+        .filter(|p| reported(p))
+        .collect();
+    no_whole_secret_after_redaction(&mut out);
+    for p in planted {
+        not_shown(&out, p);
+    }
+}
+
+/// The secrets checker with its default configuration, on one file.
+fn check_secrets(path: &str, data: &[u8]) -> FileReport {
+    static CHECKER: OnceLock<palisade_secrets::SecretsChecker> = OnceLock::new();
+    let checker = CHECKER.get_or_init(|| {
+        palisade_secrets::SecretsChecker::new(&palisade_secrets::Config::default())
+    });
+    let files = vec![path.to_string()];
+    let reader = SameBytes(Vec::new());
+    let ctx = ScanContext {
+        files: &files,
+        reader: &reader,
+    };
+    let file = SourceFile::new(path, data);
+    let mut out = FileReport::default();
+    if checker.applies_to(path) {
+        checker.check(&file, &ctx, &mut out);
+    }
+    out
 }
 
 /// The prefilter against the full parse as oracle: the same findings on a file the full parse
@@ -220,7 +333,7 @@ fn python(data: &[u8]) {
             assert!(ka.contains(k), "the prefilter dropped {k}");
         }
     }
-    points_into(&b, data);
+    points_into_lines(&b, python_lines(data));
 }
 
 fn config(data: &[u8]) {

@@ -19,12 +19,11 @@ use crate::finding::Finding;
 /// Values shorter than this are masked only inside their own finding.
 pub const MIN_GLOBAL_LEN: usize = 8;
 
-/// A secret as output shows it: a few leading characters of a long value, then `****`. PEM
-/// armour lines are not secret and are kept.
+/// A secret as output shows it: a few leading characters of a long value, then `****`. The
+/// armour line of a multi-line key is not secret and is kept.
 pub fn mask(secret: &str) -> String {
-    let first = secret.lines().next().unwrap_or("");
-    if first.starts_with("-----BEGIN") || first.starts_with("PuTTY-User-Key-File") {
-        return format!("{}****", first.trim_end());
+    if let Some(armour) = armour_line(secret) {
+        return format!("{armour}****");
     }
     let n = secret.chars().count();
     let show = if n >= MIN_GLOBAL_LEN {
@@ -34,6 +33,37 @@ pub fn mask(secret: &str) -> String {
     };
     let head: String = secret.chars().take(show).collect();
     format!("{head}****")
+}
+
+/// The first line of a multi-line key when it is armour alone (`-----BEGIN RSA PRIVATE
+/// KEY-----`, `PuTTY-User-Key-File-3: ssh-rsa`). A one-line value, or a first line with more
+/// on it, is secret however it starts.
+fn armour_line(secret: &str) -> Option<&str> {
+    let (first, rest) = secret.split_once('\n')?;
+    let first = first.trim_end();
+    if rest.trim().is_empty() {
+        return None;
+    }
+    let pem = first
+        .strip_prefix("-----BEGIN ")
+        .and_then(|s| s.strip_suffix("-----"))
+        .is_some_and(|label| {
+            label
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ')
+        });
+    let putty = first
+        .strip_prefix("PuTTY-User-Key-File-")
+        .and_then(|s| s.split_once(": "))
+        .is_some_and(|(version, algorithm)| {
+            !version.is_empty()
+                && version.bytes().all(|b| b.is_ascii_digit())
+                && !algorithm.is_empty()
+                && algorithm
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-@.".contains(&b))
+        });
+    (pem || putty).then_some(first)
 }
 
 fn url_userinfo() -> &'static Regex {
@@ -236,6 +266,29 @@ mod tests {
         r.finding(&mut f);
         assert_eq!(f.message, "Possible hardcoded password: '****'");
         assert_eq!(r.text("abc12"), "abc12");
+    }
+
+    /// Found by the redactor fuzz target: a one-line value that starts like armour was shown
+    /// whole, as if it were the armour line of a key.
+    #[test]
+    fn only_the_armour_line_of_a_multi_line_key_is_kept() {
+        let one_line = "PuTTY-User-Key-FileF26pAttMuCUQPOobamul9";
+        let r = Redactor::new([one_line]);
+        let line = format!("key: {one_line}");
+        let out = r.text(&line);
+        assert!(!out.contains(one_line), "{out}");
+        assert_eq!(mask(one_line), "PuTTY-****");
+        assert_eq!(mask("-----BEGIN-x9Kq2mZ7vL4pN8rT"), "-----B****");
+        // Armour with more on its line is no armour.
+        assert_eq!(
+            mask("-----BEGIN RSA PRIVATE KEY-----MIIEowIBAAKCAQEA\nQWERTYUIOPASDFGH"),
+            "-----B****"
+        );
+        let putty = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-Lines: 1";
+        assert_eq!(mask(putty), "PuTTY-User-Key-File-3: ssh-ed25519****");
+        let pem =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
+        assert_eq!(mask(pem), "-----BEGIN RSA PRIVATE KEY-----****");
     }
 
     #[test]

@@ -276,6 +276,33 @@ fn configured_rules_find_the_same_as_a_full_parse() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Found by the `python_prefilter` fuzz target: a line that cannot end where it does
+/// (`from mako.` then `emplate import Template` on the next line) is one statement to
+/// tree-sitter and two to the lexer, so the prefilter dropped the B702 the full parse found.
+#[test]
+fn a_line_ending_in_an_operator_or_dot_is_read_as_the_full_parse_reads_it() {
+    let (fast, full) = (checker(None, false), checker(None, true));
+    let cases = [
+        "from mako.\nemplate import Template\nTemplate(\"<p>${name}</p>\")\n",
+        "from mako import\nTemplate\nTemplate(\"<p>${name}</p>\")\n",
+        "import subprocess\nx = subprocess.\nPopen(\"ls\", shell=True)\n",
+        "q = \"SELECT * FROM t WHERE a = \" +\nx\n",
+        "import os\nos.system(x) or\neval(y)\n",
+        // Valid ends that look alike: a float, Ellipsis.
+        "import subprocess\nx = 1.\nsubprocess.Popen(\"ls\", shell=True)\n",
+        "x = ...\neval(y)\n",
+    ];
+    for src in cases {
+        let a = findings(&common::run(&fast, "a.py", src.as_bytes()));
+        let b = findings(&common::run(&full, "a.py", src.as_bytes()));
+        assert_eq!(a, b, "prefilter and full parse disagree on {src:?}");
+        assert!(
+            b.contains('B'),
+            "no finding at all in {src:?}: the case tests nothing"
+        );
+    }
+}
+
 #[test]
 fn broken_sources_are_reported_not_skipped() {
     let fast = checker(None, false);

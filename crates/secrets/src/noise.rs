@@ -377,7 +377,12 @@ pub(crate) fn assigned_name(context: &str) -> &str {
     let mut rest = context;
     loop {
         let trimmed = rest.trim_end_matches(|c: char| !is_ident(c));
-        let start = trimmed.rfind(|c: char| !is_ident(c)).map_or(0, |p| p + 1);
+        // After the last character that is not part of a name, however many bytes it takes.
+        let start = trimmed
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_ident(c))
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let word = &trimmed[start..];
         let grammar = [
             "string",
@@ -594,6 +599,17 @@ pub fn is_test_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the secrets and redactor fuzz targets: a name right after a character of more
+    /// than one byte (here the replacement character of an invalid byte) was cut inside that
+    /// character, a panic.
+    #[test]
+    fn assigned_name_after_a_multi_byte_character() {
+        assert_eq!(assigned_name("\u{FFFD}password = \""), "password");
+        assert_eq!(assigned_name("é_token: "), "_token");
+        assert_eq!(assigned_name("x = \u{FFFD}"), "x");
+        assert_eq!(assigned_name("\u{FFFD}"), "");
+    }
 
     #[test]
     fn password_hash_prefixes_on_non_ascii_values() {

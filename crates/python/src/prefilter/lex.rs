@@ -403,6 +403,8 @@ impl<'a> Lexer<'a, '_> {
     fn logical_line(&mut self) -> Option<LineEnd> {
         self.depth = 0;
         let mut colon = false;
+        // Where the last token (not a blank or comment) starts and ends.
+        let mut last = (0, 0);
         self.stmt_start = true;
         self.after_colon = false;
         self.colon_before = false;
@@ -416,7 +418,11 @@ impl<'a> Lexer<'a, '_> {
             if self.pwd_pending {
                 self.password_follower(c);
             }
-            if !matches!(c, b' ' | b'\t' | b'\x0c' | b'\r' | b'\\' | b'#' | b'\n') {
+            let (start, significant) = (
+                self.i,
+                !matches!(c, b' ' | b'\t' | b'\x0c' | b'\r' | b'\\' | b'#' | b'\n'),
+            );
+            if significant {
                 self.colon_before = std::mem::take(&mut self.after_colon);
                 // An opening bracket keeps a binary operator before it in view:
                 // `x + ("SELECT ..." ...)`.
@@ -433,6 +439,12 @@ impl<'a> Lexer<'a, '_> {
                     self.i += 1;
                     self.row += 1;
                     if self.depth == 0 {
+                        // tree-sitter reads on past a line break where no statement can end
+                        // (`from mako.`, `q = "SELECT " +`); CPython refuses the line. The
+                        // full parse gives that file its one answer.
+                        if dangling(self.s, last) {
+                            return None;
+                        }
                         self.end_import();
                         return Some(LineEnd { colon });
                     }
@@ -548,6 +560,9 @@ impl<'a> Lexer<'a, '_> {
                         shift || matches!(c, b'+' | b'-' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^');
                     self.import_tok(None);
                 }
+            }
+            if significant {
+                last = (start, self.i);
             }
         }
     }
@@ -1175,6 +1190,47 @@ fn valid_number(t: &[u8]) -> bool {
     }
 }
 
+/// Whether a logical line whose last token is `s[last.0..last.1]` cannot end there: after an
+/// operator, a `.` or a keyword that needs an operand. CPython refuses such a line, and
+/// tree-sitter takes the line break for a blank and reads on into the next line.
+fn dangling(s: &[u8], last: (usize, usize)) -> bool {
+    let tok = &s[last.0..last.1];
+    let Some(&end) = tok.last() else {
+        return false;
+    };
+    if tok[0].is_ascii_digit() || (tok.len() > 1 && tok[0] == b'.') {
+        // A number (`1.`, `.5`).
+        return false;
+    }
+    match end {
+        // `...` is Ellipsis.
+        b'.' => !s[..last.1].ends_with(b"..."),
+        b'+' | b'-' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'<' | b'>' | b'=' | b'~' => true,
+        _ => matches!(
+            tok,
+            b"import"
+                | b"from"
+                | b"as"
+                | b"and"
+                | b"or"
+                | b"not"
+                | b"in"
+                | b"is"
+                | b"lambda"
+                | b"if"
+                | b"elif"
+                | b"while"
+                | b"for"
+                | b"with"
+                | b"del"
+                | b"assert"
+                | b"global"
+                | b"nonlocal"
+                | b"class"
+                | b"def"
+        ),
+    }
+}
 fn is_ident(c: u8) -> bool {
     IDENT[c as usize]
 }
