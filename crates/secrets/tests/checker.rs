@@ -4,37 +4,10 @@
 use palisade_core::{Checker, FileReport, FsReader, ScanContext, SourceFile};
 use palisade_secrets::check_rules::expand_example;
 use palisade_secrets::{Config, SecretsChecker};
+use palisade_testkit::{check_file, redacted};
 
 fn scan_with(checker: &SecretsChecker, path: &str, text: &str, no_redact: bool) -> FileReport {
-    let files = vec![path.to_string()];
-    let reader = FsReader(".".into());
-    let ctx = ScanContext {
-        files: &files,
-        reader: &reader,
-    };
-    let mut out = FileReport::default();
-    checker.check(&SourceFile::new(path, text.as_bytes()), &ctx, &mut out);
-    redacted(out, no_redact)
-}
-
-/// What output shows: the core redactor over the report, as the binary applies it.
-fn redacted(mut out: FileReport, no_redact: bool) -> FileReport {
-    if !no_redact {
-        let values: Vec<String> = out
-            .findings
-            .iter()
-            .flat_map(|f| f.secrets.iter().cloned())
-            .chain(out.secrets.iter().cloned())
-            .collect();
-        let r = palisade_core::redact::Redactor::new(values.iter().map(String::as_str));
-        for f in &mut out.findings {
-            r.finding(f);
-        }
-        for d in &mut out.diagnostics {
-            r.diagnostic(d);
-        }
-    }
-    out
+    redacted(check_file(checker, path, text.as_bytes()), no_redact)
 }
 
 fn scan(path: &str, text: &str) -> FileReport {

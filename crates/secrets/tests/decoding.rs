@@ -1,34 +1,17 @@
 //! Secrets hidden in base64, hex, percent-encoding and string escapes are found, reported at
 //! the encoded text with the chain of encodings, and never printed whole.
 
-use palisade_core::{Checker, FileReport, FsReader, ScanContext, SourceFile};
+use palisade_core::FileReport;
 use palisade_secrets::check_rules::{encode_base64_std, expand_example};
 use palisade_secrets::{Config, SecretsChecker};
 
+/// What output shows: the checker's report through the core redactor, as the binary applies it.
 fn scan(path: &str, text: &str) -> FileReport {
-    let files = vec![path.to_string()];
-    let reader = FsReader(".".into());
-    let ctx = ScanContext {
-        files: &files,
-        reader: &reader,
-    };
-    let mut out = FileReport::default();
-    SecretsChecker::new(&Config::default()).check(
-        &SourceFile::new(path, text.as_bytes()),
-        &ctx,
-        &mut out,
-    );
-    // What output shows: the core redactor over the report, as the binary applies it.
-    let values: Vec<String> = out
-        .findings
-        .iter()
-        .flat_map(|f| f.secrets.iter().cloned())
-        .collect();
-    let r = palisade_core::redact::Redactor::new(values.iter().map(String::as_str));
-    for f in &mut out.findings {
-        r.finding(f);
-    }
-    out
+    let checker = SecretsChecker::new(&Config::default());
+    palisade_testkit::redacted(
+        palisade_testkit::check_file(&checker, path, text.as_bytes()),
+        false,
+    )
 }
 
 fn token() -> String {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use palisade_core::{Checker, FileReport, FsReader, ScanContext, SourceFile};
+use palisade_core::FileReport;
 use palisade_secrets::check_rules::expand_example;
 use palisade_secrets::{Config, SecretsChecker};
 
@@ -69,15 +69,7 @@ fn load() -> Vec<Labelled> {
 }
 
 fn scan(checker: &SecretsChecker, path: &str, text: &str) -> FileReport {
-    let files = vec![path.to_string()];
-    let reader = FsReader(".".into());
-    let ctx = ScanContext {
-        files: &files,
-        reader: &reader,
-    };
-    let mut out = FileReport::default();
-    checker.check(&SourceFile::new(path, text.as_bytes()), &ctx, &mut out);
-    out
+    palisade_testkit::check_file(checker, path, text.as_bytes())
 }
 
 #[derive(Default)]

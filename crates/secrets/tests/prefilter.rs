@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use palisade_core::{Checker, FileReport, FsReader, ScanContext, SourceFile};
+use palisade_core::FileReport;
 use palisade_secrets::check_rules::{encode_base64_std, expand_example};
 use palisade_secrets::prefilter::Prefilter;
 use palisade_secrets::spec::RuleFile;
@@ -91,14 +91,7 @@ fn the_three_prefilters_find_the_same_hits() {
 
 fn check(checker: &SecretsChecker, path: &str, text: &str, files: usize) -> FileReport {
     let files: Vec<String> = (0..files).map(|i| format!("f{i}")).collect();
-    let reader = FsReader(".".into());
-    let ctx = ScanContext {
-        files: &files,
-        reader: &reader,
-    };
-    let mut out = FileReport::default();
-    checker.check(&SourceFile::new(path, text.as_bytes()), &ctx, &mut out);
-    out
+    palisade_testkit::check_file_among(checker, path, text.as_bytes(), &files)
 }
 
 #[test]

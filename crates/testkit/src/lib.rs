@@ -4,7 +4,7 @@ pub mod git;
 
 use std::path::{Path, PathBuf};
 
-use palisade_core::FileReport;
+use palisade_core::{Checker, FileReport, FsReader, ScanContext, SourceFile};
 
 pub use git::{git, TestRepo};
 
@@ -45,5 +45,28 @@ pub fn redacted(mut out: FileReport, no_redact: bool) -> FileReport {
             redactor.diagnostic(d);
         }
     }
+    out
+}
+
+/// Runs `checker` on one file as the binary does in a run of that file alone (includes read
+/// from the working directory). The report is raw: see [`redacted`] for what output shows.
+pub fn check_file(checker: &dyn Checker, path: &str, bytes: &[u8]) -> FileReport {
+    check_file_among(checker, path, bytes, &[path.to_string()])
+}
+
+/// [`check_file`] in a run of `files` (a large run prepares differently).
+pub fn check_file_among(
+    checker: &dyn Checker,
+    path: &str,
+    bytes: &[u8],
+    files: &[String],
+) -> FileReport {
+    let reader = FsReader(".".into());
+    let ctx = ScanContext {
+        files,
+        reader: &reader,
+    };
+    let mut out = FileReport::default();
+    checker.check(&SourceFile::new(path, bytes), &ctx, &mut out);
     out
 }

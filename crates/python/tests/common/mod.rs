@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use palisade_core::{Checker, FileReport, FsReader, ScanContext, SourceFile};
+use palisade_core::FileReport;
 use palisade_python::{BanditConfig, Config, PythonChecker};
 
 pub fn run(checker: &PythonChecker, path: &str, bytes: &[u8]) -> FileReport {
@@ -14,16 +14,10 @@ pub fn run(checker: &PythonChecker, path: &str, bytes: &[u8]) -> FileReport {
 
 /// `run`, choosing whether hard-coded passwords are shown whole (`--no-redact`).
 pub fn run_with(checker: &PythonChecker, path: &str, bytes: &[u8], no_redact: bool) -> FileReport {
-    let reader = FsReader(std::path::PathBuf::from("."));
-    let files = vec![path.to_string()];
-    let ctx = ScanContext {
-        files: &files,
-        reader: &reader,
-    };
-    let file = SourceFile::new(path, bytes);
-    let mut out = FileReport::default();
-    checker.check(&file, &ctx, &mut out);
-    redacted(out, no_redact)
+    redacted(
+        palisade_testkit::check_file(checker, path, bytes),
+        no_redact,
+    )
 }
 
 pub use palisade_testkit::redacted;
