@@ -565,7 +565,9 @@ mod tests {
             assert_eq!(plan(text, &slow), plan(text, &fast), "{}", path.display());
             assert!(!slow.fast.load(Ordering::Relaxed));
         }
-        assert!(found > 500, "{found} needle matches");
+        // The fixtures alone give about 130 matches (a fresh clone has no Bandit examples
+        // until the parity test downloads them; with them, thousands).
+        assert!(found > 100, "{found} needle matches");
         // Both kinds were really used.
         assert!(slow.text.dfa.get().is_none());
         assert!(fast
