@@ -303,6 +303,38 @@ fn a_line_ending_in_an_operator_or_dot_is_read_as_the_full_parse_reads_it() {
     }
 }
 
+/// A closing bracket that does not match the open one (`f(]`): tree-sitter recovers by reading
+/// on, so the next line's string is part of the call; the prefilter had closed the statement
+/// and dropped B108 there, with no syntax error either (found by the python_prefilter fuzz
+/// target, input in `fuzz/corpus/python_prefilter/`).
+#[test]
+fn a_mismatched_closing_bracket_is_read_as_the_full_parse_reads_it() {
+    let (fast, full) = (checker(None, false), checker(None, true));
+    let cases = [
+        "f(]\n\"/tmp/bare\"\n",
+        "x = [1, 2)\n\"/tmp/y\"\n",
+        "d = {\"a\": (1]}\neval(x)\n",
+    ];
+    for src in cases {
+        let a = common::run(&fast, "a.py", src.as_bytes());
+        let b = common::run(&full, "a.py", src.as_bytes());
+        assert_eq!(
+            findings(&a),
+            findings(&b),
+            "prefilter and full parse disagree on {src:?}"
+        );
+        assert_eq!(
+            a.diagnostics.len(),
+            b.diagnostics.len(),
+            "the syntax error is reported on both paths: {src:?}"
+        );
+        assert!(
+            findings(&b).contains('B'),
+            "no finding at all in {src:?}: the case tests nothing"
+        );
+    }
+}
+
 #[test]
 fn broken_sources_are_reported_not_skipped() {
     let fast = checker(None, false);

@@ -75,6 +75,7 @@ pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
         import_start: 0,
         stmt_start: true,
         depth: 0,
+        closers: Vec::new(),
         handler_first: false,
         except_line: false,
         buf: StrValue::default(),
@@ -113,6 +114,9 @@ struct Lexer<'a, 't> {
     stmt_start: bool,
     /// Bracket depth in the current logical line.
     depth: u32,
+    /// The closing bracket each open one expects, innermost last: a mismatch (`f(]`) is
+    /// something tree-sitter recovers from in its own way, so the file is parsed whole.
+    closers: Vec<u8>,
     /// The next statement is the first of an `except` handler's body.
     handler_first: bool,
     /// The current logical line starts with `except`.
@@ -402,6 +406,7 @@ impl<'a> Lexer<'a, '_> {
     /// Reads tokens to the end of the logical line.
     fn logical_line(&mut self) -> Option<LineEnd> {
         self.depth = 0;
+        self.closers.clear();
         let mut colon = false;
         // Where the last token (not a blank or comment) starts and ends.
         let mut last = (0, 0);
@@ -458,14 +463,18 @@ impl<'a> Lexer<'a, '_> {
                     self.row += 1;
                 }
                 b'#' => self.skip_comment(),
-                b'(' | b'[' | b'{' => {
+                c @ (b'(' | b'[' | b'{') => {
                     self.depth += 1;
+                    self.closers.push(closer(c));
                     self.i += 1;
                     colon = false;
                     self.stmt_start = false;
                     self.import_tok(None);
                 }
-                b')' | b']' | b'}' => {
+                c @ (b')' | b']' | b'}') => {
+                    if self.closers.pop()? != c {
+                        return None;
+                    }
                     self.depth = self.depth.checked_sub(1)?;
                     self.i += 1;
                     colon = false;
@@ -927,6 +936,7 @@ impl<'a> Lexer<'a, '_> {
 
     fn replacement_field_inner(&mut self, q: u8, triple: bool) -> Option<()> {
         let mut depth = 0u32;
+        let mut closers: Vec<u8> = Vec::new();
         let saved_import = self.import.take();
         let saved_start = self.stmt_start;
         let saved_pwd = std::mem::take(&mut self.pwd_pending);
@@ -979,11 +989,15 @@ impl<'a> Lexer<'a, '_> {
                     self.unit().atoms.union(&atoms);
                     break;
                 }
-                b'(' | b'[' | b'{' => {
+                c @ (b'(' | b'[' | b'{') => {
                     depth += 1;
+                    closers.push(closer(c));
                     self.i += 1;
                 }
-                b')' | b']' | b'}' => {
+                c @ (b')' | b']' | b'}') => {
+                    if closers.pop()? != c {
+                        return None;
+                    }
                     depth = depth.checked_sub(1)?;
                     self.i += 1;
                 }
@@ -1112,6 +1126,15 @@ fn finish(units: &mut [Unit], src: &[u8]) {
 /// Whether a name holds one of the two non-ASCII characters that Unicode case folding maps
 /// to ASCII letters, U+017F (s) and U+212A (k): the rules' case-insensitive patterns could
 /// match through them.
+/// The bracket that closes `open`.
+fn closer(open: u8) -> u8 {
+    match open {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    }
+}
+
 fn folds_to_ascii(s: &[u8]) -> bool {
     (0..s.len()).any(|i| folds_at(&s[i..]))
 }
