@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use palisade_core::write::file_kind;
 use palisade_core::Gap;
 
 /// Bytes sniffed for a NUL to call a file binary, as git does.
@@ -28,27 +29,6 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    let t = meta.file_type();
-    if t.is_dir() {
-        return "a folder";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    "not a regular file"
-}
-
 /// Opens `path` only if it is a regular file (after symlinks, which selection has already
 /// confined to the root): a FIFO would block and a device never end.
 pub fn open_regular(path: &Path) -> Result<(File, u64), (Gap, String)> {
@@ -57,7 +37,7 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), (Gap, String)> {
     if !meta.is_file() {
         return Err((
             Gap::NotRegularFile,
-            format!("not checked: {}, not a regular file", kind_of(&meta)),
+            format!("not checked: {}, not a regular file", file_kind(&meta)),
         ));
     }
     // O_NONBLOCK would be needed to open a FIFO safely; the check above keeps us from trying.
@@ -70,7 +50,7 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), (Gap, String)> {
     if !meta.is_file() {
         return Err((
             Gap::NotRegularFile,
-            format!("not checked: {}, not a regular file", kind_of(&meta)),
+            format!("not checked: {}, not a regular file", file_kind(&meta)),
         ));
     }
     Ok((file, meta.len()))

@@ -17,7 +17,8 @@ pub enum WriteError {
     },
 }
 
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+/// What a file that is not a regular file is, for messages ("a FIFO", "a folder", ...).
+pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
     let t = meta.file_type();
     if t.is_symlink() {
         return "a symbolic link";
@@ -51,7 +52,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         Ok(meta) if !meta.file_type().is_file() => {
             return Err(WriteError::NotRegularFile {
                 path: path.to_path_buf(),
-                what: kind_of(&meta),
+                what: file_kind(&meta),
             })
         }
         Ok(_) => {}
