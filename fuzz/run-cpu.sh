@@ -5,7 +5,7 @@
 #
 #   fuzz/run-cpu.sh TARGET CPU_SECONDS [libFuzzer options...]
 #
-# Runs `nice -n 19` with `-jobs=1 -workers=1` (one fuzzing process in the background of the
+# Runs `nice -n 19` (FUZZ_NICE overrides) with `-jobs=1 -workers=1` (one fuzzing process in the background of the
 # others), into `fuzz/corpus/TARGET` (new inputs are added there: `cargo fuzz cmin TARGET` before
 # committing); a crash is written to `fuzz/artifacts/TARGET/`. The fuzzing process's log is
 # `fuzz/logs/TARGET.log`; its last lines (cov, ft, executions) are printed at the end.
@@ -19,7 +19,7 @@ mkdir -p "artifacts/$target" "corpus/$target" logs
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # With -jobs=1 libFuzzer forks one fuzzing process writing to fuzz-0.log in its working folder.
-(cd "$work" && exec nice -n 19 "$OLDPWD/$bin" -jobs=1 -workers=1 -print_final_stats=1 \
+(cd "$work" && exec nice -n "${FUZZ_NICE:-19}" "$OLDPWD/$bin" -jobs=1 -workers=1 -print_final_stats=1 \
   -timeout=60 -artifact_prefix="$OLDPWD/artifacts/$target/" "$@" "$OLDPWD/corpus/$target") \
   > "logs/$target.parent.log" 2>&1 &
 parent=$!
