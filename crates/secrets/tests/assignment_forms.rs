@@ -1,7 +1,8 @@
 //! Every name-anchored provider rule (`(?i:name){{assign}}...`) knows every assignment form of
 //! the shared grammar: for each such rule, the value of its first example is written in each
 //! form (Go `var x string =`, Makefile `?=`/`::=`/`:::=`, `System.setProperty`, PHP `.=`, XML
-//! elements on one line or two, XML attributes, shell, PowerShell, YAML, JSON, flags, HTTP
+//! elements on one line or two, XML attributes, shell, fish `set -gx`, Dockerfile `ENV NAME
+//! value`, PowerShell, YAML, JSON, flags, HTTP
 //! headers...) under a name made of the rule's keyword, and must be found; the same forms with
 //! a reference instead of the value, or with the name inside another word, must not be.
 
@@ -80,6 +81,10 @@ const FORMS: &[&str] = &[
     "$env:{U} = \"{V}\"",
     "ENV {U}={V}",
     "ARG {U}={V}",
+    "ENV {U} {V}",
+    "ENV {U} \"{V}\"",
+    "set -gx {U} {V}",
+    "set --export {U} '{V}'",
     "  {S}: {V}",
     "  {S}: \"{V}\"",
     "{S} = \"{V}\"",
@@ -108,6 +113,8 @@ const NEGATIVE_FORMS: &[&str] = &[
     "<{C}>\n    ${{U}}\n</{C}>",
     "<add key=\"{U}\" value=\"%{U}%\" />",
     "export {U}=\"${{U}}\"",
+    "ENV {U} ${{U}}",
+    "set -e {U}",
     "$env:{U} = (Get-Secret {U})",
     "{S}: {{ {S} }}",
     "{\"{C}\": \"<your-token>\"}",
