@@ -11,9 +11,8 @@
 pub fn as_operators(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     // Cheap refusal: neither instruction anywhere.
-    if memchr::memmem::find(bytes, b"ENV").is_none()
-        && memchr::memmem::find(bytes, b"set").is_none()
-    {
+    let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
+    if !(has(b"ENV") || has(b"set -") || has(b"set\t")) {
         return None;
     }
     let mut out: Option<Vec<u8>> = None;
