@@ -6,26 +6,16 @@
 //! headers...) under a name made of the rule's keyword, and must be found; the same forms with
 //! a reference instead of the value, or with the name inside another word, must not be.
 
+mod common;
+
 use palisade_secrets::check_rules::expand_example;
 use palisade_secrets::rules::Rule;
-use palisade_secrets::spec::RuleFile;
 use palisade_secrets::Engine;
 
 fn specs() -> Vec<palisade_secrets::spec::RuleSpec> {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .flat_map(|p| {
-            let file: RuleFile =
-                serde_yaml::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
-            file.rules
-        })
+    common::rule_files()
+        .into_iter()
+        .flat_map(|(_, file)| file.rules)
         .collect()
 }
 
