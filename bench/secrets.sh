@@ -9,6 +9,9 @@
 #   bench/secrets.sh --detect-secrets full  # detect-secrets on the whole corpus (~15 min)
 #   bench/secrets.sh --detect-secrets skip --runs 3 --no-build
 #   bench/secrets.sh --count                # also count each tool's findings on the corpus
+#   bench/secrets.sh --history              # also the history benchmark (bench/history.sh):
+#                                           # `check --history` against gitleaks and betterleaks
+#                                           # `git` on flask and requests, same --runs
 #
 # Peers come from ../shared/bench/peers.sh, the corpus from ../shared/bench/corpus.sh. The
 # machine is shared: run it by hand, never in a loop.
@@ -20,13 +23,15 @@ runs=5
 ds_mode=subset
 build=1
 count=0
+history=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --detect-secrets) ds_mode=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --count) count=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --history) history=1; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -141,4 +146,10 @@ try:
 except json.JSONDecodeError:
     n = sum(1 for line in text.splitlines() if line.strip())
 print("kingfisher", n)' "$tmp/kingfisher.json" || echo "kingfisher ?"
+fi
+
+if [ "$history" = 1 ]; then
+  echo
+  echo "history (bench/history.sh):"
+  bench/history.sh --runs "$runs" --no-build
 fi

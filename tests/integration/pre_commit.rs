@@ -585,30 +585,56 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
             .env_remove("PALISADE");
         cmd
     };
-    let pre_commit_cmd = |args: &[&str]| {
-        let mut cmd = hook_env(&pre_commit);
-        cmd.args(args);
-        cmd
-    };
-
     let manifest = checkout().join(".pre-commit-hooks.yaml");
-    let out = pre_commit_cmd(&["validate-manifest"])
-        .arg(&manifest)
+    run_on_a_clean_project(
+        &hook_env,
+        &pre_commit,
+        &manifest,
+        &project,
+        &hook_repo,
+        &rev,
+    );
+    commit_through_the_hook(&hook_env, &pre_commit, &project);
+
+    let out = hook_env(&pre_commit)
+        .args(["run", "--all-files"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("settings.py:"), "{}", text(&out));
+}
+
+/// Runs pre-commit (`hook_env` sets up its environment) the way a user starts: the hook
+/// repository's manifest validates, a project whose config names the hook at `repo`@`rev`
+/// installs it, and `run --all-files` passes on its clean tree.
+pub(crate) fn run_on_a_clean_project(
+    hook_env: &dyn Fn(&Path) -> Command,
+    pre_commit: &Path,
+    manifest: &Path,
+    project: &Path,
+    repo: &Path,
+    rev: &str,
+) {
+    let out = hook_env(pre_commit)
+        .arg("validate-manifest")
+        .arg(manifest)
         .output()
         .unwrap();
     assert!(out.status.success(), "validate-manifest: {}", text(&out));
 
-    init_repo(&project);
+    init_repo(project);
     let config = format!(
         "repos:\n  - repo: '{}'\n    rev: '{rev}'\n    hooks:\n      - id: palisade\n",
-        hook_repo.display().to_string().replace('\'', "''")
+        repo.display().to_string().replace('\'', "''")
     );
     fs::write(project.join(".pre-commit-config.yaml"), config).unwrap();
     fs::write(project.join("app.py"), CLEAN_PY).unwrap();
-    git(&project, &["add", "."]);
+    git(project, &["add", "."]);
 
-    // `run --all-files` installs the hook (cargo install) and passes on the clean tree.
-    let out = pre_commit_cmd(&["run", "--all-files"]).output().unwrap();
+    let out = hook_env(pre_commit)
+        .args(["run", "--all-files"])
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "pre-commit run on a clean tree: {}",
@@ -619,9 +645,16 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
         "{}",
         text(&out)
     );
+}
 
-    // Through the installed git hook, a clean commit passes ...
-    let out = pre_commit_cmd(&["install"]).output().unwrap();
+/// After `pre-commit install`, git's own hook lets a clean commit through and blocks the next
+/// one, which stages a private key.
+pub(crate) fn commit_through_the_hook(
+    hook_env: &dyn Fn(&Path) -> Command,
+    pre_commit: &Path,
+    project: &Path,
+) {
+    let out = hook_env(pre_commit).arg("install").output().unwrap();
     assert!(out.status.success(), "pre-commit install: {}", text(&out));
     // git runs the hook, which finds pre-commit through the path recorded at install time.
     let commit = |msg: &str| {
@@ -632,16 +665,11 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
     };
     let out = commit("clean");
     assert!(out.status.success(), "clean commit refused: {}", text(&out));
-    let clean_head = head(&project);
+    let clean_head = head(project);
     assert!(clean_head.is_some());
 
-    // ... and a planted private key blocks it.
     fs::write(project.join("settings.py"), leaky_py()).unwrap();
-    git(&project, &["add", "settings.py"]);
+    git(project, &["add", "settings.py"]);
     let out = commit("leak");
-    assert_blocked(&out, "settings.py", &project, &clean_head);
-
-    let out = pre_commit_cmd(&["run", "--all-files"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("settings.py:"), "{}", text(&out));
+    assert_blocked(&out, "settings.py", project, &clean_head);
 }

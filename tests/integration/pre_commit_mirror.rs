@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::pre_commit::{
-    assert_blocked, checkout, find_pre_commit, git, head, init_repo, isolated, leaky_py, manifest,
-    palisade_bin, parse_manifest, str_of, text, Hook, Value, CLEAN_PY,
+    checkout, commit_through_the_hook, find_pre_commit, git, head, isolated, manifest,
+    palisade_bin, parse_manifest, run_on_a_clean_project, str_of, text, Hook, Value,
 };
 
 fn mirror_template() -> PathBuf {
@@ -194,37 +194,13 @@ fn pre_commit_installs_the_wheel_through_the_mirror_and_blocks_a_secret() {
             .env_remove("PALISADE");
         cmd
     };
-    let pre_commit_cmd = |args: &[&str]| {
-        let mut cmd = hook_env(&pre_commit);
-        cmd.args(args);
-        cmd
-    };
-    let out = pre_commit_cmd(&["validate-manifest"])
-        .arg(mirror.join(".pre-commit-hooks.yaml"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "validate-manifest: {}", text(&out));
-
-    init_repo(&project);
-    let config = format!(
-        "repos:\n  - repo: '{}'\n    rev: 'v{version}'\n    hooks:\n      - id: palisade\n",
-        mirror.display().to_string().replace('\'', "''")
-    );
-    fs::write(project.join(".pre-commit-config.yaml"), config).unwrap();
-    fs::write(project.join("app.py"), CLEAN_PY).unwrap();
-    git(&project, &["add", "."]);
-
-    // Installs the hook environment from the wheel and passes on the clean tree.
-    let out = pre_commit_cmd(&["run", "--all-files"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "pre-commit run on a clean tree: {}",
-        text(&out)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("Passed"),
-        "{}",
-        text(&out)
+    run_on_a_clean_project(
+        &hook_env,
+        &pre_commit,
+        &mirror.join(".pre-commit-hooks.yaml"),
+        &project,
+        &mirror,
+        &format!("v{version}"),
     );
 
     // The hook runs the wheel's binary itself (not a Python launcher), built from this checkout.
@@ -261,23 +237,6 @@ fn pre_commit_installs_the_wheel_through_the_mirror_and_blocks_a_secret() {
         "the wheel in PALISADE_WHEELHOUSE was built from another commit; rebuild it with dist/build-wheel.sh --quick"
     );
 
-    // Through the installed git hook, a clean commit passes ...
-    let out = pre_commit_cmd(&["install"]).output().unwrap();
-    assert!(out.status.success(), "pre-commit install: {}", text(&out));
-    let commit = |msg: &str| {
-        hook_env(Path::new("git"))
-            .args(["commit", "-q", "-m", msg])
-            .output()
-            .unwrap()
-    };
-    let out = commit("clean");
-    assert!(out.status.success(), "clean commit refused: {}", text(&out));
-    let clean_head = head(&project);
-    assert!(clean_head.is_some());
-
-    // ... and a planted private key blocks it.
-    fs::write(project.join("settings.py"), leaky_py()).unwrap();
-    git(&project, &["add", "settings.py"]);
-    let out = commit("leak");
-    assert_blocked(&out, "settings.py", &project, &clean_head);
+    // Through the installed git hook, a clean commit passes and a planted private key blocks.
+    commit_through_the_hook(&hook_env, &pre_commit, &project);
 }

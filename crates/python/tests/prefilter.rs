@@ -335,6 +335,34 @@ fn a_mismatched_closing_bracket_is_read_as_the_full_parse_reads_it() {
     }
 }
 
+/// Found by the `python_prefilter` fuzz target: a control character in an `except` body's
+/// indentation (`\x1c`, which Python's `str.isspace` accepts but its tokenizer refuses) hid a
+/// B110 from the prefilter while tree-sitter recovered it, with a syntax error on both paths.
+#[test]
+fn a_control_character_outside_strings_is_read_as_the_full_parse_reads_it() {
+    let (fast, full) = (checker(None, false), checker(None, true));
+    let cases = [
+        "try:\n    do()\nexcept:\n \x1c  pass\n",
+        "try:\n    do()\nexcept:\n    \x01pass\n",
+        "x = 1 \x7f\neval(x)\n",
+        "f(\x00)\n\"/tmp/bare\"\n",
+    ];
+    for src in cases {
+        let a = common::run(&fast, "a.py", src.as_bytes());
+        let b = common::run(&full, "a.py", src.as_bytes());
+        assert_eq!(
+            findings(&a),
+            findings(&b),
+            "prefilter and full parse disagree on {src:?}"
+        );
+    }
+    let b110 = "try:\n    do()\nexcept:\n \x1c  pass\n";
+    assert!(
+        findings(&common::run(&full, "a.py", b110.as_bytes())).contains("B110"),
+        "the full parse no longer finds the B110: the case tests nothing"
+    );
+}
+
 #[test]
 fn broken_sources_are_reported_not_skipped() {
     let fast = checker(None, false);

@@ -312,7 +312,8 @@ fn decode_run(run: &[u8]) -> Option<(String, Encoding)> {
     Some((text, encoding))
 }
 
-fn b64_value(c: u8, url: bool) -> Option<u8> {
+/// The 6-bit value of a base64 digit (`url`: the URL-safe alphabet's `-` and `_`).
+pub(crate) fn b64_value(c: u8, url: bool) -> Option<u8> {
     Some(match c {
         b'A'..=b'Z' => c - b'A',
         b'a'..=b'z' => c - b'a' + 26,

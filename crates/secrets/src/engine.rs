@@ -174,7 +174,12 @@ impl Engine {
         out: &mut Vec<RawMatch>,
         errors: &mut Vec<RuleError>,
     ) -> bool {
-        self.scan_text(text, large_scan, windows, out, errors);
+        // `ENV NAME value` and `set -gx NAME value` are scanned as `NAME=value`: same length,
+        // so the ranges found are the text's own.
+        match crate::spaced::as_operators(text) {
+            Some(view) => self.scan_text(&view, large_scan, windows, out, errors),
+            None => self.scan_text(text, large_scan, windows, out, errors),
+        }
         let decoded = decode::decode_all(text, decode::budget_for(text.len()));
         let mut inner = Vec::new();
         for (i, layer) in decoded.layers.iter().enumerate() {

@@ -16,6 +16,7 @@ pub mod migrate;
 pub mod noise;
 pub mod prefilter;
 pub mod rules;
+mod spaced;
 pub mod spec;
 pub mod validate;
 mod words;

@@ -113,6 +113,9 @@ const NAME_REST: &str = r"[\w.\-]*?";
 ///   also need a setter call before it, see `noise::comma_form_is_setter`);
 /// - XML: an element `<name>v</name>` (the value right after `>`, or alone on the next line)
 ///   and an attribute pair `key="name" value="v"`.
+///
+/// A space as the operator (Dockerfile `ENV NAME value`, fish `set -gx NAME value`) is not in
+/// the grammar: the engine scans such lines with an `=` in its place (`crate::spaced`).
 const OPERATOR: &str = concat!(
     r#"(?:(?:\\?['"`])?\]?(?:(?:[ \t]+|[ \t]*:[ \t]*&?)[Ss]tr(?:ing)?)?[ \t]*(?:[:?+.|]{0,3}=|:|=>|->|<-)[ \t]*"#,
     r#"|\\?['"][ \t]*,[ \t]*[rbu@]?\\?["'`]"#,

@@ -1,6 +1,8 @@
 //! Offline checks of a token's structure or checksum. A token that fails is not a finding:
 //! it cannot be a credential the provider issued. No network, ever.
 
+use crate::decode::b64_value;
+
 /// A structural or checksum check a rule can name in its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Validator {
@@ -123,19 +125,6 @@ fn crc32_base62_ok(token: &str) -> bool {
     }
     let (body, sum) = rest.split_at(rest.len() - 6);
     base62_6(crc32(body.as_bytes())) == sum.as_bytes()
-}
-
-fn b64_value(b: u8, url: bool) -> Option<u8> {
-    Some(match b {
-        b'A'..=b'Z' => b - b'A',
-        b'a'..=b'z' => b - b'a' + 26,
-        b'0'..=b'9' => b - b'0' + 52,
-        b'+' if !url => 62,
-        b'/' if !url => 63,
-        b'-' if url => 62,
-        b'_' if url => 63,
-        _ => return None,
-    })
 }
 
 /// Decodes standard (`url == false`) or URL-safe base64; padding optional; `None` on any

@@ -1,30 +1,21 @@
 //! Every name-anchored provider rule (`(?i:name){{assign}}...`) knows every assignment form of
 //! the shared grammar: for each such rule, the value of its first example is written in each
 //! form (Go `var x string =`, Makefile `?=`/`::=`/`:::=`, `System.setProperty`, PHP `.=`, XML
-//! elements on one line or two, XML attributes, shell, PowerShell, YAML, JSON, flags, HTTP
+//! elements on one line or two, XML attributes, shell, fish `set -gx`, Dockerfile `ENV NAME
+//! value`, PowerShell, YAML, JSON, flags, HTTP
 //! headers...) under a name made of the rule's keyword, and must be found; the same forms with
 //! a reference instead of the value, or with the name inside another word, must not be.
 
+mod common;
+
 use palisade_secrets::check_rules::expand_example;
 use palisade_secrets::rules::Rule;
-use palisade_secrets::spec::RuleFile;
 use palisade_secrets::Engine;
 
 fn specs() -> Vec<palisade_secrets::spec::RuleSpec> {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .flat_map(|p| {
-            let file: RuleFile =
-                serde_yaml::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
-            file.rules
-        })
+    common::rule_files()
+        .into_iter()
+        .flat_map(|(_, file)| file.rules)
         .collect()
 }
 
@@ -80,6 +71,10 @@ const FORMS: &[&str] = &[
     "$env:{U} = \"{V}\"",
     "ENV {U}={V}",
     "ARG {U}={V}",
+    "ENV {U} {V}",
+    "ENV {U} \"{V}\"",
+    "set -gx {U} {V}",
+    "set --export {U} '{V}'",
     "  {S}: {V}",
     "  {S}: \"{V}\"",
     "{S} = \"{V}\"",
@@ -108,6 +103,8 @@ const NEGATIVE_FORMS: &[&str] = &[
     "<{C}>\n    ${{U}}\n</{C}>",
     "<add key=\"{U}\" value=\"%{U}%\" />",
     "export {U}=\"${{U}}\"",
+    "ENV {U} ${{U}}",
+    "set -e {U}",
     "$env:{U} = (Get-Secret {U})",
     "{S}: {{ {S} }}",
     "{\"{C}\": \"<your-token>\"}",

@@ -1,29 +1,11 @@
 //! Every example of every built-in rule is found by its rule; no negative example is.
 
-use std::path::PathBuf;
+mod common;
+use common::rule_files;
 
 use palisade_core::Checker;
 use palisade_secrets::check_rules::check_specs;
-use palisade_secrets::spec::RuleFile;
 use palisade_secrets::{Config, SecretsChecker};
-
-fn rule_files() -> Vec<(PathBuf, RuleFile)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let file: RuleFile = serde_yaml::from_str(&text).unwrap();
-            (p, file)
-        })
-        .collect()
-}
 
 #[test]
 fn every_example_of_every_rule() {

@@ -96,23 +96,9 @@ impl SpecSet {
     }
 }
 
-/// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`.
-pub fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
+/// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-` (one implementation,
+/// the core's, which acceptances match package names with).
+pub use palisade_core::suppress::accept::normalize_package as normalize_name;
 
 /// Whether `name` is a valid distribution name (PEP 508 identifier).
 pub fn is_valid_name(name: &str) -> bool {

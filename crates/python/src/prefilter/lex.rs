@@ -559,6 +559,10 @@ impl<'a> Lexer<'a, '_> {
                 // Python 2's `<>` and backquotes.
                 b'<' if self.peek(1) == Some(b'>') => return None,
                 b'`' => return None,
+                // A control character outside strings and comments (`\x1c` as indentation):
+                // CPython refuses it, tree-sitter recovers in its own way; the full parse
+                // gives the file its one answer.
+                c if c < 0x20 || c == 0x7f => return None,
                 _ => {
                     self.i += 1;
                     colon = false;
