@@ -38,7 +38,7 @@ pub fn build(
     let mut python = on(CheckerKind::Python)
         .then(|| python::build(&args.python, &config.python, root))
         .transpose()?;
-    let deps = on(CheckerKind::Deps)
+    let mut deps = on(CheckerKind::Deps)
         .then(|| deps::build(&args.deps, &config.deps, root))
         .transpose()?
         .map(|d| {
@@ -58,6 +58,9 @@ pub fn build(
     let enabled = (plan.select)(&rules);
     if let Some(p) = &mut python {
         p.restrict_to(&|id| enabled.is_enabled(id));
+    }
+    if let Some(d) = &mut deps {
+        d.restrict_to(&|id| enabled.is_enabled(id));
     }
     let mut out: Vec<Box<dyn Checker>> = Vec::new();
     if let Some(s) = secrets {

@@ -73,6 +73,15 @@ pub struct DepsChecker {
     requested: Mutex<std::collections::BTreeMap<String, (String, u32)>>,
     /// Every exactly pinned, locked or installed package seen, by purl (for SBOMs).
     components: Mutex<std::collections::BTreeMap<String, palisade_core::checker::Component>>,
+    /// Whether DEP015 (Dependabot coverage) runs: it reads `.github/dependabot.yml`, so it
+    /// costs nothing unless the run reports it.
+    dependabot: bool,
+    /// DEP015: the manifests found that Dependabot would have to update, and the files that
+    /// requirements files include (covered with the file that includes them).
+    dependabot_needs: Mutex<(
+        Vec<rules::dep015_dependabot_not_covering::Need>,
+        HashSet<String>,
+    )>,
 }
 
 impl DepsChecker {
@@ -91,7 +100,95 @@ impl DepsChecker {
             deferred: Mutex::new(Deferred::default()),
             requested: Mutex::new(Default::default()),
             components: Mutex::new(Default::default()),
+            dependabot: false,
+            dependabot_needs: Mutex::new(Default::default()),
         }
+    }
+
+    /// Tells the checker which rules the run reports (`enabled(id)`). The pipeline filters
+    /// findings of rules that are off; this only spares the work of rules that cost something
+    /// when nothing reports them (DEP015 reads `.github/dependabot.yml`).
+    pub fn restrict_to(&mut self, enabled: &dyn Fn(&str) -> bool) {
+        self.dependabot = enabled(rules::DEPENDABOT_NOT_COVERING.id.as_ref());
+    }
+
+    /// Notes that the manifest at `path` declares dependencies Dependabot would update (DEP015).
+    pub(crate) fn note_updatable(&self, kind: ManifestKind, path: &str) {
+        if !self.dependabot {
+            return;
+        }
+        if let Some(n) = rules::dep015_dependabot_not_covering::Need::of(kind, path) {
+            let mut needs = self
+                .dependabot_needs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            needs.0.push(n);
+        }
+    }
+
+    /// Notes that a requirements file includes `path` (DEP015: covered with its includer).
+    pub(crate) fn note_included(&self, path: &str) {
+        if self.dependabot {
+            let mut needs = self
+                .dependabot_needs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            needs.1.insert(path.to_string());
+        }
+    }
+
+    /// DEP015: the manifests found against `.github/dependabot.yml`, read from where the scan
+    /// reads (working tree, index or commit).
+    fn check_dependabot(
+        &self,
+        ctx: &ScanContext<'_>,
+        findings: &mut Vec<Finding>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if !self.dependabot {
+            return;
+        }
+        let (mut needs, included) = std::mem::take(
+            &mut *self
+                .dependabot_needs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        needs.retain(|n| !included.contains(&n.path));
+        if needs.is_empty() {
+            return;
+        }
+        let mut config = None;
+        for path in manifest::dependabot::PATHS {
+            match ctx.reader.read(path) {
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let (c, d) = manifest::dependabot::parse(path, &text);
+                    diagnostics.extend(d);
+                    match c {
+                        Some(c) => {
+                            config = Some(c);
+                            break;
+                        }
+                        // Unreadable as a whole: the error says coverage was not checked.
+                        None => return,
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            path,
+                            format!("cannot read it ({e}); Dependabot coverage (DEP015) was not checked"),
+                        )
+                        .gap(palisade_core::Gap::Unreadable),
+                    );
+                    return;
+                }
+            }
+        }
+        needs.sort();
+        rules::dep015_dependabot_not_covering::check(&needs, config.as_ref(), findings);
     }
 
     /// Replaces the environment used for `${VAR}` expansion (tests, reproducible runs).
@@ -470,7 +567,9 @@ impl Checker for DepsChecker {
             | ManifestKind::Action
             | ManifestKind::Dockerfile
             | ManifestKind::PreCommit => {
-                checks::ci::check(kind, file, &mut findings, &mut diagnostics)
+                if checks::ci::check(kind, file, &mut findings, &mut diagnostics) {
+                    self.note_updatable(kind, file.path);
+                }
             }
         }
         self.report(file.path, findings, diagnostics, out);
@@ -524,10 +623,11 @@ impl Checker for DepsChecker {
             .collect()
     }
 
-    fn finish(&self, _ctx: &ScanContext<'_>, out: &mut FileReport) {
+    fn finish(&self, ctx: &ScanContext<'_>, out: &mut FileReport) {
         let mut env_findings = Vec::new();
         let mut env_diagnostics = Vec::new();
         self.audit_environment(&mut env_findings, &mut env_diagnostics);
+        self.check_dependabot(ctx, &mut env_findings, &mut env_diagnostics);
         for f in env_findings {
             out.push(f);
         }

@@ -1,0 +1,163 @@
+use std::collections::BTreeMap;
+
+use palisade_core::{declare_rule, CheckerKind, Confidence, Finding, Severity};
+
+use crate::files::ManifestKind;
+use crate::manifest::dependabot::DependabotConfig;
+use crate::manifest::Loc;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that `.github/dependabot.yml` (or `.yaml`) exists and has an `updates` entry for
+    /// every package ecosystem the run found, in the folder it was found in:
+    ///
+    /// - `pip` for requirements files, `pyproject.toml`, `setup.cfg`, `Pipfile`,
+    ///   `Pipfile.lock`, `poetry.lock` and `pylock.toml` (`uv` also covers requirements files,
+    ///   `pyproject.toml`, `setup.cfg` and `pylock.toml`); a requirements file in a
+    ///   `requirements/` folder is also covered by an entry for the folder above, as Dependabot
+    ///   reads it from there, and a file another requirements file includes is covered with it;
+    /// - `uv` for `uv.lock`;
+    /// - `github-actions` for workflows (`directory: /` or `/.github/workflows`) and for
+    ///   `action.yml` (its folder);
+    /// - `docker` for Dockerfiles.
+    ///
+    /// Only files that declare something Dependabot updates count (a `pyproject.toml` without
+    /// dependencies, a Dockerfile `FROM scratch` do not). A `directories` glob (`/services/*`)
+    /// covers the folders it matches and those below them. One finding per ecosystem and
+    /// folder, on line 1 of the first file found there. Off by default: select it
+    /// (`--select DEP015`, or `select` in the config) where the repository is hosted on GitHub.
+    /// The folders are the scan's display paths, so run it from the repository's root.
+    ///
+    /// ## Why is this bad?
+    /// The vulnerability audit finds a known vulnerability after it is published; Dependabot
+    /// opens the pull request that fixes it. Pins, lock files, action SHAs and image digests
+    /// that nothing updates stay on the vulnerable version, and a new manifest added without a
+    /// matching entry is silently left out.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # .github/dependabot.yml; the repository also has docker/Dockerfile
+    /// version: 2
+    /// updates:
+    ///   - package-ecosystem: pip
+    ///     directory: /
+    ///     schedule: { interval: weekly }
+    ///   # error: nothing updates the base image of docker/Dockerfile; add
+    ///   # - package-ecosystem: docker
+    ///   #   directory: /docker
+    /// ```
+    ///
+    /// ## References
+    /// - https://docs.github.com/en/code-security/reference/supply-chain-security/dependabot-options-reference#package-ecosystem-
+    /// - https://github.com/ossf/scorecard/blob/main/docs/checks.md#dependency-update-tool
+    pub static DEPENDABOT_NOT_COVERING = {
+        id: "DEP015", name: "dependabot-not-covering", checker: CheckerKind::Deps,
+        severity: Severity::Low, confidence: Confidence::Medium, cwe: Some(1104),
+        summary: "Dependabot does not keep a manifest's dependencies up to date (no .github/dependabot.yml entry for its ecosystem and folder).",
+        default_enabled: false,
+    };
+}
+
+/// A manifest whose dependencies Dependabot would have to update.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Need {
+    pub path: String,
+    /// The ecosystem to suggest, then the others that also cover the file.
+    pub ecosystems: &'static [&'static str],
+    /// The folders an entry may name to cover the file; the first is the file's own.
+    pub folders: Vec<String>,
+}
+
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+impl Need {
+    /// What a manifest of `kind` at `path` asks of dependabot.yml; `None` for kinds Dependabot
+    /// does not update (PEP 723 scripts, pre-commit configurations).
+    pub fn of(kind: ManifestKind, path: &str) -> Option<Need> {
+        use ManifestKind::*;
+        let dir = folder_of(path);
+        let ecosystems: &'static [&'static str] = match kind {
+            Requirements | Pyproject | SetupCfg | Pylock => &["pip", "uv"],
+            Pipfile | PipfileLock | PoetryLock => &["pip"],
+            UvLock => &["uv"],
+            Workflow | Action => &["github-actions"],
+            Dockerfile => &["docker"],
+            Script | PreCommit => return None,
+        };
+        let mut folders = vec![dir.to_string()];
+        match kind {
+            // Dependabot reads workflows from `.github/workflows` below `directory: /`.
+            Workflow => folders = vec![String::new(), ".github/workflows".into()],
+            Requirements if dir == "requirements" || dir.ends_with("/requirements") => {
+                folders.push(folder_of(dir).to_string())
+            }
+            _ => {}
+        }
+        Some(Need {
+            path: path.to_string(),
+            ecosystems,
+            folders,
+        })
+    }
+}
+
+fn shown(folder: &str) -> String {
+    format!("/{folder}")
+}
+
+/// Reports every ecosystem and folder of `needs` that `config` does not cover (`None`: there
+/// is no dependabot.yml).
+pub fn check(needs: &[Need], config: Option<&DependabotConfig>, out: &mut Vec<Finding>) {
+    // One finding per (ecosystem, folder), at the first file found there.
+    let mut groups: BTreeMap<(&str, &str), Vec<&Need>> = BTreeMap::new();
+    for n in needs {
+        if config.is_some_and(|c| c.covers(n.ecosystems, &n.folders)) {
+            continue;
+        }
+        groups
+            .entry((n.ecosystems[0], n.folders[0].as_str()))
+            .or_default()
+            .push(n);
+    }
+    for ((ecosystem, folder), mut files) in groups {
+        files.sort();
+        files.dedup_by(|a, b| a.path == b.path);
+        let first = &files[0].path;
+        let what = match files.len() {
+            1 => format!("`{first}`"),
+            n => format!("`{first}` and {} more", n - 1),
+        };
+        let names = files[0]
+            .ecosystems
+            .iter()
+            .map(|e| format!("`{e}`"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let message = match config {
+            None => format!(
+                "no .github/dependabot.yml: nothing keeps the {ecosystem} dependencies of {what} up to date; add one with an `updates` entry `package-ecosystem: {ecosystem}`, `directory: {}`",
+                shown(folder)
+            ),
+            Some(c) => format!(
+                "{} has no {names} entry for {}: nothing keeps the dependencies of {what} up to date; add `package-ecosystem: {ecosystem}` with `directory: {}` (or list the folder in `directories`)",
+                c.path,
+                shown(folder),
+                shown(folder)
+            ),
+        };
+        out.push(super::finding(
+            &DEPENDABOT_NOT_COVERING,
+            first,
+            Loc {
+                line: 1,
+                col: 1,
+                end_col: 1,
+            },
+            message,
+            "",
+            format!("{ecosystem}:{}", shown(folder)),
+        ));
+    }
+}
