@@ -619,3 +619,33 @@ fn deps_ignore_entries_show_who_accepted_them_and_when_in_the_register() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn fix_prints_the_pylock_writers_command_and_never_edits_the_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    project(tmp.path());
+    let repo = tmp.path().join("repo");
+    std::fs::remove_file(repo.join("requirements.txt")).unwrap();
+    let lock = "lock-version = \"1.0\"\ncreated-by = \"uv\"\n[[packages]]\nname = \"demo\"\nversion = \"1.0\"\n";
+    palisade_testkit::write(&repo, "app/pylock.toml", lock);
+    // Without the uv.lock it was exported from, no exact command exists: a warning says why.
+    let out = run_code(palisade(&repo).args(["fix", "--write"]), 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "demo 1.0 (line 4): fixed in 1.5, but written by uv without the command it ran"
+        ),
+        "{stderr}"
+    );
+    palisade_testkit::write(&repo, "app/uv.lock", "version = 1\n");
+    let out = run_code(palisade(&repo).args(["fix", "--write"]), 0);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("run: cd app && uv lock --upgrade-package demo==1.5 && uv export --format pylock.toml -o pylock.toml"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join("app/pylock.toml")).unwrap(),
+        lock
+    );
+}
