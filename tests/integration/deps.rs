@@ -649,3 +649,56 @@ fn fix_prints_the_pylock_writers_command_and_never_edits_the_lock() {
         lock
     );
 }
+
+#[test]
+fn diff_runs_say_the_installed_environment_was_not_audited() {
+    let repo = crate::common::GitRepo::new();
+    repo.write("data/osv/a.json", OSV_SCORED);
+    repo.write(
+        ".venv/lib/python3.12/site-packages/demo-1.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+    );
+    repo.write(".gitignore", ".venv/\n");
+    repo.write(
+        "palisade.toml",
+        "[deps]\nadvisory-db = \"data/osv\"\nmax-db-age-days = 3650\nenvironment = \".venv\"\n",
+    );
+    repo.write("app.py", "x = 1\n");
+    repo.commit_all("init");
+    // A whole check audits what is installed.
+    let doc = run_json(
+        repo.palisade().args([
+            "check", "--only", "deps", "--now", NOW, "--format", "json", "app.py",
+        ]),
+        1,
+    );
+    assert_eq!(doc["findings"][0]["rule_id"], "DEP009", "{doc:#}");
+    // A staged run: not audited, and every format says so; from the config it is a note.
+    repo.write("app.py", "x = 2\n");
+    repo.git(&["add", "app.py"]);
+    let staged = ["check", "--only", "deps", "--now", NOW, "--staged"];
+    let not_audited = "installed environment .venv not audited: a --staged/--diff/--patch run reports only what the change adds";
+    let doc = run_json(repo.palisade().args(staged).args(["--format", "json"]), 0);
+    assert!(doc["findings"].as_array().unwrap().is_empty(), "{doc:#}");
+    let gap = &doc["not_checked"][0];
+    assert_eq!(gap["gap"], "not-in-mode", "{doc:#}");
+    assert!(
+        gap["message"].as_str().unwrap().starts_with(not_audited),
+        "{doc:#}"
+    );
+    let out = run_code(repo.palisade().args(staged), 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("not checked: {not_audited}")),
+        "{text}"
+    );
+    let sarif = run_json(repo.palisade().args(staged).args(["--format", "sarif"]), 0);
+    assert!(sarif.to_string().contains(not_audited), "{sarif:#}");
+    // Asked for on the command line, leaving it out is an error (exit 2).
+    let out = run_code(repo.palisade().args(staged).args(["--env", ".venv"]), 2);
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("error: installed environment .venv not audited"),
+        "{text}"
+    );
+}

@@ -42,8 +42,17 @@ pub fn build(
         .then(|| deps::build(&args.deps, &config.deps, root))
         .transpose()?
         .map(|d| {
-            d.with_now(plan.clock.now())
-                .with_accepted_packages(plan.accepted_packages.clone())
+            let d = d
+                .with_now(plan.clock.now())
+                .with_accepted_packages(plan.accepted_packages.clone());
+            // A run over a change reports what the change adds; an installed environment is
+            // part of none (the checker says it was not audited).
+            let mode = &args.mode;
+            if mode.staged || mode.diff.is_some() || mode.patch.is_some() {
+                d.without_environment(args.deps.environment.is_some())
+            } else {
+                d
+            }
         });
     let mut rules: Vec<&RuleMeta> = Vec::new();
     if let Some(s) = &secrets {

@@ -82,6 +82,9 @@ pub struct DepsChecker {
         Vec<rules::dep015_dependabot_not_covering::Need>,
         HashSet<String>,
     )>,
+    /// An installed environment left out because the run reports only what a change adds
+    /// (`--staged`, `--diff`, `--patch`), and whether it was asked for on the command line.
+    environment_left_out: Option<(std::path::PathBuf, bool)>,
 }
 
 impl DepsChecker {
@@ -102,7 +105,19 @@ impl DepsChecker {
             components: Mutex::new(Default::default()),
             dependabot: false,
             dependabot_needs: Mutex::new(Default::default()),
+            environment_left_out: None,
         }
+    }
+
+    /// For runs that report only what a change adds (`--staged`, `--diff`, `--patch`): an
+    /// installed environment is part of no change, so it is not audited (nor its licences),
+    /// and the run says so in every format. `requested`: it was named on the command line for
+    /// this run (`--env`), so not auditing it is an error (exit 2); from the config, a note.
+    pub fn without_environment(mut self, requested: bool) -> Self {
+        if let Some(env) = self.config.environment.take() {
+            self.environment_left_out = Some((env, requested));
+        }
+        self
     }
 
     /// Tells the checker which rules the run reports (`enabled(id)`). The pipeline filters
@@ -289,6 +304,27 @@ impl DepsChecker {
     /// exact installed version, pointing at its METADATA and at the manifest line asking for it.
     fn audit_environment(&self, findings: &mut Vec<Finding>, diagnostics: &mut Vec<Diagnostic>) {
         let Some(env) = &self.config.environment else {
+            if let Some((env, requested)) = &self.environment_left_out {
+                let d = Diagnostic {
+                    level: if *requested {
+                        palisade_core::DiagnosticLevel::Error
+                    } else {
+                        palisade_core::DiagnosticLevel::Note
+                    },
+                    path: String::new(),
+                    line: None,
+                    message: format!(
+                        "installed environment {} not audited{}: a --staged/--diff/--patch run reports only what the change adds, and an installed environment is part of no change; audit it with `palisade check{}` (no diff option)",
+                        self.display(env),
+                        if self.config.licenses.is_some() { ", nor its licences" } else { "" },
+                        if *requested { " --env PATH" } else { "" },
+                    ),
+                    gap: None,
+                }
+                .gap(palisade_core::Gap::NotInMode);
+                diagnostics.push(d);
+                return;
+            }
             if let Some(policy) = &self.config.licenses {
                 // Lock files and manifests carry no licences: without an installed
                 // environment the policy cannot be checked, and that is said.
