@@ -2,7 +2,7 @@
 //! severity threshold, and one SARIF rule per advisory.
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::common::{json, palisade, run_code, run_json};
 
@@ -37,7 +37,9 @@ const OSV_SCORED: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-22T10:00:00
 const OSV_LOW: &str = r#"{"id":"GHSA-zzzz-zzzz-zzzz","modified":"2026-11-20T10:00:00Z","database_specific":{"severity":"LOW"},
  "affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"versions":["1.0"]}]}"#;
 
-fn project(dir: &Path) {
+/// A project in `dir/repo` pinning `demo==1.0`, with the two advisories above in `dir/data`
+/// as its advisory database; returns the project's folder.
+fn project(dir: &Path) -> PathBuf {
     let data = dir.join("data");
     std::fs::create_dir_all(data.join("osv")).unwrap();
     std::fs::write(data.join("osv/a.json"), OSV_SCORED).unwrap();
@@ -54,13 +56,29 @@ fn project(dir: &Path) {
         ),
     )
     .unwrap();
+    repo
+}
+
+/// Appends `toml` to the project's palisade.toml.
+fn add_config(repo: &Path, toml: &str) {
+    let before = std::fs::read_to_string(repo.join("palisade.toml")).unwrap();
+    std::fs::write(repo.join("palisade.toml"), format!("{before}\n{toml}")).unwrap();
+}
+
+/// `palisade accepts --only deps --now DAY ARGS` in `repo`, expecting exit 0.
+fn accepts(repo: &Path, day: &str, args: &[&str]) -> std::process::Output {
+    run_code(
+        palisade(repo)
+            .args(["accepts", "--only", "deps", "--now", day])
+            .args(args),
+        0,
+    )
 }
 
 #[test]
 fn json_findings_carry_score_vector_and_age_and_sarif_has_a_rule_per_advisory() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
+    let repo = project(tmp.path());
     let doc = check_deps_json(&repo, ["requirements.txt"], 1);
     let f = doc["findings"]
         .as_array()
@@ -100,8 +118,7 @@ fn json_findings_carry_score_vector_and_age_and_sarif_has_a_rule_per_advisory() 
 #[test]
 fn fail_on_severity_turns_lower_advisories_into_warnings() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
+    let repo = project(tmp.path());
     let doc = check_deps_json(
         &repo,
         ["--fail-on-severity", "critical", "requirements.txt"],
@@ -177,8 +194,7 @@ fn requirements_named_with_r_are_read_as_requirements_and_others_get_a_note() {
 #[test]
 fn python_version_leaves_out_pins_whose_markers_exclude_it() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
+    let repo = project(tmp.path());
     std::fs::write(
         repo.join("requirements.txt"),
         "demo==1.0 ; python_version < \"3.9\"\n",
@@ -196,8 +212,7 @@ fn python_version_leaves_out_pins_whose_markers_exclude_it() {
 #[test]
 fn installed_environments_are_audited_and_a_config_cannot_point_outside_the_repo() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
+    let repo = project(tmp.path());
     std::fs::remove_file(repo.join("requirements.txt")).unwrap();
     let site = tmp
         .path()
@@ -308,8 +323,7 @@ fn licence_policy_in_check_and_the_licenses_table() {
 #[test]
 fn fix_prints_a_diff_writes_only_when_asked_and_never_through_a_symlink() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
+    let repo = project(tmp.path());
     let before = "demo==1.0  # keep\nother==2\n";
     std::fs::write(repo.join("requirements.txt"), before).unwrap();
     let out = run_code(palisade(&repo).args(["fix"]), 0);
@@ -362,8 +376,7 @@ fn cyclonedx_python() -> Option<String> {
 #[test]
 fn cyclonedx_sbom_lists_components_and_rated_vulnerabilities_and_validates() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
+    let repo = project(tmp.path());
     let hash = "a".repeat(64);
     std::fs::write(
         repo.join("requirements.txt"),
@@ -444,16 +457,11 @@ fn cyclonedx_sbom_lists_components_and_rated_vulnerabilities_and_validates() {
 #[test]
 fn risk_register_lists_acceptances_and_warns_before_expiry_and_when_unused() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
-    let toml = std::fs::read_to_string(repo.join("palisade.toml")).unwrap();
-    std::fs::write(
-        repo.join("palisade.toml"),
-        format!(
-            "[[accept]]\nadvisory = \"PYSEC-2026-1\"\nreason = \"not reachable\"\nby = \"sec-team\"\ndate = 2026-11-01\nexpires = 2026-12-01\n\n[[accept]]\npackage = \"gone\"\nreason = \"old\"\n\n{toml}"
-        ),
-    )
-    .unwrap();
+    let repo = project(tmp.path());
+    add_config(
+        &repo,
+        "[[accept]]\nadvisory = \"PYSEC-2026-1\"\nreason = \"not reachable\"\nby = \"sec-team\"\ndate = 2026-11-01\nexpires = 2026-12-01\n\n[[accept]]\npackage = \"gone\"\nreason = \"old\"\n",
+    );
     // A whole-tree check: the first entry is used and expires in 6 days, the second is unused.
     let doc = check_deps_json(&repo, NO_ARGS, 1);
     let warnings: Vec<&str> = doc["diagnostics"]
@@ -478,10 +486,7 @@ fn risk_register_lists_acceptances_and_warns_before_expiry_and_when_unused() {
         .iter()
         .any(|w| w.contains("accept[0] matched nothing")));
     // The register.
-    let out = run_code(
-        palisade(&repo).args(["accepts", "--only", "deps", "--now", NOW, "--markdown"]),
-        0,
-    );
+    let out = accepts(&repo, NOW, &["--markdown"]);
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(
         table.contains("| advisory PYSEC-2026-1 | not reachable | sec-team | 2026-11-01 | 2026-12-01 | 6 | expires in 6 days | yes |"),
@@ -491,18 +496,7 @@ fn risk_register_lists_acceptances_and_warns_before_expiry_and_when_unused() {
         table.contains("| package gone | old | - | - | - | - | in force (no expiry) | no |"),
         "{table}"
     );
-    let doc = run_json(
-        palisade(&repo).args([
-            "accepts",
-            "--only",
-            "deps",
-            "--now",
-            "2026-12-05",
-            "--format",
-            "json",
-        ]),
-        0,
-    );
+    let doc = json(&accepts(&repo, "2026-12-05", &["--format", "json"]).stdout);
     assert_eq!(doc["accepts"][0]["status"], "EXPIRED 4 days ago");
     assert_eq!(doc["accepts"][0]["days_left"], -4);
 }
@@ -572,36 +566,24 @@ fn dependabot_coverage_is_off_by_default_and_selected_by_flag_or_config() {
 #[test]
 fn deps_ignore_entries_show_who_accepted_them_and_when_in_the_register() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
+    let repo = project(tmp.path());
     let toml = std::fs::read_to_string(repo.join("palisade.toml")).unwrap();
-    std::fs::write(
-        repo.join("palisade.toml"),
-        format!(
-            "{toml}\n[[deps.ignore]]\nid = \"GHSA-zzzz-zzzz-zzzz\"\nreason = \"low, not reachable\"\nby = \"alice@example.com\"\ndate = 2026-11-20\nexpires = 2026-12-31\n\n[[deps.ignore]]\npackage = \"internal-lib\"\nreason = \"private\"\n"
-        ),
-    )
-    .unwrap();
-    let accepts = |format: &[&str]| {
-        run_code(
-            palisade(&repo)
-                .args(["accepts", "--only", "deps", "--now", NOW])
-                .args(format),
-            0,
-        )
-    };
-    let doc = json(&accepts(&["--format", "json"]).stdout);
+    add_config(
+        &repo,
+        "[[deps.ignore]]\nid = \"GHSA-zzzz-zzzz-zzzz\"\nreason = \"low, not reachable\"\nby = \"alice@example.com\"\ndate = 2026-11-20\nexpires = 2026-12-31\n\n[[deps.ignore]]\npackage = \"internal-lib\"\nreason = \"private\"\n",
+    );
+    let doc = json(&accepts(&repo, NOW, &["--format", "json"]).stdout);
     let first = &doc["accepts"][0];
     assert_eq!(first["by"], "alice@example.com", "{doc:#}");
     assert_eq!(first["date"], "2026-11-20");
     assert_eq!(first["days_left"], 36);
     assert!(doc["accepts"][1]["by"].is_null() && doc["accepts"][1]["date"].is_null());
-    let table = String::from_utf8_lossy(&accepts(&["--markdown"]).stdout).into_owned();
+    let table = String::from_utf8_lossy(&accepts(&repo, NOW, &["--markdown"]).stdout).into_owned();
     assert!(
         table.contains("| low, not reachable | alice@example.com | 2026-11-20 | 2026-12-31 | 36 |"),
         "{table}"
     );
-    let text = String::from_utf8_lossy(&accepts(&[]).stdout).into_owned();
+    let text = String::from_utf8_lossy(&accepts(&repo, NOW, &[]).stdout).into_owned();
     assert!(
         text.contains("accepted by alice@example.com on 2026-11-20"),
         "{text}"
@@ -623,8 +605,7 @@ fn deps_ignore_entries_show_who_accepted_them_and_when_in_the_register() {
 #[test]
 fn fix_prints_the_pylock_writers_command_and_never_edits_the_lock() {
     let tmp = tempfile::tempdir().unwrap();
-    project(tmp.path());
-    let repo = tmp.path().join("repo");
+    let repo = project(tmp.path());
     std::fs::remove_file(repo.join("requirements.txt")).unwrap();
     let lock = "lock-version = \"1.0\"\ncreated-by = \"uv\"\n[[packages]]\nname = \"demo\"\nversion = \"1.0\"\n";
     palisade_testkit::write(&repo, "app/pylock.toml", lock);

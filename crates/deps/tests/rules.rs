@@ -264,11 +264,7 @@ fn dependabot_checker() -> palisade_deps::DepsChecker {
 #[test]
 fn dep015_reports_ecosystems_and_folders_dependabot_does_not_cover() {
     let run = assert_fixture(&dependabot_checker(), "dependabot/partial");
-    let f = run
-        .findings
-        .iter()
-        .find(|f| f.path == "services/worker/poetry.lock")
-        .unwrap();
+    let f = finding_on(&run, "services/worker/poetry.lock");
     assert_eq!(
         f.message,
         ".github/dependabot.yml has no `pip` entry for /services/worker: nothing keeps the dependencies of `services/worker/poetry.lock` up to date; add `package-ecosystem: pip` with `directory: /services/worker` (or list the folder in `directories`)"
@@ -279,11 +275,7 @@ fn dep015_reports_ecosystems_and_folders_dependabot_does_not_cover() {
 #[test]
 fn dep015_without_dependabot_yml_reports_each_ecosystem_once() {
     let run = assert_fixture(&dependabot_checker(), "dependabot/missing");
-    let f = run
-        .findings
-        .iter()
-        .find(|f| f.path == ".github/workflows/ci.yml")
-        .unwrap();
+    let f = finding_on(&run, ".github/workflows/ci.yml");
     assert!(
         f.message.starts_with("no .github/dependabot.yml: nothing keeps the github-actions dependencies of `.github/workflows/ci.yml` up to date"),
         "{}",
@@ -302,9 +294,8 @@ fn dep015_is_silent_when_every_folder_is_covered() {
         if f.starts_with(".github/dependabot") {
             continue;
         }
-        let to = dir.path().join(&f);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(fixture_dir("dependabot/covered").join(&f), to).unwrap();
+        let bytes = std::fs::read(fixture_dir("dependabot/covered").join(&f)).unwrap();
+        palisade_testkit::write(dir.path(), &f, bytes);
     }
     let run = run_dir(&dependabot_checker(), dir.path());
     let mut ids: Vec<&str> = run.findings.iter().map(|f| f.identity.as_str()).collect();
@@ -318,9 +309,8 @@ fn dep015_is_silent_when_every_folder_is_covered() {
 #[test]
 fn dep015_off_by_default_reads_no_dependabot_yml() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join(".github")).unwrap();
-    std::fs::write(dir.path().join(".github/dependabot.yml"), "updates: [\n").unwrap();
-    std::fs::write(dir.path().join("requirements.txt"), "requests==2.32.3\n").unwrap();
+    palisade_testkit::write(dir.path(), ".github/dependabot.yml", "updates: [\n");
+    palisade_testkit::write(dir.path(), "requirements.txt", "requests==2.32.3\n");
     let run = run_dir(&checker(), dir.path());
     assert!(run.findings.is_empty() && run.diagnostics.is_empty());
     // Selected, the broken file is an error naming it, and no finding guesses at coverage.
@@ -340,19 +330,13 @@ fn dep015_off_by_default_reads_no_dependabot_yml() {
 #[test]
 fn dep015_entries_that_cannot_be_read_are_errors_and_the_others_still_count() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join(".github")).unwrap();
-    std::fs::create_dir_all(dir.path().join("web")).unwrap();
-    std::fs::write(
-        dir.path().join(".github/dependabot.yml"),
-        "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n  - package-ecosystem: docker\n    directory: [web]\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("requirements.txt"), "requests==2.32.3\n").unwrap();
-    std::fs::write(
-        dir.path().join("web/Dockerfile"),
-        "FROM python:3.12@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-    )
-    .unwrap();
+    for (path, text) in [
+        (".github/dependabot.yml", "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n  - package-ecosystem: docker\n    directory: [web]\n"),
+        ("requirements.txt", "requests==2.32.3\n"),
+        ("web/Dockerfile", "FROM python:3.12@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"),
+    ] {
+        palisade_testkit::write(dir.path(), path, text);
+    }
     let run = run_dir(&dependabot_checker(), dir.path());
     let msgs: Vec<String> = run.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(msgs, ["error: .github/dependabot.yml:5: `updates` entry 2 (docker) needs `directory` (a string) or `directories` (a list of strings); Dependabot coverage (DEP015) was not checked against it"]);
