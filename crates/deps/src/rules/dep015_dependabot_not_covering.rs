@@ -17,8 +17,8 @@ declare_rule! {
     ///   `requirements/` folder is also covered by an entry for the folder above, as Dependabot
     ///   reads it from there, and a file another requirements file includes is covered with it;
     /// - `uv` for `uv.lock`;
-    /// - `github-actions` for workflows (`directory: /` or `/.github/workflows`) and for
-    ///   `action.yml` (its folder);
+    /// - `github-actions` for workflows (`directory: /` or `/.github/workflows`; for
+    ///   `sub/.github/workflows`, `/sub`) and for `action.yml` (its folder);
     /// - `docker` for Dockerfiles.
     ///
     /// Only files that declare something Dependabot updates count (a `pyproject.toml` without
@@ -88,8 +88,12 @@ impl Need {
         };
         let mut folders = vec![dir.to_string()];
         match kind {
-            // Dependabot reads workflows from `.github/workflows` below `directory: /`.
-            Workflow => folders = vec![String::new(), ".github/workflows".into()],
+            // Dependabot reads workflows from `.github/workflows` below the entry's folder
+            // (`directory: /` for the repository's own), or from that folder named itself.
+            Workflow => {
+                let base = dir.strip_suffix(".github/workflows").unwrap_or(dir);
+                folders = vec![base.trim_end_matches('/').to_string(), dir.to_string()];
+            }
             Requirements if dir == "requirements" || dir.ends_with("/requirements") => {
                 folders.push(folder_of(dir).to_string())
             }
@@ -159,5 +163,34 @@ pub fn check(needs: &[Need], config: Option<&DependabotConfig>, out: &mut Vec<Fi
             "",
             format!("{ecosystem}:{}", shown(folder)),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_folders_that_cover_a_manifest() {
+        let folders = |kind, path| Need::of(kind, path).unwrap().folders;
+        assert_eq!(
+            folders(ManifestKind::Workflow, ".github/workflows/ci.yml"),
+            ["", ".github/workflows"]
+        );
+        assert_eq!(
+            folders(ManifestKind::Workflow, "sub/.github/workflows/ci.yml"),
+            ["sub", "sub/.github/workflows"]
+        );
+        assert_eq!(
+            folders(ManifestKind::Requirements, "requirements/dev.txt"),
+            ["requirements", ""]
+        );
+        assert_eq!(
+            folders(ManifestKind::Requirements, "api/requirements/dev.txt"),
+            ["api/requirements", "api"]
+        );
+        assert_eq!(folders(ManifestKind::Dockerfile, "Dockerfile"), [""]);
+        assert!(Need::of(ManifestKind::Script, "tool.py").is_none());
+        assert!(Need::of(ManifestKind::PreCommit, ".pre-commit-config.yaml").is_none());
     }
 }
