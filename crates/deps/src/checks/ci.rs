@@ -23,9 +23,12 @@ pub fn check(
                 return false;
             }
             for uses in yaml_values(text, "uses") {
+                // Dependabot's github-actions ecosystem updates actions and reusable
+                // workflows by ref; local ones and `docker://` images are not its business.
                 updatable |= !uses.value.is_empty()
                     && !uses.value.starts_with("./")
-                    && !uses.value.starts_with("../");
+                    && !uses.value.starts_with("../")
+                    && !uses.value.starts_with("docker://");
                 rules::dep011_action_not_pinned::check(path, &uses, findings);
             }
             for cmd in yaml_run_commands(text) {
