@@ -683,3 +683,35 @@ fn diff_runs_say_the_installed_environment_was_not_audited() {
         "{text}"
     );
 }
+
+#[test]
+fn dependabot_coverage_in_a_staged_run_reads_the_staged_dependabot_yml() {
+    let repo = crate::common::GitRepo::new();
+    repo.write("requirements.txt", "requests==2.32.3\n");
+    repo.write(
+        ".github/dependabot.yml",
+        "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n",
+    );
+    repo.commit_all("init");
+    // A new Dockerfile in a folder no docker entry covers.
+    let digest = "a".repeat(64);
+    repo.write(
+        "web/Dockerfile",
+        format!("FROM python:3.12-slim@sha256:{digest}\n"),
+    );
+    repo.git(&["add", "web/Dockerfile"]);
+    let staged = [
+        "check", "--only", "deps", "--select", "DEP015", "--staged", "--format", "json",
+    ];
+    let doc = run_json(repo.palisade().args(staged), 1);
+    assert_eq!(
+        crate::common::findings(&doc),
+        [("DEP015".to_string(), "web/Dockerfile".to_string(), 1)]
+    );
+    // Covered in the working tree only: the commit would still lack it.
+    let covered = "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n  - package-ecosystem: docker\n    directory: /web\n";
+    repo.write(".github/dependabot.yml", covered);
+    run_json(repo.palisade().args(staged), 1);
+    repo.git(&["add", ".github/dependabot.yml"]);
+    run_json(repo.palisade().args(staged), 0);
+}
