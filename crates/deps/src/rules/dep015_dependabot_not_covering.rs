@@ -58,6 +58,10 @@ declare_rule! {
     };
 }
 
+const PIP_OR_UV: &[&str] = &["pip", "uv"];
+const UV_OR_PIP: &[&str] = &["uv", "pip"];
+const UV: &[&str] = &["uv"];
+
 /// A manifest whose dependencies Dependabot would have to update.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Need {
@@ -79,9 +83,9 @@ impl Need {
         use ManifestKind::*;
         let dir = folder_of(path);
         let ecosystems: &'static [&'static str] = match kind {
-            Requirements | Pyproject | SetupCfg | Pylock => &["pip", "uv"],
+            Requirements | Pyproject | SetupCfg | Pylock => PIP_OR_UV,
             Pipfile | PipfileLock | PoetryLock => &["pip"],
-            UvLock => &["uv"],
+            UvLock => UV,
             Workflow | Action => &["github-actions"],
             Dockerfile => &["docker"],
             Script | PreCommit => return None,
@@ -114,14 +118,26 @@ fn shown(folder: &str) -> String {
 /// Reports every ecosystem and folder of `needs` that `config` does not cover (`None`: there
 /// is no dependabot.yml).
 pub fn check(needs: &[Need], config: Option<&DependabotConfig>, out: &mut Vec<Finding>) {
+    // In a folder with a uv.lock, uv is the ecosystem to suggest for its pyproject too.
+    let uv_folders: std::collections::HashSet<&str> = needs
+        .iter()
+        .filter(|n| n.ecosystems == UV)
+        .map(|n| n.folders[0].as_str())
+        .collect();
     // One finding per (ecosystem, folder), at the first file found there.
     let mut groups: BTreeMap<(&str, &str), Vec<&Need>> = BTreeMap::new();
     for n in needs {
         if config.is_some_and(|c| c.covers(n.ecosystems, &n.folders)) {
             continue;
         }
+        let ecosystems = if n.ecosystems == PIP_OR_UV && uv_folders.contains(n.folders[0].as_str())
+        {
+            UV_OR_PIP
+        } else {
+            n.ecosystems
+        };
         groups
-            .entry((n.ecosystems[0], n.folders[0].as_str()))
+            .entry((ecosystems[0], n.folders[0].as_str()))
             .or_default()
             .push(n);
     }
@@ -133,8 +149,15 @@ pub fn check(needs: &[Need], config: Option<&DependabotConfig>, out: &mut Vec<Fi
             1 => format!("`{first}`"),
             n => format!("`{first}` and {} more", n - 1),
         };
-        let names = files[0]
-            .ecosystems
+        let names = files
+            .iter()
+            .flat_map(|f| f.ecosystems.iter())
+            .fold(vec![ecosystem], |mut all, e| {
+                if !all.contains(e) {
+                    all.push(e);
+                }
+                all
+            })
             .iter()
             .map(|e| format!("`{e}`"))
             .collect::<Vec<_>>()
@@ -192,5 +215,42 @@ mod tests {
         assert_eq!(folders(ManifestKind::Dockerfile, "Dockerfile"), [""]);
         assert!(Need::of(ManifestKind::Script, "tool.py").is_none());
         assert!(Need::of(ManifestKind::PreCommit, ".pre-commit-config.yaml").is_none());
+    }
+
+    #[test]
+    fn a_uv_project_is_one_uv_finding() {
+        let needs: Vec<Need> = [
+            (ManifestKind::Pyproject, "app/pyproject.toml"),
+            (ManifestKind::UvLock, "app/uv.lock"),
+            (ManifestKind::Pyproject, "lib/pyproject.toml"),
+        ]
+        .into_iter()
+        .filter_map(|(k, p)| Need::of(k, p))
+        .collect();
+        let mut out = Vec::new();
+        check(&needs, Some(&DependabotConfig::default()), &mut out);
+        let got: Vec<(&str, &str)> = out
+            .iter()
+            .map(|f| (f.identity.as_str(), f.path.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("pip:/lib", "lib/pyproject.toml"),
+                ("uv:/app", "app/pyproject.toml")
+            ]
+        );
+        assert!(
+            out[1]
+                .message
+                .contains("has no `uv` or `pip` entry for /app"),
+            "{}",
+            out[1].message
+        );
+        assert!(
+            out[1].message.contains("`app/pyproject.toml` and 1 more"),
+            "{}",
+            out[1].message
+        );
     }
 }
