@@ -95,8 +95,11 @@ fn points_into_lines(report: &FileReport, n: u32) {
 }
 
 fn deps(path: &str, data: &[u8]) {
-    let checker = palisade_deps::DepsChecker::new(&palisade_deps::Config::default())
+    let mut checker = palisade_deps::DepsChecker::new(&palisade_deps::Config::default())
         .with_env(Box::new(|_| None));
+    // Every rule on, DEP015 included: it reads `.github/dependabot.yml`, which the reader
+    // answers with the same input.
+    checker.restrict_to(&|_| true);
     let files = vec![path.to_string()];
     let reader = SameBytes(data.to_vec());
     let ctx = ScanContext {

@@ -114,8 +114,8 @@ impl Loaded {
                 reason: e.reason.clone(),
                 expires: e.expires,
                 origin: format!("{file}: deps.ignore[{i}]"),
-                by: None,
-                date: None,
+                by: e.by.clone(),
+                date: e.date,
             });
         }
         Ok(out)

@@ -50,6 +50,11 @@ pub fn run_json(cmd: &mut Command, code: i32) -> serde_json::Value {
     json(&cmd.assert().code(code).get_output().stdout)
 }
 
+/// Runs `cmd` and expects exit code `code` (a mismatch fails with its stdout and stderr).
+pub fn run_code(cmd: &mut Command, code: i32) -> std::process::Output {
+    cmd.assert().code(code).get_output().clone()
+}
+
 pub fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))

@@ -38,12 +38,21 @@ pub fn build(
     let mut python = on(CheckerKind::Python)
         .then(|| python::build(&args.python, &config.python, root))
         .transpose()?;
-    let deps = on(CheckerKind::Deps)
+    let mut deps = on(CheckerKind::Deps)
         .then(|| deps::build(&args.deps, &config.deps, root))
         .transpose()?
         .map(|d| {
-            d.with_now(plan.clock.now())
-                .with_accepted_packages(plan.accepted_packages.clone())
+            let d = d
+                .with_now(plan.clock.now())
+                .with_accepted_packages(plan.accepted_packages.clone());
+            // A run over a change reports what the change adds; an installed environment is
+            // part of none (the checker says it was not audited).
+            let mode = &args.mode;
+            if mode.staged || mode.diff.is_some() || mode.patch.is_some() {
+                d.without_environment(args.deps.environment.is_some())
+            } else {
+                d
+            }
         });
     let mut rules: Vec<&RuleMeta> = Vec::new();
     if let Some(s) = &secrets {
@@ -58,6 +67,9 @@ pub fn build(
     let enabled = (plan.select)(&rules);
     if let Some(p) = &mut python {
         p.restrict_to(&|id| enabled.is_enabled(id));
+    }
+    if let Some(d) = &mut deps {
+        d.restrict_to(&|id| enabled.is_enabled(id));
     }
     let mut out: Vec<Box<dyn Checker>> = Vec::new();
     if let Some(s) = secrets {

@@ -82,7 +82,8 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let fix = fix_file(&db, kind, &input.path, &text, &env);
+        let beside = |name: &str| file.parent().is_some_and(|d| d.join(name).is_file());
+        let fix = fix_file(&db, kind, &input.path, &text, &env, &beside);
         for u in &fix.unfixable {
             eprintln!("warning: {}: {u}", input.path);
         }

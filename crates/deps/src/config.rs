@@ -165,6 +165,10 @@ pub struct IgnoreEntry {
     pub package: Option<String>,
     pub reason: String,
     pub expires: Option<jiff::civil::Date>,
+    /// Who accepted the risk, and when (`by = "…"`, `date = 2026-11-02`), for the risk
+    /// register (`palisade accepts`), as on `[[accept]]`.
+    pub by: Option<String>,
+    pub date: Option<jiff::civil::Date>,
 }
 
 #[derive(Deserialize)]
@@ -174,6 +178,20 @@ struct RawIgnore {
     package: Option<String>,
     reason: Option<String>,
     expires: Option<DateValue>,
+    by: Option<String>,
+    date: Option<DateValue>,
+}
+
+impl DateValue {
+    /// The day it names; `key` names it in the error.
+    fn day(self, key: &str) -> Result<jiff::civil::Date, String> {
+        let text = match self {
+            DateValue::Text(s) => s,
+            DateValue::Toml(dt) => dt.to_string(),
+        };
+        text.parse::<jiff::civil::Date>()
+            .map_err(|e| format!("`{key} = {text}` is not a date (YYYY-MM-DD): {e}"))
+    }
 }
 
 /// A date written as a TOML date (`2026-12-31`) or a string (`"2026-12-31"`).
@@ -199,25 +217,23 @@ impl<'de> Deserialize<'de> for IgnoreEntry {
                 "a [[deps.ignore]] entry needs an advisory `id` (or alias), a `package`, or both",
             ));
         }
-        let expires = match raw.expires {
-            None => None,
-            Some(v) => {
-                let text = match v {
-                    DateValue::Text(s) => s,
-                    DateValue::Toml(dt) => dt.to_string(),
-                };
-                Some(text.parse::<jiff::civil::Date>().map_err(|e| {
-                    D::Error::custom(format!(
-                        "`expires = {text}` is not a date (YYYY-MM-DD): {e}"
-                    ))
-                })?)
-            }
-        };
+        let expires = raw
+            .expires
+            .map(|v| v.day("expires"))
+            .transpose()
+            .map_err(D::Error::custom)?;
+        let date = raw
+            .date
+            .map(|v| v.day("date"))
+            .transpose()
+            .map_err(D::Error::custom)?;
         Ok(IgnoreEntry {
             id: raw.id,
             package: raw.package,
             reason,
             expires,
+            by: raw.by,
+            date,
         })
     }
 }
@@ -327,6 +343,7 @@ mod tests {
         assert_eq!(c.ignore.len(), 2);
         assert_eq!(c.ignore[0].expires, Some(jiff::civil::date(2026, 12, 31)));
         assert_eq!(c.ignore[1].expires, Some(jiff::civil::date(2027, 1, 2)));
+        assert_eq!((&c.ignore[0].by, c.ignore[0].date), (&None, None));
         assert!(parse("[[deps.ignore]]\nid = \"X\"\n")
             .unwrap_err()
             .contains("reason"));
@@ -339,6 +356,21 @@ mod tests {
                 .contains("not a date")
         );
         assert!(parse("[deps]\nbogus = 1\n").is_err());
+    }
+
+    #[test]
+    fn ignore_entries_say_who_accepted_the_risk_and_when() {
+        let c = parse(
+            "[[deps.ignore]]\nid = \"X\"\nreason = \"r\"\nby = \"sec-team\"\ndate = 2026-11-02\n[[deps.ignore]]\npackage = \"p\"\nreason = \"r\"\ndate = \"2026-10-01\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.ignore[0].by.as_deref(), Some("sec-team"));
+        assert_eq!(c.ignore[0].date, Some(jiff::civil::date(2026, 11, 2)));
+        assert_eq!(c.ignore[1].by, None);
+        assert_eq!(c.ignore[1].date, Some(jiff::civil::date(2026, 10, 1)));
+        let e = parse("[[deps.ignore]]\nid = \"X\"\nreason = \"r\"\ndate = \"last week\"\n")
+            .unwrap_err();
+        assert!(e.contains("`date = last week` is not a date"), "{e}");
     }
 
     #[test]

@@ -73,6 +73,18 @@ pub struct DepsChecker {
     requested: Mutex<std::collections::BTreeMap<String, (String, u32)>>,
     /// Every exactly pinned, locked or installed package seen, by purl (for SBOMs).
     components: Mutex<std::collections::BTreeMap<String, palisade_core::checker::Component>>,
+    /// Whether DEP015 (Dependabot coverage) runs: it reads `.github/dependabot.yml`, so it
+    /// costs nothing unless the run reports it.
+    dependabot: bool,
+    /// DEP015: the manifests found that Dependabot would have to update, and the files that
+    /// requirements files include (covered with the file that includes them).
+    dependabot_needs: Mutex<(
+        Vec<rules::dep015_dependabot_not_covering::Need>,
+        HashSet<String>,
+    )>,
+    /// An installed environment left out because the run reports only what a change adds
+    /// (`--staged`, `--diff`, `--patch`), and whether it was asked for on the command line.
+    environment_left_out: Option<(std::path::PathBuf, bool)>,
 }
 
 impl DepsChecker {
@@ -91,7 +103,107 @@ impl DepsChecker {
             deferred: Mutex::new(Deferred::default()),
             requested: Mutex::new(Default::default()),
             components: Mutex::new(Default::default()),
+            dependabot: false,
+            dependabot_needs: Mutex::new(Default::default()),
+            environment_left_out: None,
         }
+    }
+
+    /// For runs that report only what a change adds (`--staged`, `--diff`, `--patch`): an
+    /// installed environment is part of no change, so it is not audited (nor its licences),
+    /// and the run says so in every format. `requested`: it was named on the command line for
+    /// this run (`--env`), so not auditing it is an error (exit 2); from the config, a note.
+    pub fn without_environment(mut self, requested: bool) -> Self {
+        if let Some(env) = self.config.environment.take() {
+            self.environment_left_out = Some((env, requested));
+        }
+        self
+    }
+
+    /// Tells the checker which rules the run reports (`enabled(id)`). The pipeline filters
+    /// findings of rules that are off; this only spares the work of rules that cost something
+    /// when nothing reports them (DEP015 reads `.github/dependabot.yml`).
+    pub fn restrict_to(&mut self, enabled: &dyn Fn(&str) -> bool) {
+        self.dependabot = enabled(rules::DEPENDABOT_NOT_COVERING.id.as_ref());
+    }
+
+    /// Notes that the manifest at `path` declares dependencies Dependabot would update (DEP015).
+    pub(crate) fn note_updatable(&self, kind: ManifestKind, path: &str) {
+        if !self.dependabot {
+            return;
+        }
+        if let Some(n) = rules::dep015_dependabot_not_covering::Need::of(kind, path) {
+            let mut needs = self
+                .dependabot_needs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            needs.0.push(n);
+        }
+    }
+
+    /// Notes that a requirements file includes `path` (DEP015: covered with its includer).
+    pub(crate) fn note_included(&self, path: &str) {
+        if self.dependabot {
+            let mut needs = self
+                .dependabot_needs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            needs.1.insert(path.to_string());
+        }
+    }
+
+    /// DEP015: the manifests found against `.github/dependabot.yml`, read from where the scan
+    /// reads (working tree, index or commit).
+    fn check_dependabot(
+        &self,
+        ctx: &ScanContext<'_>,
+        findings: &mut Vec<Finding>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if !self.dependabot {
+            return;
+        }
+        let (mut needs, included) = std::mem::take(
+            &mut *self
+                .dependabot_needs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        needs.retain(|n| !included.contains(&n.path));
+        if needs.is_empty() {
+            return;
+        }
+        let mut config = None;
+        for path in manifest::dependabot::PATHS {
+            match ctx.reader.read(path) {
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let (c, d) = manifest::dependabot::parse(path, &text);
+                    diagnostics.extend(d);
+                    match c {
+                        Some(c) => {
+                            config = Some(c);
+                            break;
+                        }
+                        // Unreadable as a whole: the error says coverage was not checked.
+                        None => return,
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            path,
+                            format!("cannot read it ({e}); Dependabot coverage (DEP015) was not checked"),
+                        )
+                        .gap(palisade_core::Gap::Unreadable),
+                    );
+                    return;
+                }
+            }
+        }
+        needs.sort();
+        rules::dep015_dependabot_not_covering::check(&needs, config.as_ref(), findings);
     }
 
     /// Replaces the environment used for `${VAR}` expansion (tests, reproducible runs).
@@ -192,6 +304,27 @@ impl DepsChecker {
     /// exact installed version, pointing at its METADATA and at the manifest line asking for it.
     fn audit_environment(&self, findings: &mut Vec<Finding>, diagnostics: &mut Vec<Diagnostic>) {
         let Some(env) = &self.config.environment else {
+            if let Some((env, requested)) = &self.environment_left_out {
+                let d = Diagnostic {
+                    level: if *requested {
+                        palisade_core::DiagnosticLevel::Error
+                    } else {
+                        palisade_core::DiagnosticLevel::Note
+                    },
+                    path: String::new(),
+                    line: None,
+                    message: format!(
+                        "installed environment {} not audited{}: a --staged/--diff/--patch run reports only what the change adds, and an installed environment is part of no change; audit it with `palisade check{}` (no diff option)",
+                        self.display(env),
+                        if self.config.licenses.is_some() { ", nor its licences" } else { "" },
+                        if *requested { " --env PATH" } else { "" },
+                    ),
+                    gap: None,
+                }
+                .gap(palisade_core::Gap::NotInMode);
+                diagnostics.push(d);
+                return;
+            }
             if let Some(policy) = &self.config.licenses {
                 // Lock files and manifests carry no licences: without an installed
                 // environment the policy cannot be checked, and that is said.
@@ -470,7 +603,9 @@ impl Checker for DepsChecker {
             | ManifestKind::Action
             | ManifestKind::Dockerfile
             | ManifestKind::PreCommit => {
-                checks::ci::check(kind, file, &mut findings, &mut diagnostics)
+                if checks::ci::check(kind, file, &mut findings, &mut diagnostics) {
+                    self.note_updatable(kind, file.path);
+                }
             }
         }
         self.report(file.path, findings, diagnostics, out);
@@ -524,10 +659,11 @@ impl Checker for DepsChecker {
             .collect()
     }
 
-    fn finish(&self, _ctx: &ScanContext<'_>, out: &mut FileReport) {
+    fn finish(&self, ctx: &ScanContext<'_>, out: &mut FileReport) {
         let mut env_findings = Vec::new();
         let mut env_diagnostics = Vec::new();
         self.audit_environment(&mut env_findings, &mut env_diagnostics);
+        self.check_dependabot(ctx, &mut env_findings, &mut env_diagnostics);
         for f in env_findings {
             out.push(f);
         }

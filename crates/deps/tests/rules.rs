@@ -253,3 +253,93 @@ fn indexes_configured_in_pipfile_and_pyproject() {
         );
     }
 }
+
+/// A checker that reports DEP015 (off by default, as `--select DEP015` turns it on).
+fn dependabot_checker() -> palisade_deps::DepsChecker {
+    let mut c = checker();
+    c.restrict_to(&|_| true);
+    c
+}
+
+#[test]
+fn dep015_reports_ecosystems_and_folders_dependabot_does_not_cover() {
+    let run = assert_fixture(&dependabot_checker(), "dependabot/partial");
+    let f = finding_on(&run, "services/worker/poetry.lock");
+    assert_eq!(
+        f.message,
+        ".github/dependabot.yml has no `pip` entry for /services/worker: nothing keeps the dependencies of `services/worker/poetry.lock` up to date; add `package-ecosystem: pip` with `directory: /services/worker` (or list the folder in `directories`)"
+    );
+    assert_eq!(f.identity, "pip:/services/worker");
+}
+
+#[test]
+fn dep015_without_dependabot_yml_reports_each_ecosystem_once() {
+    let run = assert_fixture(&dependabot_checker(), "dependabot/missing");
+    let f = finding_on(&run, ".github/workflows/ci.yml");
+    assert!(
+        f.message.starts_with("no .github/dependabot.yml: nothing keeps the github-actions dependencies of `.github/workflows/ci.yml` up to date"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn dep015_is_silent_when_every_folder_is_covered() {
+    let run = run_dir(&dependabot_checker(), &fixture_dir("dependabot/covered"));
+    assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
+    assert!(run.findings.is_empty(), "{:#?}", run.findings);
+    // The same files without the configuration: three ecosystems in two folders uncovered.
+    let dir = tempfile::tempdir().unwrap();
+    for f in list_files(&fixture_dir("dependabot/covered")) {
+        if f.starts_with(".github/dependabot") {
+            continue;
+        }
+        let bytes = std::fs::read(fixture_dir("dependabot/covered").join(&f)).unwrap();
+        palisade_testkit::write(dir.path(), &f, bytes);
+    }
+    let run = run_dir(&dependabot_checker(), dir.path());
+    let mut ids: Vec<&str> = run.findings.iter().map(|f| f.identity.as_str()).collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["docker:/api", "github-actions:/", "pip:/", "pip:/api"]
+    );
+}
+
+#[test]
+fn dep015_off_by_default_reads_no_dependabot_yml() {
+    let dir = tempfile::tempdir().unwrap();
+    palisade_testkit::write(dir.path(), ".github/dependabot.yml", "updates: [\n");
+    palisade_testkit::write(dir.path(), "requirements.txt", "requests==2.32.3\n");
+    let run = run_dir(&checker(), dir.path());
+    assert!(run.findings.is_empty() && run.diagnostics.is_empty());
+    // Selected, the broken file is an error naming it, and no finding guesses at coverage.
+    let run = run_dir(&dependabot_checker(), dir.path());
+    assert!(run.findings.is_empty(), "{:#?}", run.findings);
+    assert_eq!(run.diagnostics.len(), 1, "{:#?}", run.diagnostics);
+    let d = &run.diagnostics[0];
+    assert_eq!(d.path, ".github/dependabot.yml");
+    assert_eq!(d.level, palisade_core::DiagnosticLevel::Error);
+    assert!(
+        d.message.contains("invalid YAML") && d.message.contains("DEP015"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn dep015_entries_that_cannot_be_read_are_errors_and_the_others_still_count() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        (".github/dependabot.yml", "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n  - package-ecosystem: docker\n    directory: [web]\n"),
+        ("requirements.txt", "requests==2.32.3\n"),
+        ("web/Dockerfile", "FROM python:3.12@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"),
+    ] {
+        palisade_testkit::write(dir.path(), path, text);
+    }
+    let run = run_dir(&dependabot_checker(), dir.path());
+    let msgs: Vec<String> = run.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(msgs, ["error: .github/dependabot.yml:5: `updates` entry 2 (docker) needs `directory` (a string) or `directories` (a list of strings); Dependabot coverage (DEP015) was not checked against it"]);
+    let ids: Vec<&str> = run.findings.iter().map(|f| f.identity.as_str()).collect();
+    assert_eq!(ids, ["docker:/web"]);
+}

@@ -351,6 +351,14 @@ fn parse(text: &[u8]) -> Result<Vec<Section<'_>>, GitError> {
         {
             let old = header_path(&line[4..]);
             let new = header_path(&trim_cr(lines[i + 1])[4..]);
+            for (side, path, at) in [("---", &old, i), ("+++", &new, i + 1)] {
+                if path.is_empty() {
+                    return Err(GitError::Patch {
+                        line: at + 1,
+                        message: format!("`{side}` line without a path"),
+                    });
+                }
+            }
             let dev_null = |p: Vec<u8>| (p != b"/dev/null").then_some(p);
             let continues_git = sections
                 .last()
@@ -378,7 +386,14 @@ fn parse(text: &[u8]) -> Result<Vec<Section<'_>>, GitError> {
                 .strip_prefix(b"rename to ")
                 .or_else(|| line.strip_prefix(b"copy to "))
             {
-                section.exact_new_path = Some(header_path(to));
+                let to = header_path(to);
+                if to.is_empty() {
+                    return Err(GitError::Patch {
+                        line: i + 1,
+                        message: "rename or copy without a path".to_owned(),
+                    });
+                }
+                section.exact_new_path = Some(to);
             } else if line.starts_with(b"deleted file mode ") {
                 section.deleted = true;
             } else if line.starts_with(b"GIT binary patch") || is_binary_notice(line) {
@@ -1147,5 +1162,27 @@ index 1111111,2222222..0000000
             from_patch.sort_by(|x, y| x.path.cmp(&y.path));
             assert_eq!(from_patch, staged, "git diff --cached {context}:\n{text}");
         }
+    }
+
+    /// Found by the `patch` fuzz target: a `+++` line with nothing after it gave a file with an
+    /// empty path, which the reader then looked up as the repository root.
+    #[test]
+    fn a_header_line_without_a_path_is_an_error() {
+        let dir = no_repo();
+        for text in [
+            "--- a/x.py\n+++ \n@@ -1 +1 @@\n-x\n+y\n",
+            "--- \n+++ b/x.py\n@@ -1 +1 @@\n-x\n+y\n",
+            "diff --git a/x.py b/y.py\nrename from x.py\nrename to \n",
+        ] {
+            let err = patch(text.as_bytes(), dir.path()).unwrap_err();
+            assert!(
+                err.to_string().contains("without a path"),
+                "{text:?}: {err}"
+            );
+        }
+        let crash = include_bytes!(
+            "../../../fuzz/corpus/patch/crash-4a98b57a79362c200130c7fb981c21a054f6839d"
+        );
+        assert!(patch(crash, dir.path()).is_err());
     }
 }

@@ -336,16 +336,21 @@ fn a_mismatched_closing_bracket_is_read_as_the_full_parse_reads_it() {
 }
 
 /// Found by the `python_prefilter` fuzz target: a control character in an `except` body's
-/// indentation (`\x1c`, which Python's `str.isspace` accepts but its tokenizer refuses) hid a
-/// B110 from the prefilter while tree-sitter recovered it, with a syntax error on both paths.
+/// indentation (`\x1c`, which Python's `str.isspace` accepts but its tokenizer refuses), or a
+/// `$` before its `pass`, hid a B110 from the prefilter while tree-sitter recovered it, with a
+/// syntax error on both paths.
 #[test]
-fn a_control_character_outside_strings_is_read_as_the_full_parse_reads_it() {
+fn a_character_python_has_no_token_for_is_read_as_the_full_parse_reads_it() {
     let (fast, full) = (checker(None, false), checker(None, true));
     let cases = [
         "try:\n    do()\nexcept:\n \x1c  pass\n",
         "try:\n    do()\nexcept:\n    \x01pass\n",
         "x = 1 \x7f\neval(x)\n",
         "f(\x00)\n\"/tmp/bare\"\n",
+        "try:\n    do()\nexcept:  # error\n   $pass\n",
+        "try:\n    do()\nexcept:\n    ?pass\n",
+        "try:\n    do()\nexcept:\n    !pass\n",
+        "x = a != b\neval(x)\n",
     ];
     for src in cases {
         let a = common::run(&fast, "a.py", src.as_bytes());

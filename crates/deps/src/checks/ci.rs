@@ -6,21 +6,29 @@ use crate::files::ManifestKind;
 use crate::manifest::ci::{parse_dockerfile, yaml_error, yaml_run_commands, yaml_values};
 use crate::rules;
 
+/// Returns whether the file refers to something Dependabot updates (an action, a base image).
 pub fn check(
     kind: ManifestKind,
     file: &SourceFile<'_>,
     findings: &mut Vec<Finding>,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> bool {
     let path = file.path;
     let text: &str = &file.text;
+    let mut updatable = false;
     match kind {
         ManifestKind::Workflow | ManifestKind::Action => {
             if let Some(d) = yaml_error(path, text) {
                 diagnostics.push(d);
-                return;
+                return false;
             }
             for uses in yaml_values(text, "uses") {
+                // Dependabot's github-actions ecosystem updates actions and reusable
+                // workflows by ref; local ones and `docker://` images are not its business.
+                updatable |= !uses.value.is_empty()
+                    && !uses.value.starts_with("./")
+                    && !uses.value.starts_with("../")
+                    && !uses.value.starts_with("docker://");
                 rules::dep011_action_not_pinned::check(path, &uses, findings);
             }
             for cmd in yaml_run_commands(text) {
@@ -31,6 +39,8 @@ pub fn check(
             let d = parse_dockerfile(text);
             let mut stages: Vec<String> = Vec::new();
             for from in &d.froms {
+                updatable |= !from.image.eq_ignore_ascii_case("scratch")
+                    && !stages.iter().any(|s| s.eq_ignore_ascii_case(&from.image));
                 rules::dep012_image_not_pinned::check(path, from, &stages, findings);
                 stages.extend(from.stage.clone());
             }
@@ -41,7 +51,7 @@ pub fn check(
         ManifestKind::PreCommit => {
             if let Some(d) = yaml_error(path, text) {
                 diagnostics.push(d);
-                return;
+                return false;
             }
             // Pair each `rev:` with the `repo:` before it.
             let repos = yaml_values(text, "repo");
@@ -56,4 +66,5 @@ pub fn check(
         }
         _ => {}
     }
+    updatable
 }

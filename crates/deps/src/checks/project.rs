@@ -72,6 +72,7 @@ pub fn check_manifest(
     if m.deps.is_empty() {
         return;
     }
+    checker.note_updatable(kind, file.path);
     // Only look for a lock file when the answer matters.
     let needs_lock_check = checker.config.application || checker.audits();
     // A project's lock file does not lock a PEP 723 script beside it.
@@ -110,6 +111,9 @@ pub fn check_lock(
         _ => return,
     };
     diagnostics.extend(m.diagnostics.iter().cloned());
+    if !m.deps.is_empty() {
+        checker.note_updatable(kind, file.path);
+    }
     for d in &m.deps {
         checker.note_component(&d.dep, file.path, None);
         if matches!(d.dep.pinning(), Pinning::Vcs { .. }) {

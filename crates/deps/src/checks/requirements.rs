@@ -23,6 +23,18 @@ pub fn check(
         diagnostics.extend(f.diagnostics.iter().cloned());
     }
     diagnostics.extend(tree.diagnostics.iter().cloned());
+    if tree.files.iter().any(|(f, _)| !f.requirements.is_empty()) {
+        checker.note_updatable(crate::ManifestKind::Requirements, file.path);
+    }
+    // Dependabot follows `-r`/`-c`: an include is updated with the file that includes it.
+    // (Only one in another folder matters, and skipping the rest keeps an include cycle
+    // within a folder from hiding both files.)
+    let folder = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    for (f, _) in &tree.files {
+        if folder(&f.path) != folder(file.path) {
+            checker.note_included(&f.path);
+        }
+    }
     let pinned = pinned_names(&tree);
     let hash_mode = tree.hash_mode();
     for (f, constraint) in &tree.files {

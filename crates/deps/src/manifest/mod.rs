@@ -2,6 +2,7 @@
 //! the pin rules and the audit share.
 
 pub mod ci;
+pub mod dependabot;
 pub mod locks;
 pub mod markers;
 pub mod pep508;

@@ -19,6 +19,7 @@ pub mod dep011_action_not_pinned;
 pub mod dep012_image_not_pinned;
 pub mod dep013_pip_install_unpinned;
 pub mod dep014_precommit_rev_not_sha;
+pub mod dep015_dependabot_not_covering;
 pub mod lic001_license_not_allowed;
 pub mod lic002_license_unknown;
 pub mod lic003_stale_clarification;
@@ -38,6 +39,7 @@ pub use dep011_action_not_pinned::ACTION_NOT_PINNED;
 pub use dep012_image_not_pinned::IMAGE_NOT_PINNED;
 pub use dep013_pip_install_unpinned::PIP_INSTALL_UNPINNED;
 pub use dep014_precommit_rev_not_sha::PRECOMMIT_REV_NOT_SHA;
+pub use dep015_dependabot_not_covering::DEPENDABOT_NOT_COVERING;
 pub use lic001_license_not_allowed::LICENSE_NOT_ALLOWED;
 pub use lic002_license_unknown::LICENSE_UNKNOWN;
 pub use lic003_stale_clarification::STALE_CLARIFICATION;
@@ -59,6 +61,7 @@ pub static ALL: &[&RuleMeta] = &[
     &IMAGE_NOT_PINNED,
     &PIP_INSTALL_UNPINNED,
     &PRECOMMIT_REV_NOT_SHA,
+    &DEPENDABOT_NOT_COVERING,
     &LICENSE_NOT_ALLOWED,
     &LICENSE_UNKNOWN,
     &STALE_CLARIFICATION,

@@ -79,6 +79,14 @@ pub fn run_files(checker: &DepsChecker, dir: &Path, files: &[String]) -> Run {
     }
 }
 
+/// The first finding of `run` reported on `path`.
+pub fn finding_on<'a>(run: &'a Run, path: &str) -> &'a Finding {
+    run.findings
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no finding on {path}: {:#?}", run.findings))
+}
+
 pub fn checker() -> DepsChecker {
     DepsChecker::new(&Config::default()).with_env(Box::new(|_| None))
 }

@@ -4,8 +4,9 @@
 //! files cannot make any rule fire: a rule about `subprocess.Popen` needs the words
 //! `subprocess` and `Popen` (or an import alias that stands for them) somewhere in the
 //! statement. Each rule states such a necessary condition as a [`Trigger`] (`trigger.rs`);
-//! [`lex`] cuts the file into statements (and the bodies of `class`, `def`, `with`, `for`,
-//! `while` and `if` into their members) with a lexer just deep enough for that, and [`plan`]
+//! [`statements`] cuts the file into statements (and the bodies of `class`, `def`, `with`,
+//! `for`, `while` and `if` into their members) with the tokens of a small lexer
+//! ([`tokenize`], which knows nothing of rules), and [`plan`]
 //! keeps the statements where some enabled rule's trigger holds, plus the imports before
 //! them. tree-sitter then parses only those byte ranges (its included ranges keep every
 //! position as in the whole file), so the rules see the same nodes they would in a full parse.
@@ -19,7 +20,8 @@
 //! was lost there. `--python-full-parse` (`[python] full-parse = true`) parses every file
 //! whole.
 
-mod lex;
+mod statements;
+mod tokenize;
 mod trigger;
 
 use std::collections::HashMap;
@@ -28,7 +30,7 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-pub(crate) use lex::Unit;
+pub(crate) use statements::Unit;
 pub(crate) use trigger::{Atom, Trigger};
 
 /// How many distinct atoms a trigger table may use (the width of [`Atoms`]).
@@ -75,8 +77,8 @@ impl Atoms {
 /// The triggers of all enabled rules, compiled for one run.
 pub(crate) struct Table {
     words: HashMap<Box<[u8]>, u16, FastHash>,
-    /// For each first byte, the lengths of the words starting with it (bit n: n bytes, 63
-    /// for longer), to skip most identifiers without hashing them.
+    /// For each first byte, the lengths of the words starting with it (see [`shape_bit`]),
+    /// to skip most identifiers without hashing them.
     word_shapes: Box<[u64; 256]>,
     text: Needles,
     operands: Needles,
@@ -216,11 +218,15 @@ pub(crate) struct FastHash;
 impl std::hash::BuildHasher for FastHash {
     type Hasher = Fnv;
     fn build_hasher(&self) -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
+        Fnv(FNV_OFFSET_BASIS)
     }
 }
 
 pub(crate) struct Fnv(u64);
+
+/// FNV-1a's 64-bit parameters.
+const FNV_OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -228,7 +234,7 @@ impl std::hash::Hasher for Fnv {
     }
     fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(FNV_PRIME);
         }
     }
 }
@@ -252,6 +258,12 @@ pub(crate) struct Span {
     pub end: usize,
     pub start_row: u32,
     pub end_row: u32,
+}
+
+/// The bit of a word's length in [`Table::word_shapes`]: bit n for n bytes, the last bit for
+/// all longer words.
+fn shape_bit(len: usize) -> u64 {
+    1 << len.min(u64::BITS as usize - 1)
 }
 
 impl Table {
@@ -301,7 +313,7 @@ impl Table {
                 Atom::Word(w) => {
                     words.insert(w.as_bytes().into(), *id);
                     if let Some(&b) = w.as_bytes().first() {
-                        word_shapes[b as usize] |= 1 << w.len().min(63);
+                        word_shapes[b as usize] |= shape_bit(w.len());
                     }
                 }
                 Atom::Text(t) => text.push((t.clone(), *id)),
@@ -351,7 +363,7 @@ impl Table {
 
     fn word(&self, w: &[u8]) -> Option<u16> {
         let first = *w.first()?;
-        if self.word_shapes[first as usize] & (1 << w.len().min(63)) == 0 {
+        if self.word_shapes[first as usize] & shape_bit(w.len()) == 0 {
             return None;
         }
         self.words.get(w).copied()
@@ -366,18 +378,22 @@ impl Table {
     }
 }
 
+/// When the ranges to parse would hold this share of a file (numerator, denominator) or
+/// more, it is parsed whole: leaving the rest out would save little.
+const WHOLE_WHEN_KEPT: (usize, usize) = (8, 10);
+
 /// Decides what of `src` to parse.
 pub(crate) fn plan(src: &str, table: &Table) -> Plan {
     let bytes = src.as_bytes();
     table.note_planned(bytes.len());
     // Line breaks the lexer does not model (a lone `\r`, a form feed that resets
     // indentation) and NUL (which tree-sitter stops at) go to the full parse.
-    if memchr::memchr3_iter(0, 0x0c, b'\r', bytes)
+    if memchr::memchr3_iter(0, b'\x0c', b'\r', bytes)
         .any(|i| bytes[i] != b'\r' || bytes.get(i + 1) != Some(&b'\n'))
     {
         return Plan::Whole;
     }
-    let Some(mut units) = lex::units(bytes, table) else {
+    let Some(mut units) = statements::units(bytes, table) else {
         return Plan::Whole;
     };
     if units.is_empty() {
@@ -406,12 +422,12 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
         }
         let mut at = i as u32;
         loop {
-            if units[at as usize].def_kind == lex::DefKind::Def {
+            if units[at as usize].def_kind == statements::DefKind::Def {
                 whole[at as usize] = true;
                 break;
             }
             at = units[at as usize].parent;
-            if at == lex::ROOT {
+            if at == statements::ROOT {
                 return Plan::Whole;
             }
         }
@@ -433,7 +449,7 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
     let kept: usize = spans.iter().map(|s| s.end - s.start).sum();
     if spans.is_empty() {
         Plan::Nothing
-    } else if kept * 10 >= bytes.len() * 8 {
+    } else if kept * WHOLE_WHEN_KEPT.1 >= bytes.len() * WHOLE_WHEN_KEPT.0 {
         Plan::Whole
     } else {
         Plan::Ranges(merge(spans))
