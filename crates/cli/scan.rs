@@ -87,6 +87,11 @@ pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
         summary: Summary::default(),
         counts: Counts::default(),
     };
+    // One allocation of the final size: growing by doubling would hold up to twice the
+    // findings at the moment it moves them.
+    result
+        .findings
+        .reserve_exact(outcomes.iter().map(|o| o.findings.len()).sum());
     for o in outcomes {
         if o.checked {
             result.summary.files_checked += 1;
