@@ -340,9 +340,33 @@ mod tests {
     #[test]
     fn the_userinfo_prefilter_never_hides_a_match() {
         let parts = [
-            "https://", "ftp://", "git+ssh://", "://", "u", "user:pw", "tok3n", "@", "h.example",
-            "/", " ", "\t", "\n", "\u{a0}", "\u{3000}", "é", "'", "\"", "<", ">", "`", "\x0b",
-            "\x0c", ":", "x://", "A", "9",
+            "https://",
+            "ftp://",
+            "git+ssh://",
+            "://",
+            "u",
+            "user:pw",
+            "tok3n",
+            "@",
+            "h.example",
+            "/",
+            " ",
+            "\t",
+            "\n",
+            "\u{a0}",
+            "\u{3000}",
+            "é",
+            "'",
+            "\"",
+            "<",
+            ">",
+            "`",
+            "\x0b",
+            "\x0c",
+            ":",
+            "x://",
+            "A",
+            "9",
         ];
         let mut checked = 0;
         // Every sequence of up to four parts: matches and near misses of every shape.
@@ -381,12 +405,21 @@ mod tests {
         // Armour and two characters: its mask (the armour and `****`) is the longer.
         let key = "-----BEGIN RSA PRIVATE KEY-----\nab";
         assert!(mask(key).len() > key.len());
-        let values = ["s3cr3tV4lue99", "another-secret-value-é-ü", "QWERTYUIOPASDFGH", key];
+        let values = [
+            "s3cr3tV4lue99",
+            "another-secret-value-é-ü",
+            "QWERTYUIOPASDFGH",
+            key,
+        ];
         for vals in [&values[..3], &values[..]] {
             let r = Redactor::new(vals.iter().copied());
             let text = format!(
                 "x {} y {}{} https://u:p4ss@h/ {} z é {}",
-                vals[0], vals[1], vals[0], vals[2], vals[vals.len() - 1]
+                vals[0],
+                vals[1],
+                vals[0],
+                vals[2],
+                vals[vals.len() - 1]
             );
             let bytes = r.bytes(text.clone().into_bytes());
             assert_eq!(String::from_utf8(bytes).unwrap(), r.text(&text), "{text}");
