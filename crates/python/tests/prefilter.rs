@@ -356,6 +356,10 @@ fn a_character_python_has_no_token_for_is_read_as_the_full_parse_reads_it() {
         "try:\n    do()\nexcept:\n    ?pass\n",
         "try:\n    do()\nexcept:\n    !pass\neval(x)\n",
         "x = a != b\neval(x)\n",
+        "cur.execute(\"SELECT * FROM users WHERE name = '%s'\"I % name)\n",
+        "q = \"SELECT a FROM t WHERE b = '%s'\"1 % x\n",
+        "x = \"a\"if c else\"b\"\neval(x)\n",
+        "q = \"SELECT a FROM t WHERE b = \"r\"%s\" % x\n",
     ];
     agree_with_the_full_parse(&cases);
     let full = checker(None, true);
