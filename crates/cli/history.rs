@@ -131,12 +131,12 @@ pub fn run(
                 continue;
             };
             let c = &history.commits[commit as usize];
-            f.provenance = Some(Provenance {
+            f.provenance = Some(Box::new(Provenance {
                 commit: c.id.to_string(),
                 author: c.author.clone(),
                 email: c.email.clone(),
                 date: date(c.time),
-            });
+            }));
             let key = (f.rule_id.clone(), identity(&f));
             match first.get(&key) {
                 Some((earlier, g)) if (*earlier, g.sort_key()) <= (commit, f.sort_key()) => {}

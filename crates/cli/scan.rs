@@ -29,7 +29,14 @@ pub struct ScanOptions<'a> {
     pub secret_scanner: Option<SecretScanner<'a>>,
     /// Whether the secrets checker is among the enabled checkers (then it saw every file).
     pub secrets_enabled: bool,
+    /// Bytes of quoted text scanned for secrets so far in this run (see [`quoted_secrets`]).
+    pub quoted_bytes: std::sync::atomic::AtomicUsize,
 }
+
+/// Past this many bytes of quoted text in a run, the secrets scanner searches quoted text with
+/// its large-scan prefilter (a DFA built once per run, the same hits as the build-time table:
+/// `crates/secrets/tests/prefilter.rs`); before, a one-file commit pays for no automaton.
+const QUOTED_DFA_AFTER: usize = 256 << 10;
 
 /// What a pass produced: findings after the file stages, before the run stages.
 pub struct ScanResult {
@@ -80,6 +87,11 @@ pub fn run(inputs: Vec<Input>, opts: &ScanOptions<'_>) -> ScanResult {
         summary: Summary::default(),
         counts: Counts::default(),
     };
+    // One allocation of the final size: growing by doubling would hold up to twice the
+    // findings at the moment it moves them.
+    result
+        .findings
+        .reserve_exact(outcomes.iter().map(|o| o.findings.len()).sum());
     for o in outcomes {
         if o.checked {
             result.summary.files_checked += 1;
@@ -186,12 +198,22 @@ fn quoted_secrets(
     }
     let file = SourceFile::new(path, text.as_bytes());
     let mut r = FileReport::default();
-    // A few quoted lines, not a scan of many files: no large-scan automata for them.
-    let small = ScanContext {
-        files: &[],
+    // A few quoted lines: no large-scan automaton for them, until the run has quoted enough
+    // text (thousands of findings) for one to repay its build. The secrets checker picks its
+    // prefilter by the number of files in the context (the run's files: a DFA when they are
+    // many); both prefilters give the same hits.
+    let so_far = opts
+        .quoted_bytes
+        .fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
+    let quoted = ScanContext {
+        files: if so_far + text.len() > QUOTED_DFA_AFTER {
+            ctx.files
+        } else {
+            &[]
+        },
         reader: ctx.reader,
     };
-    guarded(scanner, &file, &small, &mut r);
+    guarded(scanner, &file, &quoted, &mut r);
     let mut out = r.secrets;
     for f in r.findings {
         out.extend(f.secrets);

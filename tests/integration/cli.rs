@@ -561,39 +561,18 @@ fn notebooks_are_checked_cell_by_cell() {
 /// is reported at `archive!member`; a bomb stops at the limits and the report says so.
 #[test]
 fn secrets_in_archives_are_found_and_bombs_are_bounded() {
-    use std::io::Write;
+    use palisade_testkit::archive::{tar_gz_of, zip_of};
     let dir = tempfile::tempdir().unwrap();
     let key = fake_private_key();
-    let gz = {
-        let mut t = tar::Builder::new(flate2::write::GzEncoder::new(
-            Vec::new(),
-            flate2::Compression::default(),
-        ));
-        let mut h = tar::Header::new_gnu();
-        h.set_size(key.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        t.append_data(&mut h, "keys/deploy.pem", key.as_bytes())
-            .unwrap();
-        t.into_inner().unwrap().finish().unwrap()
-    };
-    let zip = |files: &[(&str, &[u8])]| {
-        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for (name, data) in files {
-            w.start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            w.write_all(data).unwrap();
-        }
-        w.finish().unwrap().into_inner()
-    };
+    let gz = tar_gz_of(&[("keys/deploy.pem", key.as_bytes())]);
     std::fs::write(
         dir.path().join("release.zip"),
-        zip(&[("README", b"hello\n"), ("bundle.tar.gz", &gz)]),
+        zip_of(&[("README", b"hello\n"), ("bundle.tar.gz", &gz)]),
     )
     .unwrap();
     std::fs::write(
         dir.path().join("bomb.zip"),
-        zip(&[("zeros", &vec![0u8; 40 << 20])]),
+        zip_of(&[("zeros", &vec![0u8; 40 << 20])]),
     )
     .unwrap();
     let out = palisade(dir.path())

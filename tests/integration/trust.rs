@@ -603,3 +603,39 @@ fn planted_secrets_never_reach_any_output() {
     let shown = run(d, &["--no-redact", "deploy.py"]);
     assert!(shown.stdout.contains(&token));
 }
+
+/// No silent pass for the cap of findings per rule and file: every format names the file, the
+/// rule and how many findings were not listed, and the run still fails on its findings.
+#[test]
+fn findings_past_the_cap_are_said_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let extra = 3;
+    let n = palisade_python::MAX_FINDINGS_PER_RULE + extra;
+    write(d, "gen.py", "eval(x);".repeat(n) + "\n");
+    let said = format!("{extra} more B307 findings in this file are not listed");
+    for format in ["text", "json", "sarif", "junit", "github"] {
+        let out = palisade(d)
+            .args(["check", "--only", "python", "--format", format, "gen.py"])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert!(
+            (stdout.contains(&said) || stderr.contains(&said)) && stdout.contains("gen.py"),
+            "{format}: no warning `{said}` naming gen.py:\n{stderr}"
+        );
+        if format == "json" {
+            let doc = json(&out.stdout);
+            assert_eq!(findings(&doc).len(), palisade_python::MAX_FINDINGS_PER_RULE);
+            let warned =
+                doc["diagnostics"].as_array().unwrap().iter().any(|d| {
+                    d["path"] == "gen.py" && d["message"].as_str().unwrap().contains(&said)
+                });
+            assert!(warned, "{}", doc["diagnostics"]);
+        }
+    }
+}

@@ -316,6 +316,7 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         secret_scanner: (!args.no_redact).then_some(&scanner as scan::SecretScanner<'_>),
         secrets_enabled: enabled_secrets.is_some(),
+        quoted_bytes: Default::default(),
     };
     let result = match &history_repo {
         Some(h) => {

@@ -156,9 +156,10 @@ pub struct Finding {
     pub properties: std::collections::BTreeMap<String, serde_json::Value>,
     /// In history mode (`check --history`): the commit that first added this finding's line.
     /// Not part of the fingerprint, so baselines and acceptances key on the secret, not on
-    /// where in history it sits.
+    /// where in history it sits. Boxed: most findings have none, and four strings inline
+    /// would make every finding 96 bytes larger.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// Where in git history a finding first appeared: the earliest commit (in topological order)

@@ -265,26 +265,27 @@ impl Pipeline {
 
     /// Stages 4–6 on every finding that passed the file stages; sorts the result.
     pub fn run_stages(&self, findings: Vec<Finding>, counts: &mut Counts) -> Vec<Finding> {
-        let mut open = Vec::with_capacity(findings.len());
-        for mut f in findings {
-            let verdict = if self.accepts.is_empty() {
-                Verdict::Open
-            } else {
+        // Filtered in place: a second vector of every finding would double the run's peak.
+        let mut open = findings;
+        if !self.accepts.is_empty() {
+            open.retain_mut(|f| {
                 let path = self.selection.config_paths().relative(&f.path).into_owned();
-                let (verdict, at) = accept::judge_at(&self.accepts, &f, &path, self.today);
+                let (verdict, at) = accept::judge_at(&self.accepts, f, &path, self.today);
                 if let Some(used) = at.and_then(|i| self.accepts_used.get(i)) {
                     used.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
-                verdict
-            };
-            match verdict {
-                Verdict::Accepted => counts.accepted += 1,
-                Verdict::Open => open.push(f),
-                Verdict::Expired(note) => {
-                    f.notes.push(note);
-                    open.push(f);
+                match verdict {
+                    Verdict::Accepted => {
+                        counts.accepted += 1;
+                        false
+                    }
+                    Verdict::Open => true,
+                    Verdict::Expired(note) => {
+                        f.notes.push(note);
+                        true
+                    }
                 }
-            }
+            });
         }
         open.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         if let Some(b) = &self.baseline {
@@ -325,7 +326,7 @@ fn same_value(a: &Finding, b: &Finding) -> bool {
 }
 
 /// Stage 6. `findings` is sorted by path and line, so candidates sit next to each other.
-fn dedupe(findings: Vec<Finding>) -> (Vec<Finding>, usize) {
+fn dedupe(mut findings: Vec<Finding>) -> (Vec<Finding>, usize) {
     let mut drop = vec![false; findings.len()];
     let mut related: Vec<Vec<String>> = vec![Vec::new(); findings.len()];
     let mut candidates = Vec::new();
@@ -360,18 +361,19 @@ fn dedupe(findings: Vec<Finding>) -> (Vec<Finding>, usize) {
         start = end;
     }
     let merged = drop.iter().filter(|d| **d).count();
-    let kept = findings
-        .into_iter()
-        .zip(drop)
-        .zip(related)
-        .filter_map(|((mut f, d), r)| {
-            (!d).then(|| {
-                f.related.extend(r);
-                f
-            })
-        })
-        .collect();
-    (kept, merged)
+    if merged == 0 && related.iter().all(Vec::is_empty) {
+        return (findings, 0);
+    }
+    // In place, in order: the kept findings with the rules folded into them.
+    for (f, r) in findings.iter_mut().zip(related) {
+        f.related.extend(r);
+    }
+    let mut at = 0;
+    findings.retain(|_| {
+        at += 1;
+        !drop[at - 1]
+    });
+    (findings, merged)
 }
 
 /// Every rule of the given checkers (the input of [`RuleSelection::new`]).

@@ -83,7 +83,7 @@ pub fn url_credentials(text: &str) -> String {
 /// Masks the user-info (`user:password`, or a token used as the user name) of every URL in
 /// `text`: `https://u:pw@host/` becomes `https://****@host/`.
 pub fn mask_url_passwords(text: &str) -> Cow<'_, str> {
-    if !text.contains("://") {
+    if !may_hold_userinfo(text.as_bytes()) {
         return Cow::Borrowed(text);
     }
     url_userinfo().replace_all(text, |c: &regex::Captures<'_>| {
@@ -92,6 +92,23 @@ pub fn mask_url_passwords(text: &str) -> Cow<'_, str> {
         } else {
             format!("{}****@", &c[1])
         }
+    })
+}
+
+/// Whether `text` may hold a URL with user-info: a `://` followed by at least one byte that is
+/// none of the bytes the user-info pattern stops at (ASCII white space, `/@'"<>` and backquote)
+/// and then `@`. Every match of [`url_userinfo`] has this shape (its `\s` also stops at
+/// non-ASCII spaces, where this goes on), so `false` means the pattern matches nowhere: the
+/// pass over a report full of `https://` links without user-info is a memmem, not a regex
+/// (`tests::the_userinfo_prefilter_never_hides_a_match`).
+fn may_hold_userinfo(text: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, b"://").any(|at| {
+        let rest = &text[at + 3..];
+        let n = rest
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || b"\x0b/@'\"<>`".contains(&b))
+            .unwrap_or(rest.len());
+        n > 0 && rest.get(n) == Some(&b'@')
     })
 }
 
@@ -178,14 +195,16 @@ impl Redactor {
             .iter()
             .filter(|v| v.chars().count() < MIN_GLOBAL_LEN)
             .collect();
+        // A field with nothing to mask is left as it is (no copy of every finding's text).
         let apply = |s: &mut String| {
-            let mut out = self.text(s).into_owned();
+            if let Cow::Owned(masked) = self.text(s) {
+                *s = masked;
+            }
             for v in &own {
-                if !v.trim().is_empty() && out.contains(v.as_str()) {
-                    out = out.replace(v.as_str(), &mask(v));
+                if !v.trim().is_empty() && s.contains(v.as_str()) {
+                    *s = s.replace(v.as_str(), &mask(v));
                 }
             }
-            *s = out;
         };
         apply(&mut f.message);
         if let Some(s) = &mut f.snippet {
@@ -198,23 +217,48 @@ impl Redactor {
 
     pub fn diagnostic(&self, d: &mut Diagnostic) {
         if self.enabled {
-            d.message = self.text(&d.message).into_owned();
+            if let Cow::Owned(masked) = self.text(&d.message) {
+                d.message = masked;
+            }
         }
     }
 
     /// A last pass over bytes about to leave the process (the whole rendered report), for
     /// anything that reached it without passing the fields above.
-    pub fn bytes(&self, out: Vec<u8>) -> Vec<u8> {
+    ///
+    /// One search of the known values (masked in place: a mask is never longer than what it
+    /// replaces, but for the armour line of a tiny key, where it copies), then the URL check,
+    /// whose regex runs only where a `://` is followed by user-info (`may_hold_userinfo`).
+    pub fn bytes(&self, mut out: Vec<u8>) -> Vec<u8> {
         if !self.enabled {
             return out;
         }
-        let out = match &self.automaton {
-            Some(ac) if ac.is_match(&out) => {
+        if let Some(ac) = &self.automaton {
+            let found: Vec<aho_corasick::Match> = ac.find_iter(&out).collect();
+            if found
+                .iter()
+                .all(|m| self.masks[m.pattern()].len() <= m.len())
+            {
+                // Compaction: what is written never passes what is still to be read.
+                let (mut w, mut r) = (0, 0);
+                for m in &found {
+                    out.copy_within(r..m.start(), w);
+                    w += m.start() - r;
+                    let mask = self.masks[m.pattern()].as_bytes();
+                    out[w..w + mask.len()].copy_from_slice(mask);
+                    w += mask.len();
+                    r = m.end();
+                }
+                out.copy_within(r.., w);
+                out.truncate(w + out.len() - r);
+            } else {
                 let masks: Vec<&[u8]> = self.masks.iter().map(|m| m.as_bytes()).collect();
-                ac.replace_all_bytes(&out, &masks)
+                out = ac.replace_all_bytes(&out, &masks);
             }
-            _ => out,
-        };
+        }
+        if !may_hold_userinfo(&out) {
+            return out;
+        }
         match std::str::from_utf8(&out) {
             Ok(s) => match mask_url_passwords(s) {
                 Cow::Borrowed(_) => out,
@@ -289,6 +333,104 @@ mod tests {
         let pem =
             "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
         assert_eq!(mask(pem), "-----BEGIN RSA PRIVATE KEY-----****");
+    }
+
+    /// The user-info prefilter against the regex it spares: wherever the regex matches, the
+    /// prefilter says it may; and the byte pass gives what the text pass gives.
+    #[test]
+    fn the_userinfo_prefilter_never_hides_a_match() {
+        let parts = [
+            "https://",
+            "ftp://",
+            "git+ssh://",
+            "://",
+            "u",
+            "user:pw",
+            "tok3n",
+            "@",
+            "h.example",
+            "/",
+            " ",
+            "\t",
+            "\n",
+            "\u{a0}",
+            "\u{3000}",
+            "é",
+            "'",
+            "\"",
+            "<",
+            ">",
+            "`",
+            "\x0b",
+            "\x0c",
+            ":",
+            "x://",
+            "A",
+            "9",
+        ];
+        let mut checked = 0;
+        // Every sequence of up to four parts: matches and near misses of every shape.
+        let n = parts.len();
+        for len in 1..=4u32 {
+            for code in 0..n.pow(len) {
+                let mut text = String::new();
+                let mut c = code;
+                for _ in 0..len {
+                    text.push_str(parts[c % n]);
+                    c /= n;
+                }
+                let slow = url_userinfo().is_match(&text);
+                assert!(!slow || may_hold_userinfo(text.as_bytes()), "{text:?}");
+                assert_eq!(
+                    mask_url_passwords(&text),
+                    url_userinfo().replace_all(&text, |c: &regex::Captures<'_>| {
+                        if &c[2] == "****" {
+                            c[0].to_string()
+                        } else {
+                            format!("{}****@", &c[1])
+                        }
+                    }),
+                    "{text:?}"
+                );
+                checked += usize::from(slow);
+            }
+        }
+        assert!(checked > 1_000, "{checked}");
+    }
+
+    /// The in-place byte pass masks what the copying one did, for values whose masks are
+    /// shorter and for the armour line of a short key (a longer mask).
+    #[test]
+    fn the_byte_pass_masks_as_the_text_pass_does() {
+        // Armour and two characters: its mask (the armour and `****`) is the longer.
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nab";
+        assert!(mask(key).len() > key.len());
+        let values = [
+            "s3cr3tV4lue99",
+            "another-secret-value-é-ü",
+            "QWERTYUIOPASDFGH",
+            key,
+        ];
+        for vals in [&values[..3], &values[..]] {
+            let r = Redactor::new(vals.iter().copied());
+            let text = format!(
+                "x {} y {}{} https://u:p4ss@h/ {} z é {}",
+                vals[0],
+                vals[1],
+                vals[0],
+                vals[2],
+                vals[vals.len() - 1]
+            );
+            let bytes = r.bytes(text.clone().into_bytes());
+            assert_eq!(String::from_utf8(bytes).unwrap(), r.text(&text), "{text}");
+            for v in vals {
+                let out = r.text(&text);
+                assert!(!out.contains(v), "{out}");
+            }
+        }
+        let r = Redactor::new(["s3cr3tV4lue99"]);
+        assert_eq!(r.bytes(b"nothing here".to_vec()), b"nothing here");
+        assert_eq!(r.bytes(b"s3cr3tV4lue99".to_vec()), b"s3c****");
     }
 
     #[test]

@@ -80,7 +80,16 @@ pub fn patch_with_skipped(patch_text: &[u8], repo_root: &Path) -> Result<PatchFi
     let mut out = PatchFiles::default();
     for section in &sections {
         let Some(raw_path) = section.new_path(repo_root) else {
-            continue; // deleted
+            let deleted = section.deleted || matches!(section.new, Some(None));
+            if !deleted && (section.binary || !section.hunks.is_empty()) {
+                // Changes under a header whose paths cannot be read: never dropped unsaid.
+                return Err(GitError::Patch {
+                    line: 1,
+                    message: "a `diff --git` section with changes names no path that can be read"
+                        .to_owned(),
+                });
+            }
+            continue; // deleted, or a header with nothing under it
         };
         let path = paths::display(&raw_path);
         if section.binary {
@@ -629,15 +638,16 @@ fn unquote(s: &[u8]) -> Option<(Vec<u8>, &[u8])> {
 /// only when both halves name the same file (identical, or identical after their prefix).
 fn split_git_header(rest: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let rest = trim_cr(rest);
+    let both = |a: Vec<u8>, b: Vec<u8>| (!a.is_empty() && !b.is_empty()).then_some((a, b));
     if rest.starts_with(b"\"") {
         let (a, tail) = unquote(rest)?;
         let tail = tail.strip_prefix(b" ")?;
-        return Some((a, header_path(tail)));
+        return both(a, header_path(tail));
     }
     if rest.ends_with(b"\"") {
         let open = rest.windows(2).rposition(|w| w == b" \"")?;
         let (b, _) = unquote(&rest[open + 1..])?;
-        return Some((rest[..open].to_vec(), b));
+        return both(rest[..open].to_vec(), b);
     }
     let spaces = rest
         .iter()
@@ -647,6 +657,9 @@ fn split_git_header(rest: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut renamed = None;
     for at in spaces {
         let (a, b) = (&rest[..at], &rest[at + 1..]);
+        if a.is_empty() || b.is_empty() {
+            continue;
+        }
         if a == b {
             return Some((a.to_vec(), b.to_vec()));
         }
@@ -1184,5 +1197,15 @@ index 1111111,2222222..0000000
             "../../../fuzz/corpus/patch/crash-4a98b57a79362c200130c7fb981c21a054f6839d"
         );
         assert!(patch(crash, dir.path()).is_err());
+        // `diff --git b/x ` splits into `b/x` and nothing: no path, and its hunk is not dropped
+        // unsaid (found by the fuzz target after the fix above).
+        let err = patch(b"diff --git b/x \n@@ -1 +1 @@\n-x\n+y\n", dir.path()).unwrap_err();
+        assert!(err.to_string().contains("no path"), "{err}");
+        let crash = include_bytes!(
+            "../../../fuzz/corpus/patch/crash-3449c1ec6e689b360cc1067b8103e453a2b27297"
+        );
+        if let Ok(files) = patch(crash, dir.path()) {
+            assert!(files.iter().all(|f| !f.path.is_empty()));
+        }
     }
 }

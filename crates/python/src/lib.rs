@@ -242,15 +242,46 @@ impl PythonChecker {
         }
         let lines = palisade_core::LineIndex::new(text);
         let mut cols = excerpt::CharColumns::default();
+        // Per rule: findings listed, and those past the cap (counted, not listed).
+        let mut listed: Vec<(rules::Rule, usize, usize)> = Vec::new();
         for issue in outcome.issues {
+            let at = match listed.iter().position(|(r, _, _)| *r == issue.rule) {
+                Some(i) => i,
+                None => {
+                    listed.push((issue.rule, 0, 0));
+                    listed.len() - 1
+                }
+            };
+            if listed[at].1 >= MAX_FINDINGS_PER_RULE {
+                listed[at].2 += 1;
+                continue;
+            }
+            listed[at].1 += 1;
             let mut f = to_finding(&issue, path, &lines, &mut cols);
             if let Some(o) = origins {
                 notebook::relocate(&mut f, o);
             }
             out.push(f);
         }
+        for (rule, _, unlisted) in listed {
+            if unlisted > 0 {
+                out.diagnose(Diagnostic::warning(
+                    path,
+                    format!(
+                        "{} more {} findings in this file are not listed (only the first {MAX_FINDINGS_PER_RULE} of a rule per file are kept); fix or suppress the listed ones and check again",
+                        unlisted,
+                        rule.meta().id
+                    ),
+                ));
+            }
+        }
     }
 }
+
+/// Findings of one rule listed per file; more are counted in a warning, not kept. A generated
+/// or minified file can hold millions (`eval(x);` repeated on a 16 MB line): each finding
+/// keeps a slice of its line, and the report quotes them all.
+pub const MAX_FINDINGS_PER_RULE: usize = 5_000;
 
 fn to_finding(
     issue: &walk::Issue,

@@ -40,9 +40,43 @@ impl Normalised {
 /// The source with its identifiers NFKC-normalised, or `None` when every identifier already
 /// is (the common case: an ASCII file costs one scan, a file with other text one more).
 pub(crate) fn normalise(src: &str) -> Option<Normalised> {
-    if src.is_ascii() || is_nfkc_quick(src.chars()) == IsNormalized::Yes {
+    if src.is_ascii() || !names_may_change(src) {
         return None;
     }
+    normalise_names(src)
+}
+
+/// Whether NFKC could change some identifier of `src`: a run of identifier characters
+/// (`\p{XID_Continue}`, which holds `\p{XID_Start}` and `_`; tree-sitter-python's identifiers are
+/// `[_\p{XID_Start}][_\p{XID_Continue}]*`) with a non-ASCII character that is not already in
+/// NFKC by the quick check. An identifier is a part of such a run, and a part of a run the quick
+/// check passes is itself in NFKC, so `false` means [`normalise_names`] would find nothing to
+/// replace. Most non-ASCII files that are not in NFKC owe it to text no name can hold (`…`, a
+/// no-break space, `™`, `²` in strings and comments): they are spared a full parse.
+/// `tests::the_quick_answer_is_the_slow_one` proves it against the slow path for every such
+/// character.
+fn names_may_change(src: &str) -> bool {
+    if is_nfkc_quick(src.chars()) == IsNormalized::Yes {
+        return false;
+    }
+    let mut run: Option<(usize, bool)> = None;
+    for (i, c) in src.char_indices() {
+        if unicode_ident::is_xid_continue(c) {
+            let r = run.get_or_insert((i, false));
+            r.1 |= !c.is_ascii();
+            continue;
+        }
+        if let Some((start, true)) = run.take() {
+            if is_nfkc_quick(src[start..i].chars()) != IsNormalized::Yes {
+                return true;
+            }
+        }
+    }
+    matches!(run, Some((start, true)) if is_nfkc_quick(src[start..].chars()) != IsNormalized::Yes)
+}
+
+/// [`normalise`] without the quick answer: every identifier of a full parse, normalised.
+fn normalise_names(src: &str) -> Option<Normalised> {
     let tree = crate::walk::parse(src)?;
     let mut names: Vec<(Node<'_>, String)> = Vec::new();
     let mut cursor = tree.walk();
@@ -174,5 +208,58 @@ mod tests {
         assert!(normalise("é = 1\n").is_none());
         // A keyword written in full width stays what CPython sees: a name.
         assert!(normalise("ｉｍｐｏｒｔ os\n").is_none());
+    }
+
+    /// Names are what NFKC changes, wherever a name can hold them; text no name can hold
+    /// (`…`, a no-break space, `™`) leaves the file as written, without a parse.
+    #[test]
+    fn only_characters_a_name_can_hold_send_a_file_to_the_parse() {
+        for src in ["x = 'a…b'  # ½ ™\n", "x\u{a0}= 1\n", "x = 'ｅｃｈｏ'\n"] {
+            assert!(normalise(src).is_none(), "{src:?}");
+            assert!(normalise_names(src).is_none(), "{src:?}");
+        }
+        assert!(!names_may_change("x = 'a…b'  # ½ ™\n"));
+        assert!(names_may_change("ﬁle = 1\n"));
+        assert_eq!(normalise("ﬁle = 1\n").unwrap().text, "file = 1\n");
+        // Marks out of canonical order (each one in NFKC alone) are reordered by NFKC.
+        let marks = "a\u{305}\u{316} = 1\n";
+        assert!(names_may_change(marks));
+        assert_eq!(
+            normalise(marks).map(|n| n.text),
+            normalise_names(marks).map(|n| n.text)
+        );
+        assert!(normalise(marks).is_some());
+    }
+
+    /// The quick answer against the full parse: every character NFKC changes that the quick
+    /// answer says no name can hold, in the places a name would be, gives no name to replace.
+    #[test]
+    fn the_quick_answer_is_the_slow_one() {
+        let mut checked = 0;
+        for c in (0x80..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let alone = c.to_string();
+            if is_nfkc_quick(alone.chars()) == IsNormalized::Yes {
+                continue;
+            }
+            for src in [
+                format!("{c}\n"),
+                format!("a{c}b = 1\n"),
+                format!("x = a{c}\n"),
+                format!("def f{c}(): pass\n"),
+                format!("{c}x.y({c})\n"),
+            ] {
+                if names_may_change(&src) {
+                    continue;
+                }
+                checked += 1;
+                assert!(
+                    normalise_names(&src).is_none(),
+                    "U+{:04X} in {src:?}: a name changes, the quick answer says none can",
+                    c as u32
+                );
+            }
+        }
+        // Thousands of characters NFKC changes are no identifier characters.
+        assert!(checked > 5_000, "{checked}");
     }
 }

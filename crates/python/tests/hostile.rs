@@ -3,10 +3,25 @@
 
 mod common;
 
-use palisade_python::{Config, PythonChecker};
+use palisade_python::{Config, PythonChecker, MAX_FINDINGS_PER_RULE};
 
 fn ids(report: &palisade_core::FileReport, id: &str) -> usize {
     report.findings.iter().filter(|f| f.rule_id == id).count()
+}
+
+/// How many findings of `id` a warning says were not listed (0 without one).
+fn unlisted(report: &palisade_core::FileReport, id: &str) -> usize {
+    let tail = format!(" more {id} findings in this file are not listed");
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == palisade_core::DiagnosticLevel::Warning)
+        .filter_map(|d| {
+            d.message
+                .split_once(&tail)
+                .map(|(n, _)| n.parse::<usize>().unwrap())
+        })
+        .sum()
 }
 
 fn both_parses() -> [PythonChecker; 2] {
@@ -37,7 +52,14 @@ fn a_long_concatenation_is_tested_once_per_literal() {
     src.push_str(")\n");
     for checker in both_parses() {
         let report = common::run(&checker, "q.py", src.as_bytes());
-        assert_eq!(ids(&report, "B608"), n - 1, "{:?}", report.diagnostics);
+        // Listed up to the cap; the rest counted in the warning.
+        assert_eq!(ids(&report, "B608"), MAX_FINDINGS_PER_RULE);
+        assert_eq!(
+            ids(&report, "B608") + unlisted(&report, "B608"),
+            n - 1,
+            "{:?}",
+            report.diagnostics
+        );
     }
 }
 
@@ -61,15 +83,53 @@ fn findings_on_a_long_line_quote_a_bounded_slice() {
     let calls = 32 * 1024;
     let src = "eval(x);".repeat(calls) + "\n";
     let report = common::run(&common::default_checker(), "l.py", src.as_bytes());
-    assert_eq!(ids(&report, "B307"), calls);
+    assert_eq!(ids(&report, "B307"), MAX_FINDINGS_PER_RULE);
+    assert_eq!(unlisted(&report, "B307"), calls - MAX_FINDINGS_PER_RULE);
     for f in &report.findings {
         let s = f.snippet.as_deref().unwrap_or("");
         assert!(s.len() <= 400 + 2 * '…'.len_utf8(), "{} bytes", s.len());
         assert!(s.contains("eval(x)"), "{s}");
     }
-    let middle = &report.findings[calls / 2];
+    let middle = &report.findings[MAX_FINDINGS_PER_RULE / 2];
     let snippet = middle.snippet.as_deref().unwrap_or("");
     assert!(snippet.starts_with('…') && snippet.ends_with('…'));
+}
+
+/// Past the cap of findings per rule and file, the rest are counted in a warning that names
+/// the rule and how many were not listed; other rules of the file keep their own count, and a
+/// file under the cap has no warning (same with the full parse).
+#[test]
+fn findings_past_the_cap_are_counted_in_a_warning() {
+    let extra = 7;
+    let src = "eval(x);".repeat(MAX_FINDINGS_PER_RULE + extra)
+        + "\n"
+        + &"exec(y)\n".repeat(3)
+        + "import pickle\n";
+    for checker in both_parses() {
+        let report = common::run(&checker, "g.py", src.as_bytes());
+        assert_eq!(ids(&report, "B307"), MAX_FINDINGS_PER_RULE);
+        assert_eq!(unlisted(&report, "B307"), extra);
+        assert_eq!(ids(&report, "B102"), 3);
+        assert_eq!(unlisted(&report, "B102"), 0);
+        assert_eq!(ids(&report, "B403"), 1);
+        let warning = report
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("not listed"))
+            .expect("a warning");
+        assert_eq!(warning.path, "g.py");
+        assert!(
+            warning
+                .message
+                .starts_with(&format!("{extra} more B307 findings")),
+            "{}",
+            warning.message
+        );
+        let under = "eval(x);".repeat(MAX_FINDINGS_PER_RULE) + "\n";
+        let report = common::run(&checker, "u.py", under.as_bytes());
+        assert_eq!(ids(&report, "B307"), MAX_FINDINGS_PER_RULE);
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    }
 }
 
 /// Python reads `ｅｖａｌ` as `eval` and `ｏｓ.ｓｙｓｔｅｍ` as `os.system` (NFKC): the rules

@@ -1,5 +1,6 @@
 //! What palisade's tests share. See the README.
 
+pub mod archive;
 pub mod git;
 
 use std::path::{Path, PathBuf};

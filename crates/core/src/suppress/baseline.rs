@@ -173,23 +173,22 @@ impl Baseline {
 
     /// Splits findings into (new, number matched by the baseline). Each baseline entry
     /// absorbs at most `count` findings with its fingerprint; the rest are new.
-    pub fn filter(&self, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
+    pub fn filter(&self, mut findings: Vec<Finding>) -> (Vec<Finding>, usize) {
         let mut budget: HashMap<&str, u32> = HashMap::new();
         for e in &self.findings {
             *budget.entry(e.fingerprint.as_str()).or_default() += e.count;
         }
         let mut matched = 0;
-        let mut fresh = Vec::new();
-        for f in findings {
-            match budget.get_mut(f.fingerprint.as_str()) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    matched += 1;
-                }
-                _ => fresh.push(f),
+        // In place, in order (no second vector of every finding).
+        findings.retain(|f| match budget.get_mut(f.fingerprint.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                matched += 1;
+                false
             }
-        }
-        (fresh, matched)
+            _ => true,
+        });
+        (findings, matched)
     }
 }
 

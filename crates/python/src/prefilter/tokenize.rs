@@ -507,6 +507,9 @@ impl<'a> Tokenizer<'a> {
                 _ if c == q => {
                     if !triple || (self.peek_at(1) == Some(q) && self.peek_at(2) == Some(q)) {
                         self.i += if triple { 3 } else { 1 };
+                        if !self.may_follow_a_string() {
+                            return None;
+                        }
                         decode(v, lit.segment, raw, f, lit.escaped);
                         return Some(Piece::End);
                     }
@@ -556,6 +559,22 @@ impl<'a> Tokenizer<'a> {
                 }
             }
         }
+    }
+
+    /// Whether what touches a closing quote is something Python reads after a string: not a
+    /// name or number (`"..."I % x`, which CPython refuses and tree-sitter recovers from in its
+    /// own way), except the keywords an expression may meet (`"a"if c else"b"`, `"a"in s`)
+    /// and the prefix of the next literal (`"a"rb"b"`).
+    fn may_follow_a_string(&self) -> bool {
+        let rest = &self.s[self.i..];
+        if !rest.first().is_some_and(|&c| is_ident(c)) {
+            return true;
+        }
+        let word = &rest[..ident_len(rest)];
+        matches!(
+            word,
+            b"if" | b"else" | b"in" | b"is" | b"and" | b"or" | b"not" | b"for" | b"async"
+        ) || (is_string_prefix(word) && matches!(rest.get(word.len()), Some(b'"' | b'\'')))
     }
 
     /// After a literal: the prefix of the next one implicitly concatenated to it, its
