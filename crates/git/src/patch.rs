@@ -91,6 +91,14 @@ pub fn patch_with_skipped(patch_text: &[u8], repo_root: &Path) -> Result<PatchFi
             }
             continue; // deleted, or a header with nothing under it
         };
+        if raw_path.is_empty() {
+            // However the headers came to name it (`Binary files  and  differ`, a `diff -u`
+            // with blank paths...): a file needs a path, and its changes are not dropped unsaid.
+            return Err(GitError::Patch {
+                line: 1,
+                message: "a file section names an empty path".to_owned(),
+            });
+        }
         let path = paths::display(&raw_path);
         if section.binary {
             out.skipped.push(SkippedFile {
@@ -1206,6 +1214,13 @@ index 1111111,2222222..0000000
         );
         if let Ok(files) = patch(crash, dir.path()) {
             assert!(files.iter().all(|f| !f.path.is_empty()));
+        }
+        let crash = include_bytes!(
+            "../../../fuzz/corpus/patch/crash-0a53620cc96a42a077534e6726d70b3897959b10"
+        );
+        if let Ok(files) = patch_with_skipped(crash, dir.path()) {
+            assert!(files.files.iter().all(|f| !f.path.is_empty()));
+            assert!(files.skipped.iter().all(|f| !f.path.is_empty()));
         }
     }
 }
