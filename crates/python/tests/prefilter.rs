@@ -344,7 +344,8 @@ fn agree_with_the_full_parse(cases: &[&str]) {
 /// Found by the `python_prefilter` fuzz target: a control character in an `except` body's
 /// indentation (`\x1c`, which Python's `str.isspace` accepts but its tokenizer refuses), or a
 /// `$` before its `pass`, hid a B110 from the prefilter while tree-sitter recovered it, with a
-/// syntax error on both paths.
+/// syntax error on both paths; so did a name touching a string (`"..."I % x`) and two names
+/// in a row (`path: f-string literal`), after which tree-sitter regroups the lines below.
 #[test]
 fn a_character_python_has_no_token_for_is_read_as_the_full_parse_reads_it() {
     let cases = [
@@ -360,6 +361,10 @@ fn a_character_python_has_no_token_for_is_read_as_the_full_parse_reads_it() {
         "q = \"SELECT a FROM t WHERE b = '%s'\"1 % x\n",
         "x = \"a\"if c else\"b\"\neval(x)\n",
         "q = \"SELECT a FROM t WHERE b = \"r\"%s\" % x\n",
+        "open(\"/tmp/a\")\npath: f-string literal parts count\nopen(\"/home/x\")\n\"/tmp/bare.log\"\n",
+        "x = f() g\neval(x)\n",
+        "x = 1 2\neval(x)\n",
+        "x = \"a\" if c else None\nmatch x:\n    case \"a\" if y: eval(x)\n",
     ];
     agree_with_the_full_parse(&cases);
     let full = checker(None, true);

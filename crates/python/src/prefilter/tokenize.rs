@@ -176,6 +176,62 @@ pub(crate) struct Tokenizer<'a> {
     i: usize,
     row: u32,
     brackets: Brackets,
+    /// What the last significant token was, to refuse two operands in a row.
+    last: Last,
+}
+
+/// The last significant token, as far as two operands in a row are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// An operator, a keyword, an opening bracket, a line break: an operand may follow.
+    Other,
+    /// A name, number or closing bracket: only an operator or a keyword may follow.
+    Operand,
+    /// A string: the next literal of an implicit concatenation may also follow.
+    Str,
+}
+
+/// Python's keywords and soft keywords, which may stand between or beside operands
+/// (`x if c else y`, `a not in b`, `match x:`); `True`, `False` and `None` are operands.
+fn is_keyword(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"and"
+            | b"as"
+            | b"assert"
+            | b"async"
+            | b"await"
+            | b"break"
+            | b"case"
+            | b"class"
+            | b"continue"
+            | b"def"
+            | b"del"
+            | b"elif"
+            | b"else"
+            | b"except"
+            | b"finally"
+            | b"for"
+            | b"from"
+            | b"global"
+            | b"if"
+            | b"import"
+            | b"in"
+            | b"is"
+            | b"lambda"
+            | b"match"
+            | b"nonlocal"
+            | b"not"
+            | b"or"
+            | b"pass"
+            | b"raise"
+            | b"return"
+            | b"try"
+            | b"type"
+            | b"while"
+            | b"with"
+            | b"yield"
+    )
 }
 
 impl<'a> Tokenizer<'a> {
@@ -185,6 +241,7 @@ impl<'a> Tokenizer<'a> {
             i: 0,
             row: 0,
             brackets: Brackets::default(),
+            last: Last::Other,
         }
     }
 
@@ -241,6 +298,7 @@ impl<'a> Tokenizer<'a> {
                 Some(b'\\') => return None,
                 _ => {
                     self.brackets.closers.clear();
+                    self.last = Last::Other;
                     return Some(Some((line_start, row, (line_start, self.i))));
                 }
             }
@@ -361,7 +419,28 @@ impl<'a> Tokenizer<'a> {
                 }
             }
         };
-        Some(tok)
+        // Two operands in a row (`string literal`, `x 1`, `f() g`) is a syntax error that
+        // tree-sitter recovers from by regrouping what follows, however far; the full parse
+        // gives such a file its one answer.
+        let now = match tok {
+            Token::Blank | Token::Comment | Token::Continuation => return Some(tok),
+            // A closing bracket ends an operand whatever came before (`f(x)`, `[a, "b"]`).
+            Token::Close(_) => {
+                self.last = Last::Operand;
+                return Some(tok);
+            }
+            Token::Name(w) if is_keyword(w) => Last::Other,
+            Token::Name(_) | Token::Number => Last::Operand,
+            Token::Str(_) => Last::Str,
+            _ => Last::Other,
+        };
+        match (self.last, now) {
+            (Last::Operand | Last::Str, Last::Operand) | (Last::Operand, Last::Str) => None,
+            _ => {
+                self.last = now;
+                Some(tok)
+            }
+        }
     }
 
     /// The next token inside an f-string replacement field, whose own brackets are `brackets`.
