@@ -361,9 +361,12 @@ pub(crate) fn comma_form_is_setter(context: &str, before: &str) -> bool {
         return false;
     };
     let b = b.trim_end();
+    // After the last character that is not part of a name, however many bytes it takes.
     let start = b
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |p| p + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let call = &b[start..];
     SETTERS.iter().any(|s| call.eq_ignore_ascii_case(s))
 }
@@ -603,6 +606,15 @@ mod tests {
     /// Found by the secrets and redactor fuzz targets: a name right after a character of more
     /// than one byte (here the replacement character of an invalid byte) was cut inside that
     /// character, a panic.
+    #[test]
+    /// Found by the `secrets` fuzz target: a call name after a multi-byte character
+    /// (`parametri\u{FFFD}e("password", b"...")`, invalid UTF-8 replaced) was cut inside it.
+    fn a_setter_call_after_a_multi_byte_character() {
+        assert!(!comma_form_is_setter("\", \"", "x = f\u{FFFD}e(\""));
+        assert!(comma_form_is_setter("\", \"", "\u{FFFD}setProperty(\""));
+        assert!(!comma_form_is_setter("\", \"", "\u{FFFD}(\""));
+    }
+
     #[test]
     fn assigned_name_after_a_multi_byte_character() {
         assert_eq!(assigned_name("\u{FFFD}password = \""), "password");
