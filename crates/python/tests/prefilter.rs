@@ -365,6 +365,9 @@ fn a_character_python_has_no_token_for_is_read_as_the_full_parse_reads_it() {
         "x = f() g\neval(x)\n",
         "x = 1 2\neval(x)\n",
         "x = \"a\" if c else None\nmatch x:\n    case \"a\" if y: eval(x)\n",
+        "try:\n    do()\nexcept:\n   iii pass\n",
+        "match x:\n    case \"a\" | \"b\" as y: eval(y)\n",
+        "from os import path as p\nraise E from eval(x)\n",
     ];
     agree_with_the_full_parse(&cases);
     let full = checker(None, true);

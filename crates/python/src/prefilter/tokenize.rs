@@ -191,6 +191,25 @@ enum Last {
     Str,
 }
 
+/// The keywords that may follow an operand on the same line: infix and clause keywords.
+fn continues_an_operand(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"and"
+            | b"or"
+            | b"not"
+            | b"in"
+            | b"is"
+            | b"if"
+            | b"else"
+            | b"for"
+            | b"async"
+            | b"as"
+            | b"from"
+            | b"import"
+    )
+}
+
 /// Python's keywords and soft keywords, which may stand between or beside operands
 /// (`x if c else y`, `a not in b`, `match x:`); `True`, `False` and `None` are operands.
 fn is_keyword(word: &[u8]) -> bool {
@@ -429,7 +448,15 @@ impl<'a> Tokenizer<'a> {
                 self.last = Last::Operand;
                 return Some(tok);
             }
-            Token::Name(w) if is_keyword(w) => Last::Other,
+            // After an operand only the keywords that continue an expression or clause
+            // (`x if c else y`, `a not in b`, `except E as e`); `x pass` is two statements
+            // run together.
+            Token::Name(w) if is_keyword(w) => {
+                if self.last != Last::Other && !continues_an_operand(w) {
+                    return None;
+                }
+                Last::Other
+            }
             Token::Name(_) | Token::Number => Last::Operand,
             Token::Str(_) => Last::Str,
             _ => Last::Other,
@@ -650,10 +677,8 @@ impl<'a> Tokenizer<'a> {
             return true;
         }
         let word = &rest[..ident_len(rest)];
-        matches!(
-            word,
-            b"if" | b"else" | b"in" | b"is" | b"and" | b"or" | b"not" | b"for" | b"async"
-        ) || (is_string_prefix(word) && matches!(rest.get(word.len()), Some(b'"' | b'\'')))
+        continues_an_operand(word)
+            || (is_string_prefix(word) && matches!(rest.get(word.len()), Some(b'"' | b'\'')))
     }
 
     /// After a literal: the prefix of the next one implicitly concatenated to it, its
