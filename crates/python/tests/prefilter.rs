@@ -368,6 +368,8 @@ fn a_character_python_has_no_token_for_is_read_as_the_full_parse_reads_it() {
         "try:\n    do()\nexcept:\n   iii pass\n",
         "match x:\n    case \"a\" | \"b\" as y: eval(y)\n",
         "from os import path as p\nraise E from eval(x)\n",
+        "import pickle\nfrom or: B403\nime\nfrom xml.etree import ElementTree as ET\n",
+        "from . import match\nimport type\nfrom xml.etree import ElementTree as ET\n",
     ];
     agree_with_the_full_parse(&cases);
     let full = checker(None, true);

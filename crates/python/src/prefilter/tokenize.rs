@@ -178,6 +178,8 @@ pub(crate) struct Tokenizer<'a> {
     brackets: Brackets,
     /// What the last significant token was, to refuse two operands in a row.
     last: Last,
+    /// The last significant token was a keyword that a name must follow.
+    name_next: bool,
 }
 
 /// The last significant token, as far as two operands in a row are concerned.
@@ -261,6 +263,7 @@ impl<'a> Tokenizer<'a> {
             row: 0,
             brackets: Brackets::default(),
             last: Last::Other,
+            name_next: false,
         }
     }
 
@@ -441,8 +444,26 @@ impl<'a> Tokenizer<'a> {
         // Two operands in a row (`string literal`, `x 1`, `f() g`) is a syntax error that
         // tree-sitter recovers from by regrouping what follows, however far; the full parse
         // gives such a file its one answer.
+        if matches!(tok, Token::Blank | Token::Comment | Token::Continuation) {
+            return Some(tok);
+        }
+        // A name must follow `from`, `import`, `def`, `class`, `global`, `nonlocal`: a keyword
+        // there (`from or: x`) is a syntax error that tree-sitter recovers from by reaching
+        // into the lines below.
+        if std::mem::take(&mut self.name_next) {
+            if let Token::Name(w) = tok {
+                if is_keyword(w) && !matches!(w, b"match" | b"case" | b"type") {
+                    return None;
+                }
+            }
+        }
+        if let Token::Name(w) = tok {
+            self.name_next = matches!(
+                w,
+                b"from" | b"import" | b"def" | b"class" | b"global" | b"nonlocal"
+            );
+        }
         let now = match tok {
-            Token::Blank | Token::Comment | Token::Continuation => return Some(tok),
             // A closing bracket ends an operand whatever came before (`f(x)`, `[a, "b"]`).
             Token::Close(_) => {
                 self.last = Last::Operand;
