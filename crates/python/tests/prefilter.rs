@@ -370,6 +370,10 @@ fn a_character_python_has_no_token_for_is_read_as_the_full_parse_reads_it() {
         "from os import path as p\nraise E from eval(x)\n",
         "import pickle\nfrom or: B403\nime\nfrom xml.etree import ElementTree as ET\n",
         "from . import match\nimport type\nfrom xml.etree import ElementTree as ET\n",
+        include_str!(
+            "../../../fuzz/corpus/python_prefilter/crash-904b777349241592378f5591aa7b54de27e02011"
+        ),
+        "if x\n    eval(y)\n",
     ];
     agree_with_the_full_parse(&cases);
     let full = checker(None, true);

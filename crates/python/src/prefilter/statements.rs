@@ -272,6 +272,26 @@ impl<'a> Statements<'a, '_> {
             self.except_start = self.tk.pos() + first.len();
             self.first_colon = None;
             let end = self.logical_line()?;
+            // A clause header with no `:` of its own (`def keyword_o#ly(...):` cut by a
+            // comment) is a syntax error that tree-sitter recovers from by reading the lines
+            // below into it: the full parse gives the file its one answer.
+            let clause = matches!(
+                keyword,
+                b"class"
+                    | b"def"
+                    | b"with"
+                    | b"for"
+                    | b"while"
+                    | b"if"
+                    | b"elif"
+                    | b"else"
+                    | b"try"
+                    | b"except"
+                    | b"finally"
+            );
+            if clause && self.first_colon.is_none() {
+                return None;
+            }
             // `except ...:` ends the line: the next line starts the handler's body.
             self.handler_first = self.except_line && end.colon;
             if end.colon {
