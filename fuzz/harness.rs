@@ -100,19 +100,29 @@ fn deps(path: &str, data: &[u8]) {
     // Every rule on, DEP015 included: it reads `.github/dependabot.yml`, which the reader
     // answers with the same input.
     checker.restrict_to(&|_| true);
+    let out = check_one(&checker, path, data, &SameBytes(data.to_vec()));
+    points_into(&out, data);
+}
+
+/// `checker` on the one file `path` of a run, its reads answered by `reader`; then the
+/// checker's end-of-run pass.
+fn check_one(
+    checker: &dyn Checker,
+    path: &str,
+    data: &[u8],
+    reader: &dyn ContentReader,
+) -> FileReport {
     let files = vec![path.to_string()];
-    let reader = SameBytes(data.to_vec());
     let ctx = ScanContext {
         files: &files,
-        reader: &reader,
+        reader,
     };
-    let file = SourceFile::new(path, data);
     let mut out = FileReport::default();
     if checker.applies_to(path) {
-        checker.check(&file, &ctx, &mut out);
+        checker.check(&SourceFile::new(path, data), &ctx, &mut out);
     }
     checker.finish(&ctx, &mut out);
-    points_into(&out, data);
+    out
 }
 
 /// A scratch folder per thread for the inputs that must be files.
@@ -279,18 +289,7 @@ fn check_secrets(path: &str, data: &[u8]) -> FileReport {
     let checker = CHECKER.get_or_init(|| {
         palisade_secrets::SecretsChecker::new(&palisade_secrets::Config::default())
     });
-    let files = vec![path.to_string()];
-    let reader = SameBytes(Vec::new());
-    let ctx = ScanContext {
-        files: &files,
-        reader: &reader,
-    };
-    let file = SourceFile::new(path, data);
-    let mut out = FileReport::default();
-    if checker.applies_to(path) {
-        checker.check(&file, &ctx, &mut out);
-    }
-    out
+    check_one(checker, path, data, &SameBytes(Vec::new()))
 }
 
 /// The prefilter against the full parse as oracle: the same findings on a file the full parse
@@ -306,17 +305,8 @@ fn python(data: &[u8]) {
             })
         })
     });
-    let run = |c: &palisade_python::PythonChecker| {
-        let files = vec!["input.py".to_string()];
-        let reader = SameBytes(Vec::new());
-        let ctx = ScanContext {
-            files: &files,
-            reader: &reader,
-        };
-        let mut out = FileReport::default();
-        c.check(&SourceFile::new("input.py", data), &ctx, &mut out);
-        out
-    };
+    let run =
+        |c: &palisade_python::PythonChecker| check_one(c, "input.py", data, &SameBytes(Vec::new()));
     let (a, b) = (run(fast), run(full));
     let key = |r: &FileReport| {
         let mut v: Vec<String> = r

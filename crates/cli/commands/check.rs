@@ -219,16 +219,7 @@ pub fn collect(args: &CheckArgs, with_baseline: bool) -> Result<Collected> {
             (inputs, root, Changes::All)
         }
         None => {
-            let paths: Vec<PathBuf> = if args.paths.is_empty() && args.deps.requirements.is_empty()
-            {
-                vec![PathBuf::from(".")]
-            } else {
-                args.paths
-                    .iter()
-                    .chain(&args.deps.requirements)
-                    .cloned()
-                    .collect()
-            };
+            let paths = select::walk::requested(&args.paths, &args.deps.requirements);
             // A text file named explicitly that only the secrets checker reads is said: a
             // requirements file with an unconventional name is otherwise checked for
             // secrets only, silently.

@@ -43,15 +43,7 @@ pub fn run(args: &FixArgs) -> Result<ExitCode> {
         loaded.exclude_globs()?,
         ConfigPaths::new(&cwd, &cwd.join(&loaded.root)),
     );
-    let paths: Vec<PathBuf> = if args.paths.is_empty() && args.deps.requirements.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
-            .iter()
-            .chain(&args.deps.requirements)
-            .cloned()
-            .collect()
-    };
+    let paths = select::walk::requested(&args.paths, &args.deps.requirements);
     let confine = Confinement::new(&cwd);
     let (inputs, diagnostics) = select::walk::select(&paths, &excludes, 1, None, &confine);
     let mut failed = !diagnostics.is_empty();

@@ -6,7 +6,7 @@
 //! links are followed only while they stay inside the root; anything that is not a regular
 //! file is selected as refused, so the report says it was not checked.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
@@ -14,6 +14,16 @@ use palisade_core::{Diagnostic, Gap};
 
 use super::{display_path, Confinement, Input, Source};
 use crate::config::Excludes;
+
+/// What a path-mode run walks: the PATHS given and the files named with `--requirements`, or
+/// the current folder when neither is given.
+pub fn requested(paths: &[PathBuf], requirements: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() && requirements.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.iter().chain(requirements).cloned().collect()
+    }
+}
 
 /// Expands PATHS into inputs, in a deterministic order. Missing paths become error diagnostics.
 /// Display paths are relative to `base` when given (the repository root for `--all`).
