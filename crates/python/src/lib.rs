@@ -236,52 +236,76 @@ impl PythonChecker {
                 .at_line(file_line(line)),
             );
         }
+        if outcome.unsplittable {
+            out.diagnose(
+                Diagnostic::warning(
+                    path,
+                    format!(
+                        "{} of Python, more than one parse may take ({}), whose statements could not be told apart (an unterminated string or bracket, a form feed, a NUL): not checked",
+                        human_bytes(text.len()),
+                        human_bytes(prefilter::MAX_PARSE)
+                    ),
+                )
+                .gap(palisade_core::Gap::TooLarge),
+            );
+        }
+        for &(first, last, bytes) in &outcome.too_large {
+            out.diagnose(
+                Diagnostic::warning(
+                    path,
+                    format!(
+                        "{} ({}) could not be cut into statements small enough for one parse ({}): not checked; the rest of the file was",
+                        if first == last {
+                            where_(first)
+                        } else {
+                            format!("from {} to {}", where_(first), where_(last))
+                        },
+                        human_bytes(bytes),
+                        human_bytes(prefilter::MAX_PARSE)
+                    ),
+                )
+                .gap(palisade_core::Gap::TooLarge)
+                .at_line(file_line(first)),
+            );
+        }
         out.suppressed += outcome.suppressed;
+        for &(rule, unlisted) in &outcome.unlisted {
+            out.diagnose(Diagnostic::warning(
+                path,
+                format!(
+                    "{} more {} findings in this file are not listed (only the first {MAX_FINDINGS_PER_RULE} of a rule per file are kept); fix or suppress the listed ones and check again",
+                    unlisted,
+                    rule.meta().id
+                ),
+            ));
+        }
         if outcome.issues.is_empty() {
             return;
         }
         let lines = palisade_core::LineIndex::new(text);
         let mut cols = excerpt::CharColumns::default();
-        // Per rule: findings listed, and those past the cap (counted, not listed).
-        let mut listed: Vec<(rules::Rule, usize, usize)> = Vec::new();
         for issue in outcome.issues {
-            let at = match listed.iter().position(|(r, _, _)| *r == issue.rule) {
-                Some(i) => i,
-                None => {
-                    listed.push((issue.rule, 0, 0));
-                    listed.len() - 1
-                }
-            };
-            if listed[at].1 >= MAX_FINDINGS_PER_RULE {
-                listed[at].2 += 1;
-                continue;
-            }
-            listed[at].1 += 1;
             let mut f = to_finding(&issue, path, &lines, &mut cols);
             if let Some(o) = origins {
                 notebook::relocate(&mut f, o);
             }
             out.push(f);
         }
-        for (rule, _, unlisted) in listed {
-            if unlisted > 0 {
-                out.diagnose(Diagnostic::warning(
-                    path,
-                    format!(
-                        "{} more {} findings in this file are not listed (only the first {MAX_FINDINGS_PER_RULE} of a rule per file are kept); fix or suppress the listed ones and check again",
-                        unlisted,
-                        rule.meta().id
-                    ),
-                ));
-            }
-        }
     }
 }
 
-/// Findings of one rule listed per file; more are counted in a warning, not kept. A generated
-/// or minified file can hold millions (`eval(x);` repeated on a 16 MB line): each finding
-/// keeps a slice of its line, and the report quotes them all.
-pub const MAX_FINDINGS_PER_RULE: usize = 5_000;
+/// `1.5 MiB`, `812 KiB`, `300 bytes`.
+fn human_bytes(n: usize) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MiB", n as f64 / f64::from(1 << 20))
+    } else if n >= 1 << 10 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+pub use walk::MAX_FINDINGS_PER_RULE;
 
 fn to_finding(
     issue: &walk::Issue,

@@ -75,21 +75,54 @@ fn names_may_change(src: &str) -> bool {
     matches!(run, Some((start, true)) if is_nfkc_quick(src[start..].chars()) != IsNormalized::Yes)
 }
 
+/// A name to replace: its byte range, row and column in the original, and its normal form.
+struct Name {
+    start: usize,
+    end: usize,
+    row: u32,
+    col: u32,
+    nf: String,
+}
+
 /// [`normalise`] without the quick answer: every identifier of a full parse, normalised.
+/// A file larger than one parse may take is parsed in groups of module-level statements, as
+/// the checker parses it (a part too large to parse keeps its names as written: it is not
+/// checked either).
 fn normalise_names(src: &str) -> Option<Normalised> {
-    let tree = crate::walk::parse(src)?;
-    let mut names: Vec<(Node<'_>, String)> = Vec::new();
+    use crate::prefilter::Plan;
+    let mut names = Vec::new();
+    match crate::prefilter::plan_all(src) {
+        Plan::Pieces(pieces) => {
+            for group in &pieces.groups {
+                names_of(&crate::walk::parse_spans(src, group)?, src, &mut names);
+            }
+        }
+        Plan::Unsplittable => return None,
+        _ => names_of(&crate::walk::parse(src)?, src, &mut names),
+    }
+    build(src, names)
+}
+
+/// Adds the identifiers of `tree` that NFKC changes.
+fn names_of(tree: &tree_sitter::Tree, src: &str, names: &mut Vec<Name>) {
     let mut cursor = tree.walk();
     loop {
-        let node = cursor.node();
+        let node: Node<'_> = cursor.node();
         if node.kind() == "identifier" {
             let text = crate::syntax::text(node, src);
-            if !text.is_ascii() {
+            // Names never span lines; anything else is left as written.
+            if !text.is_ascii() && node.start_position().row == node.end_position().row {
                 let nf: String = text.nfkc().collect();
                 // A keyword is recognised before normalisation: `ｉｍｐｏｒｔ` stays a name
                 // (and a syntax error), as in CPython.
                 if nf != text && !is_keyword(&nf) {
-                    names.push((node, nf));
+                    names.push(Name {
+                        start: node.start_byte(),
+                        end: node.end_byte(),
+                        row: node.start_position().row as u32,
+                        col: node.start_position().column as u32,
+                        nf,
+                    });
                 }
             }
         }
@@ -101,13 +134,13 @@ fn normalise_names(src: &str) -> Option<Normalised> {
                 break;
             }
             if !cursor.goto_parent() {
-                return build(src, names);
+                return;
             }
         }
     }
 }
 
-fn build(src: &str, names: Vec<(Node<'_>, String)>) -> Option<Normalised> {
+fn build(src: &str, names: Vec<Name>) -> Option<Normalised> {
     if names.is_empty() {
         return None;
     }
@@ -116,18 +149,21 @@ fn build(src: &str, names: Vec<(Node<'_>, String)>) -> Option<Normalised> {
     let mut at = 0;
     // Per row: how much the columns moved so far.
     let mut shift: (u32, i64) = (u32::MAX, 0);
-    for (node, nf) in names {
-        let (start, end) = (node.start_byte(), node.end_byte());
-        // Names never span lines; anything else is left as written.
-        if start < at || node.start_position().row != node.end_position().row {
+    for Name {
+        start,
+        end,
+        row,
+        col: o_start,
+        nf,
+    } in names
+    {
+        if start < at {
             continue;
         }
-        let row = node.start_position().row as u32;
         if shift.0 != row {
             shift = (row, 0);
         }
         text.push_str(&src[at..start]);
-        let o_start = node.start_position().column as u32;
         let o_end = o_start + (end - start) as u32;
         let n_start = (i64::from(o_start) + shift.1) as u32;
         let n_end = n_start + nf.len() as u32;

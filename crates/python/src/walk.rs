@@ -39,7 +39,7 @@ pub(crate) fn parse(src: &str) -> Option<Tree> {
 }
 
 /// Parses only `spans` of `src` (positions stay those of the whole source).
-fn parse_spans(src: &str, spans: &[Span]) -> Option<Tree> {
+pub(crate) fn parse_spans(src: &str, spans: &[Span]) -> Option<Tree> {
     let ranges: Vec<tree_sitter::Range> = spans
         .iter()
         .map(|s| tree_sitter::Range {
@@ -230,25 +230,6 @@ impl<'t, 's> FileCx<'t, 's> {
     pub fn text(&self, node: Node<'_>) -> &'s str {
         syntax::text(node, self.src)
     }
-
-    /// Whether an issue survives `# nosec`, Bandit's way: the IDs on the reported line plus
-    /// those of the first line with a nosec comment within the node's line range; an empty
-    /// union suppresses everything.
-    fn suppressed(&self, issue: &Issue) -> bool {
-        if self.nosec.is_empty() {
-            return false;
-        }
-        let base = self.nosec.get(&issue.line);
-        let ranged = (issue.range.0..=issue.range.1).find_map(|l| self.nosec.get(&l));
-        if base.is_none() && ranged.is_none() {
-            return false;
-        }
-        let mut set = RuleSet::EMPTY;
-        for s in base.into_iter().chain(ranged) {
-            set = set.union(*s);
-        }
-        set.is_empty() || set.contains(issue.rule)
-    }
 }
 
 /// What checking one file produced.
@@ -260,7 +241,20 @@ pub(crate) struct Outcome {
     /// The line where brackets nest deeper than [`MAX_BRACKET_DEPTH`] (what is inside them
     /// was not checked).
     pub too_deep: Option<u32>,
+    /// Per rule, the findings past [`MAX_FINDINGS_PER_RULE`]: counted, not kept.
+    pub unlisted: Vec<(Rule, usize)>,
+    /// Module-level statements too large to parse (1-based first and last line, and bytes):
+    /// not checked.
+    pub too_large: Vec<(u32, u32, usize)>,
+    /// The file is too large to parse at once and the lexer could not cut it into
+    /// statements: not checked at all.
+    pub unsplittable: bool,
 }
+
+/// Findings of one rule kept per file; more are counted, not kept. A generated or minified
+/// file can hold millions (`eval(x);` repeated on a 16 MB line): each finding keeps a slice
+/// of its line, and the report quotes them all.
+pub const MAX_FINDINGS_PER_RULE: usize = 5_000;
 
 /// Checks decoded Python source.
 pub(crate) fn check_source(
@@ -290,57 +284,177 @@ fn check_text(
     settings: &Settings,
     prefilter: Option<&Table>,
 ) -> Option<Outcome> {
-    let plan = prefilter.map_or(Plan::Whole, |t| prefilter::plan(src, t));
-    let tree = match plan {
+    let plan = match prefilter {
+        Some(t) => prefilter::plan(src, t),
+        None => prefilter::plan_all(src),
+    };
+    let mut file = Walked {
+        src,
+        path,
+        settings,
+        imports: Imports::default(),
+        nosec: HashMap::new(),
+        issues: Vec::new(),
+        per_rule: Vec::new(),
+        suppressed: 0,
+        tree_error: None,
+        rejected: None,
+        too_deep: None,
+    };
+    let mut too_large = Vec::new();
+    let mut unsplittable = false;
+    match plan {
         Plan::Nothing => {
             return Some(Outcome {
                 issues: Vec::new(),
                 suppressed: 0,
                 syntax_error: None,
                 too_deep: None,
+                unlisted: Vec::new(),
+                too_large,
+                unsplittable,
             })
         }
-        Plan::Whole => parse(src)?,
-        Plan::Ranges(spans) => match parse_spans(src, &spans) {
-            Some(t) if !t.root_node().has_error() => t,
-            // Report a syntax error where the whole file shows it.
-            _ => parse(src)?,
-        },
-    };
-    let root = tree.root_node();
-    let mut cx = FileCx {
-        src,
-        path,
-        settings,
-        imports: Imports::default(),
-        issues: Vec::new(),
-        stack: Vec::new(),
-        sql_chains: Default::default(),
-        too_deep: None,
-        nosec: HashMap::new(),
-        rejected: None,
-    };
-    walk(root, &mut cx);
-    rules::on_file(&mut cx);
-    let syntax_error = root
-        .has_error()
-        .then(|| first_error(root))
-        .flatten()
-        .or(cx.rejected);
+        Plan::Whole => file.walk_tree(&parse(src)?),
+        Plan::Ranges(spans) => {
+            let tree = match parse_spans(src, &spans) {
+                Some(t) if !t.root_node().has_error() => t,
+                // Report a syntax error where the whole file shows it.
+                _ => parse(src)?,
+            };
+            file.walk_tree(&tree);
+        }
+        Plan::Pieces(pieces) => {
+            // One group at a time: each tree is dropped before the next is built. Imports
+            // and `# nosec` lines carry over, as in one walk over the whole file.
+            for group in &pieces.groups {
+                let tree = parse_spans(src, group)?;
+                file.walk_tree(&tree);
+            }
+            too_large = pieces
+                .too_large
+                .iter()
+                .map(|s| {
+                    (
+                        s.start_row + 1,
+                        s.end_row.max(s.start_row + 1),
+                        s.end - s.start,
+                    )
+                })
+                .collect();
+        }
+        Plan::Unsplittable => unsplittable = true,
+    }
+    Some(file.finish(too_large, unsplittable))
+}
 
-    let issues = std::mem::take(&mut cx.issues);
-    let before = issues.len();
-    let issues: Vec<Issue> = if settings.ignore_nosec {
-        issues
-    } else {
-        issues.into_iter().filter(|i| !cx.suppressed(i)).collect()
-    };
-    Some(Outcome {
-        suppressed: before - issues.len(),
-        issues,
-        syntax_error,
-        too_deep: cx.too_deep,
-    })
+/// What the walks over one file's trees have gathered so far.
+struct Walked<'s> {
+    src: &'s str,
+    path: &'s str,
+    settings: &'s Settings,
+    imports: Imports,
+    nosec: HashMap<u32, RuleSet>,
+    issues: Vec<Issue>,
+    /// Per rule: findings kept, and those past the cap.
+    per_rule: Vec<(Rule, usize, usize)>,
+    suppressed: usize,
+    tree_error: Option<(u32, u32)>,
+    rejected: Option<(u32, u32)>,
+    too_deep: Option<u32>,
+}
+
+impl<'s> Walked<'s> {
+    fn cx<'t>(&mut self) -> FileCx<'t, 's> {
+        FileCx {
+            src: self.src,
+            path: self.path,
+            settings: self.settings,
+            imports: std::mem::take(&mut self.imports),
+            issues: Vec::new(),
+            stack: Vec::new(),
+            sql_chains: Default::default(),
+            too_deep: None,
+            nosec: std::mem::take(&mut self.nosec),
+            rejected: None,
+        }
+    }
+
+    /// Takes back what a walk gathered; its issues pass `# nosec` and the cap.
+    fn absorb(&mut self, cx: FileCx<'_, 's>) {
+        self.imports = cx.imports;
+        self.nosec = cx.nosec;
+        self.rejected = self.rejected.or(cx.rejected);
+        self.too_deep = self.too_deep.or(cx.too_deep);
+        for issue in cx.issues {
+            if !self.settings.ignore_nosec && suppressed(&self.nosec, &issue) {
+                self.suppressed += 1;
+                continue;
+            }
+            let at = match self.per_rule.iter().position(|(r, _, _)| *r == issue.rule) {
+                Some(i) => i,
+                None => {
+                    self.per_rule.push((issue.rule, 0, 0));
+                    self.per_rule.len() - 1
+                }
+            };
+            if self.per_rule[at].1 >= MAX_FINDINGS_PER_RULE {
+                self.per_rule[at].2 += 1;
+            } else {
+                self.per_rule[at].1 += 1;
+                self.issues.push(issue);
+            }
+        }
+    }
+
+    fn walk_tree(&mut self, tree: &Tree) {
+        let root = tree.root_node();
+        let mut cx = self.cx();
+        walk(root, &mut cx);
+        if self.tree_error.is_none() && root.has_error() {
+            self.tree_error = first_error(root);
+        }
+        self.absorb(cx);
+    }
+
+    fn finish(mut self, too_large: Vec<(u32, u32, usize)>, unsplittable: bool) -> Outcome {
+        let mut cx = self.cx();
+        rules::on_file(&mut cx);
+        self.absorb(cx);
+        Outcome {
+            issues: self.issues,
+            suppressed: self.suppressed,
+            syntax_error: self.tree_error.or(self.rejected),
+            too_deep: self.too_deep,
+            unlisted: self
+                .per_rule
+                .into_iter()
+                .filter(|(_, _, n)| *n > 0)
+                .map(|(r, _, n)| (r, n))
+                .collect(),
+            too_large,
+            unsplittable,
+        }
+    }
+}
+
+/// Whether an issue survives `# nosec`, Bandit's way: the IDs on the reported line plus
+/// those of the first line with a nosec comment within the node's line range; an empty
+/// union suppresses everything.
+fn suppressed(nosec: &HashMap<u32, RuleSet>, issue: &Issue) -> bool {
+    if nosec.is_empty() {
+        return false;
+    }
+    let base = nosec.get(&issue.line);
+    let ranged = (issue.range.0..=issue.range.1).find_map(|l| nosec.get(&l));
+    if base.is_none() && ranged.is_none() {
+        return false;
+    }
+    let mut set = RuleSet::EMPTY;
+    for s in base.into_iter().chain(ranged) {
+        set = set.union(*s);
+    }
+    set.is_empty() || set.contains(issue.rule)
 }
 
 /// Brackets nested deeper than this are refused, as CPython's tokenizer refuses them ("too

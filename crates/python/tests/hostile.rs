@@ -205,3 +205,108 @@ fn deep_f_strings_and_blocks_do_not_overflow() {
         assert_eq!(ids(&report, "B307"), 1);
     }
 }
+
+/// A file larger than one parse may take (1 MiB) is parsed in groups of module-level
+/// statements: findings at both ends, an import at the top resolving a call 2 MB below it,
+/// `# nosec` on the way, and the same answer with or without the prefilter.
+#[test]
+fn a_huge_file_is_parsed_in_pieces() {
+    let mut src = String::from("import subprocess as sp\neval(a)\n");
+    // 2 MB of plain statements and functions, some with findings.
+    let mut i: usize = 0;
+    while src.len() < 2 << 20 {
+        src.push_str(&format!(
+            "def f{i}(x):\n    y = x + {i}\n    return y\n\nvalue_{i} = [{i}, {i}, {i}]\n"
+        ));
+        if i.is_multiple_of(5_000) {
+            src.push_str("eval(b)\neval(c)  # nosec\n");
+        }
+        i += 1;
+    }
+    src.push_str("sp.Popen(cmd, shell=True)\neval(d)\n");
+    let mut answers = Vec::new();
+    for checker in both_parses() {
+        let report = common::run(&checker, "big.py", src.as_bytes());
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        assert_eq!(ids(&report, "B602"), 1, "the alias from 2 MB above");
+        let evals: Vec<u32> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "B307")
+            .map(|f| f.span.start_line)
+            .collect();
+        // `eval(a)`, one `eval(b)` per 5,000 functions (never its `# nosec` twin), `eval(d)`.
+        assert_eq!(evals.len(), 2 + i.div_ceil(5_000), "{evals:?}");
+        assert_eq!(report.suppressed, i.div_ceil(5_000));
+        assert_eq!(evals.first(), Some(&2));
+        assert_eq!(evals.last().copied(), Some(src.lines().count() as u32));
+        answers.push(common::render(&report));
+    }
+    assert_eq!(answers[0], answers[1]);
+}
+
+/// One statement larger than one parse may take (a 2 MB `+` chain; a 2 MB line of `eval(x);`)
+/// is not parsed: a warning names its lines, and the statements around it are still checked.
+#[test]
+fn a_statement_too_large_to_parse_is_a_clear_gap() {
+    let chain = format!(
+        "q = ('SELECT a FROM t WHERE b = '\n{})\n",
+        "     + 'x'\n".repeat(200_000)
+    );
+    let line = format!("{}\n", "eval(x);".repeat(300_000));
+    for body in [chain, line] {
+        let lines = body.lines().count() as u32;
+        let src = format!("eval(before)\n{body}eval(after)\n");
+        for checker in both_parses() {
+            let report = common::run(&checker, "s.py", src.as_bytes());
+            let gaps: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.gap == Some(palisade_core::Gap::TooLarge))
+                .collect();
+            assert_eq!(gaps.len(), 1, "{:?}", report.diagnostics);
+            let lines_named = if lines == 1 {
+                "line 2 (".to_string()
+            } else {
+                format!("from line 2 to line {} (", lines + 1)
+            };
+            assert!(
+                gaps[0].message.starts_with(&lines_named),
+                "{}",
+                gaps[0].message
+            );
+            assert!(gaps[0].message.contains("not checked"));
+            let evals: Vec<u32> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == "B307")
+                .map(|f| f.span.start_line)
+                .collect();
+            assert_eq!(evals, vec![1, lines + 2]);
+        }
+    }
+}
+
+/// A file larger than one parse may take that the lexer cannot cut (an unterminated
+/// string) is checked up to the statement where the cut failed; the rest, over 1 MiB, is a
+/// clear gap.
+#[test]
+fn a_huge_file_that_cannot_be_cut_is_checked_up_to_the_cut() {
+    let src = format!(
+        "eval(a)\nx = 1\ns = '''{}\neval(b)\n",
+        "text\n".repeat(300_000)
+    );
+    for checker in both_parses() {
+        let report = common::run(&checker, "u.py", src.as_bytes());
+        assert_eq!(ids(&report, "B307"), 1, "{:?}", report.diagnostics);
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .any(|d| d.gap == Some(palisade_core::Gap::TooLarge)
+                    && d.message.starts_with("from line 3 to line")),
+            "{:?}",
+            report.diagnostics
+        );
+    }
+}

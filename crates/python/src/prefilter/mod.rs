@@ -248,7 +248,27 @@ pub(crate) enum Plan {
     Nothing,
     /// Only these line-aligned byte ranges (sorted, disjoint).
     Ranges(Vec<Span>),
+    /// A file larger than one parse may take ([`MAX_PARSE`]): ranges in groups of whole
+    /// module-level statements, each group parsed and walked on its own.
+    Pieces(Pieces),
+    /// A file larger than one parse may take whose statements the lexer could not tell apart:
+    /// not parsed.
+    Unsplittable,
 }
+
+/// The groups of a [`Plan::Pieces`], and the module-level statements too large to parse.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pieces {
+    pub groups: Vec<Vec<Span>>,
+    /// Each one statement (with its members) over [`MAX_PARSE`] bytes to parse: not checked.
+    pub too_large: Vec<Span>,
+}
+
+/// Source bytes one tree-sitter parse may take. Its tree costs 50-130 bytes per byte of
+/// source, so a larger file is parsed in groups of module-level statements, and a single
+/// statement this large is not parsed at all (reported): memory stays bounded whatever the
+/// file's size.
+pub(crate) const MAX_PARSE: usize = 1 << 20;
 
 /// A byte range `start..end` whose ends are line starts (or the end of the file), with the
 /// 0-based rows of those ends.
@@ -386,73 +406,267 @@ const WHOLE_WHEN_KEPT: (usize, usize) = (8, 10);
 pub(crate) fn plan(src: &str, table: &Table) -> Plan {
     let bytes = src.as_bytes();
     table.note_planned(bytes.len());
+    let big = bytes.len() > MAX_PARSE;
     // Line breaks the lexer does not model (a lone `\r`, a form feed that resets
     // indentation) and NUL (which tree-sitter stops at) go to the full parse.
     if memchr::memchr3_iter(0, b'\x0c', b'\r', bytes)
         .any(|i| bytes[i] != b'\r' || bytes.get(i + 1) != Some(&b'\n'))
     {
-        return Plan::Whole;
+        return if big { Plan::Unsplittable } else { Plan::Whole };
     }
-    let Some(mut units) = statements::units(bytes, table) else {
-        return Plan::Whole;
-    };
-    if units.is_empty() {
+    // Text needles, in file order: each belongs to the innermost statement holding it.
+    let mut texts: Vec<(usize, u16)> = Vec::new();
+    table.text.each(bytes, |at, id| texts.push((at, id)));
+    let mut next_text = 0;
+    let limit = if big { MAX_PARSE } else { usize::MAX };
+    let mut picked = Picker::new(limit);
+    // Every statement whole, in case a rule needs the module (only kept for a big file).
+    let mut full = Picker::new(limit);
+    let mut module_whole = false;
+    let mut any_unit = false;
+    let mut whole: Vec<bool> = Vec::new();
+    // Where the statements handed over so far end.
+    let mut done = (0, 0);
+    let cut = statements::units_each(bytes, table, &mut |units: &mut [Unit]| {
+        any_unit = true;
+        let extent = Span {
+            start: units[0].start,
+            end: units[0].end,
+            start_row: units[0].start_row,
+            end_row: units[0].end_row,
+        };
+        done = (extent.end, extent.end_row);
+        while let Some(&(at, id)) = texts.get(next_text) {
+            if at >= extent.end {
+                break;
+            }
+            // Statements are in start order and each one's members partition its body.
+            let i = units.partition_point(|u| u.start <= at).saturating_sub(1);
+            units[i].atoms.set(id);
+            next_text += 1;
+        }
+        if big {
+            full.add(extent, vec![extent]);
+        }
+        if module_whole && !big {
+            return;
+        }
+        // A rule that reads the enclosing scope (B703: the nearest `def`, else the module)
+        // gets that `def` whole, or the whole file.
+        whole.clear();
+        whole.resize(units.len(), false);
+        for i in 0..units.len() {
+            if !table.whole.iter().any(|need| units[i].atoms.covers(need)) {
+                continue;
+            }
+            let mut at = i as u32;
+            loop {
+                if units[at as usize].def_kind == statements::DefKind::Def {
+                    whole[at as usize] = true;
+                    break;
+                }
+                at = units[at as usize].parent;
+                if at == statements::ROOT {
+                    module_whole = true;
+                    break;
+                }
+            }
+        }
+        let pick = |import_limit: usize| {
+            let mut spans = Vec::new();
+            select(units, &whole, import_limit, 0, table, &mut spans);
+            spans
+        };
+        // Imports matter only to what follows them: what the rules need, then the imports
+        // before the end of the last of it.
+        let needed = pick(0);
+        let with_imports = pick(usize::MAX);
+        picked.statement(extent, needed, with_imports, pick);
+    });
+    if cut.is_none() {
+        if !big {
+            return Plan::Whole;
+        }
+        // The statements before the first one the lexer could not read are cut as usual;
+        // from there to the end is one piece, parsed whole (or too large to parse).
+        let rest = rest_of(bytes, done);
+        picked.statement(rest, vec![rest], vec![rest], |_| vec![rest]);
+        full.add(rest, vec![rest]);
+    } else if !any_unit {
         // Only comments and blank lines: a text needle there (a bidi character) still
         // matters to the rules that read the raw text.
         let mut atoms = Atoms::default();
-        table.text.atoms(bytes, &mut atoms);
+        for (_, id) in &texts {
+            atoms.set(*id);
+        }
         return if table.keeps(&atoms) {
             Plan::Whole
         } else {
             Plan::Nothing
         };
     }
-    table.text.each(bytes, |at, id| {
-        // The innermost statement holding the match: statements are in start order and each
-        // one's members partition its body.
-        let i = units.partition_point(|u| u.start <= at).saturating_sub(1);
-        units[i].atoms.set(id);
-    });
-    // A rule that reads the enclosing scope (B703: the nearest `def`, else the module)
-    // gets that `def` whole, or the whole file.
-    let mut whole = vec![false; units.len()];
-    for (i, u) in units.iter().enumerate() {
-        if !table.whole.iter().any(|need| u.atoms.covers(need)) {
-            continue;
-        }
-        let mut at = i as u32;
-        loop {
-            if units[at as usize].def_kind == statements::DefKind::Def {
-                whole[at as usize] = true;
-                break;
-            }
-            at = units[at as usize].parent;
-            if at == statements::ROOT {
-                return Plan::Whole;
-            }
-        }
+    if module_whole {
+        return if big {
+            Plan::Pieces(full.finish())
+        } else {
+            Plan::Whole
+        };
     }
-    let pick = |import_limit: usize| {
-        let mut spans: Vec<Span> = Vec::new();
-        let mut i = 0;
-        while i < units.len() {
-            i = select(&units, &whole, import_limit, i, table, &mut spans);
-        }
-        spans
-    };
-    // Imports matter only to what follows them: first what the rules need, then the
-    // imports before the end of it.
-    let mut spans = pick(0);
-    if let Some(last) = spans.last() {
-        spans = pick(last.end);
+    let pieces = picked.finish();
+    if !big {
+        let spans = pieces.groups.into_iter().next().unwrap_or_default();
+        let kept: usize = spans.iter().map(|s| s.end - s.start).sum();
+        return if spans.is_empty() {
+            Plan::Nothing
+        } else if kept * WHOLE_WHEN_KEPT.1 >= bytes.len() * WHOLE_WHEN_KEPT.0 {
+            Plan::Whole
+        } else {
+            Plan::Ranges(spans)
+        };
     }
-    let kept: usize = spans.iter().map(|s| s.end - s.start).sum();
-    if spans.is_empty() {
+    if pieces.groups.is_empty() && pieces.too_large.is_empty() {
         Plan::Nothing
-    } else if kept * WHOLE_WHEN_KEPT.1 >= bytes.len() * WHOLE_WHEN_KEPT.0 {
-        Plan::Whole
     } else {
-        Plan::Ranges(merge(spans))
+        Plan::Pieces(pieces)
+    }
+}
+
+/// What to parse of a file that every statement of matters (no prefilter): the whole file,
+/// or, when it is larger than one parse may take, its module-level statements in groups.
+pub(crate) fn plan_all(src: &str) -> Plan {
+    let bytes = src.as_bytes();
+    if bytes.len() <= MAX_PARSE {
+        return Plan::Whole;
+    }
+    static NO_RULES: std::sync::LazyLock<Option<Table>> =
+        std::sync::LazyLock::new(|| Table::new(&[]));
+    let Some(table) = NO_RULES.as_ref() else {
+        return Plan::Unsplittable;
+    };
+    if memchr::memchr3_iter(0, b'\x0c', b'\r', bytes)
+        .any(|i| bytes[i] != b'\r' || bytes.get(i + 1) != Some(&b'\n'))
+    {
+        return Plan::Unsplittable;
+    }
+    let mut full = Picker::new(MAX_PARSE);
+    let mut done = (0, 0);
+    let cut = statements::units_each(bytes, table, &mut |units: &mut [Unit]| {
+        let extent = Span {
+            start: units[0].start,
+            end: units[0].end,
+            start_row: units[0].start_row,
+            end_row: units[0].end_row,
+        };
+        done = (extent.end, extent.end_row);
+        full.add(extent, vec![extent]);
+    });
+    if cut.is_none() {
+        let rest = rest_of(bytes, done);
+        full.add(rest, vec![rest]);
+    }
+    Plan::Pieces(full.finish())
+}
+
+/// The span from `done` (a byte offset and its row) to the end of `bytes`.
+fn rest_of(bytes: &[u8], done: (usize, u32)) -> Span {
+    Span {
+        start: done.0,
+        end: bytes.len(),
+        start_row: done.1,
+        end_row: done.1 + memchr::memchr_iter(b'\n', &bytes[done.0..]).count() as u32,
+    }
+}
+
+/// Collects the spans of module-level statements, in file order, into groups of at most
+/// `limit` bytes, never splitting a statement.
+struct Picker {
+    limit: usize,
+    pieces: Pieces,
+    /// Bytes in the last group.
+    bytes: usize,
+    /// The spans (with imports) of the statements since the last one that needed anything:
+    /// kept only if a later statement needs something.
+    waiting: Vec<(Span, Vec<Span>)>,
+    /// The last statement that needed anything: its spans with all its imports, and with
+    /// only the imports before the end of what it needed.
+    last: Option<(Span, Vec<Span>, Vec<Span>)>,
+}
+
+impl Picker {
+    fn new(limit: usize) -> Picker {
+        Picker {
+            limit,
+            pieces: Pieces::default(),
+            bytes: 0,
+            waiting: Vec::new(),
+            last: None,
+        }
+    }
+
+    /// One statement: what the rules need of it, the same with every import it has, and how
+    /// to pick it with only the imports before a byte offset.
+    fn statement(
+        &mut self,
+        extent: Span,
+        needed: Vec<Span>,
+        with_imports: Vec<Span>,
+        before: impl FnOnce(usize) -> Vec<Span>,
+    ) {
+        match needed.last() {
+            Some(end) => {
+                // The imports of every earlier statement now come before something needed.
+                if let Some((e, spans, _)) = self.last.take() {
+                    self.add(e, spans);
+                }
+                for (e, spans) in std::mem::take(&mut self.waiting) {
+                    self.add(e, spans);
+                }
+                let end = end.end;
+                let only = if with_imports == needed {
+                    needed
+                } else {
+                    before(end)
+                };
+                self.last = Some((extent, with_imports, only));
+            }
+            None if !with_imports.is_empty() => self.waiting.push((extent, with_imports)),
+            None => {}
+        }
+    }
+
+    /// Adds the spans of one statement (`extent`) to the groups.
+    fn add(&mut self, extent: Span, spans: Vec<Span>) {
+        let len: usize = spans.iter().map(|s| s.end - s.start).sum();
+        if len == 0 {
+            return;
+        }
+        if len > self.limit {
+            self.pieces.too_large.push(extent);
+            return;
+        }
+        if self.pieces.groups.is_empty() || self.bytes + len > self.limit {
+            self.pieces.groups.push(Vec::new());
+            self.bytes = 0;
+        }
+        self.bytes += len;
+        let group = self.pieces.groups.last_mut().expect("just ensured");
+        for s in spans {
+            match group.last_mut() {
+                Some(last) if last.end == s.start => {
+                    last.end = s.end;
+                    last.end_row = s.end_row;
+                }
+                _ => group.push(s),
+            }
+        }
+    }
+
+    /// The groups, with the last statement that needed anything and its imports before it.
+    fn finish(mut self) -> Pieces {
+        if let Some((e, _, only)) = self.last.take() {
+            self.add(e, only);
+        }
+        self.pieces
     }
 }
 
@@ -505,20 +719,6 @@ fn select(
         _ => {}
     }
     after
-}
-
-fn merge(spans: Vec<Span>) -> Vec<Span> {
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for s in spans {
-        match out.last_mut() {
-            Some(last) if last.end == s.start => {
-                last.end = s.end;
-                last.end_row = s.end_row;
-            }
-            _ => out.push(s),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -68,13 +68,26 @@ struct Block {
     current: Option<u32>,
 }
 
-/// Cuts `src` into units, or `None` when it is not lexically sound Python.
-pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
+/// Units one module-level statement may hold with its members before the file is left to the
+/// full parse: a file small enough to parse whole never has this many lines, and a huge one
+/// (a class of millions of one-line members) must not hold them all.
+const MAX_HELD: usize = 400_000;
+
+/// Cuts `src` into units, or `None` when it is not lexically sound Python. The units are handed
+/// to `each` one module-level statement at a time, with its members after it (their `parent`
+/// counts from that statement, at index 0), so a huge file never holds all of them.
+pub(crate) fn units_each(
+    src: &[u8],
+    table: &Table,
+    each: &mut dyn FnMut(&mut [Unit]),
+) -> Option<()> {
     let mut st = Statements {
         tk: Tokenizer::new(src),
         table,
         aliases: HashMap::default(),
         units: Vec::new(),
+        base: 0,
+        each,
         cur: ROOT,
         import: None,
         import_start: 0,
@@ -95,9 +108,9 @@ pub(crate) fn units(src: &[u8], table: &Table) -> Option<Vec<Unit>> {
         fields: 0,
     };
     st.run()?;
-    let mut units = st.units;
-    finish(&mut units, src);
-    Some(units)
+    let eof_row = memchr::memchr_iter(b'\n', src).count() as u32;
+    st.flush(src.len(), eof_row);
+    Some(())
 }
 
 struct Statements<'a, 't> {
@@ -105,7 +118,11 @@ struct Statements<'a, 't> {
     table: &'t Table,
     /// Import aliases bound so far whose targets carry atoms.
     aliases: HashMap<&'a [u8], Atoms, FastHash>,
+    /// The units of the current module-level statement; `units[0]` has id `base` (ids count
+    /// from the file's first unit).
     units: Vec<Unit>,
+    base: u32,
+    each: &'t mut dyn FnMut(&mut [Unit]),
     /// The unit the current tokens belong to.
     cur: u32,
     /// Tokens of the import statement being read, and where it starts.
@@ -149,6 +166,33 @@ struct LineEnd {
 }
 
 impl<'a> Statements<'a, '_> {
+    /// The unit with id `id`, which must be held.
+    fn at(&mut self, id: u32) -> &mut Unit {
+        &mut self.units[(id - self.base) as usize]
+    }
+
+    /// Hands the held units (one module-level statement and its members) to `each`; the next
+    /// unit that is not a member starts at `end` (row `end_row`).
+    fn flush(&mut self, end: usize, end_row: u32) {
+        if self.units.is_empty() {
+            return;
+        }
+        if self.base == 0 {
+            // Leading comments go with the first statement.
+            self.units[0].start = 0;
+            self.units[0].start_row = 0;
+        }
+        for u in &mut self.units {
+            if u.parent != ROOT {
+                u.parent -= self.base;
+            }
+        }
+        finish(&mut self.units, end, end_row);
+        (self.each)(&mut self.units);
+        self.base += self.units.len() as u32;
+        self.units.clear();
+    }
+
     fn run(&mut self) -> Option<()> {
         let mut blocks = vec![Block {
             indent: (0, 0),
@@ -180,7 +224,7 @@ impl<'a> Statements<'a, '_> {
                 if !(ind.len() > top_ind.len() && ind.starts_with(top_ind)) || continuation {
                     return None;
                 }
-                self.units[owner as usize].body = Some((line_start, row));
+                self.at(owner).body = Some((line_start, row));
                 if blocks.len() > MAX_BLOCKS {
                     // CPython refuses more than 100 indentation levels; the plan's walk over
                     // units recurses per level.
@@ -216,11 +260,11 @@ impl<'a> Statements<'a, '_> {
                 };
                 if deeper || decorated || continuation {
                     let cur = blocks.last()?.current?;
-                    if !deeper && self.units[cur as usize].body.is_some() {
+                    if !deeper && self.at(cur).body.is_some() {
                         if !continuation {
                             return None;
                         }
-                        self.units[cur as usize].broken = true;
+                        self.at(cur).broken = true;
                     }
                     self.cur = cur;
                     false
@@ -229,8 +273,15 @@ impl<'a> Statements<'a, '_> {
                 }
             };
             if new_unit {
+                if blocks.len() == 1 {
+                    // A new module-level statement: the previous one is complete.
+                    self.flush(line_start, row);
+                }
+                if self.units.len() >= MAX_HELD {
+                    return None;
+                }
                 let block = blocks.last_mut()?;
-                let id = self.units.len() as u32;
+                let id = self.base + self.units.len() as u32;
                 self.units.push(Unit {
                     start: line_start,
                     end: 0,
@@ -260,7 +311,7 @@ impl<'a> Statements<'a, '_> {
             );
             let at_block_level = new_unit || decorated;
             if at_block_level && keyword == b"def" {
-                self.units[self.cur as usize].def_kind = if first == b"async" {
+                self.at(self.cur).def_kind = if first == b"async" {
                     DefKind::AsyncDef
                 } else {
                     DefKind::Def
@@ -309,7 +360,8 @@ impl<'a> Statements<'a, '_> {
     }
 
     fn unit(&mut self) -> &mut Unit {
-        &mut self.units[self.cur as usize]
+        let cur = self.cur;
+        self.at(cur)
     }
 
     fn set(&mut self, atom: Option<u16>) {
@@ -720,12 +772,9 @@ fn bindings<'a>(toks: &[Token<'a>]) -> Vec<(&'a [u8], Vec<u8>)> {
     out
 }
 
-/// Sets each unit's end (the start of the next unit that is not a member) and member count.
-fn finish(units: &mut [Unit], src: &[u8]) {
-    if let Some(first) = units.first_mut() {
-        first.start = 0;
-        first.start_row = 0;
-    }
+/// Sets each unit's end (the start of the next unit that is not a member; for the last ones,
+/// `end`) and member count.
+fn finish(units: &mut [Unit], end: usize, end_row: u32) {
     for i in (0..units.len()).rev() {
         let p = units[i].parent;
         if p != ROOT {
@@ -733,12 +782,11 @@ fn finish(units: &mut [Unit], src: &[u8]) {
             units[p as usize].descendants += d;
         }
     }
-    let eof_row = src.iter().filter(|&&c| c == b'\n').count() as u32;
     for i in 0..units.len() {
         let next = i + 1 + units[i].descendants as usize;
         let (end, row) = units
             .get(next)
-            .map_or((src.len(), eof_row), |n| (n.start, n.start_row));
+            .map_or((end, end_row), |n| (n.start, n.start_row));
         units[i].end = end;
         units[i].end_row = row;
     }

@@ -180,6 +180,8 @@ pub(crate) struct Tokenizer<'a> {
     last: Last,
     /// The last significant token was a keyword that a name must follow.
     name_next: bool,
+    /// The last significant token was `not` (`a not in b`).
+    after_not: bool,
 }
 
 /// The last significant token, as far as two operands in a row are concerned.
@@ -264,6 +266,7 @@ impl<'a> Tokenizer<'a> {
             brackets: Brackets::default(),
             last: Last::Other,
             name_next: false,
+            after_not: false,
         }
     }
 
@@ -476,12 +479,21 @@ impl<'a> Tokenizer<'a> {
                 if self.last != Last::Other && !continues_an_operand(w) {
                     return None;
                 }
+                // An infix keyword with no operand before it (`or pass` as a handler's
+                // body): tree-sitter skips it and reads on (a `pass` body), the prefilter
+                // would not; the full parse gives the file its one answer. (`for x, in y`
+                // is valid and goes to the full parse too: a rare form, and a safe answer.)
+                let infix = matches!(w, b"and" | b"or" | b"is") || (w == b"in" && !self.after_not);
+                if self.last == Last::Other && infix {
+                    return None;
+                }
                 Last::Other
             }
             Token::Name(_) | Token::Number => Last::Operand,
             Token::Str(_) => Last::Str,
             _ => Last::Other,
         };
+        self.after_not = tok == Token::Name(b"not");
         match (self.last, now) {
             (Last::Operand | Last::Str, Last::Operand) | (Last::Operand, Last::Str) => None,
             _ => {
