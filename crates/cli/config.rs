@@ -254,9 +254,18 @@ fn read(path: &Path) -> Result<Option<Config>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config {}", path.display()))?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    palisade_core::nesting::check_toml_depth(&text, palisade_core::nesting::MAX_TOML_DEPTH)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    // The parser's own message, never the source lines it quotes.
+    let toml_error = |e: toml::de::Error| {
+        anyhow::anyhow!(
+            "{}: {}",
+            path.display(),
+            palisade_core::nesting::toml_error_line(e.message(), e.span().map(|s| s.start), &text)
+        )
+    };
     if is_pyproject {
-        let value: toml::Table =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let value: toml::Table = toml::from_str(&text).map_err(toml_error)?;
         let Some(section) = value.get("tool").and_then(|t| t.get("palisade")) else {
             return Ok(None);
         };
@@ -264,8 +273,7 @@ fn read(path: &Path) -> Result<Option<Config>> {
             .map_err(|e| anyhow::anyhow!("{}: [tool.palisade]: {e}", path.display()))?;
         Ok(Some(config))
     } else {
-        let config: Config =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let config: Config = toml::from_str(&text).map_err(toml_error)?;
         Ok(Some(config))
     }
 }

@@ -6,7 +6,9 @@ use std::process::Stdio;
 
 use predicates::prelude::*;
 
-use crate::common::{fake_private_key, findings, json, palisade, project_with_findings, run_json};
+use crate::common::{
+    fake_private_key, findings, json, palisade, project_with_findings, run_code, run_json,
+};
 
 fn has_rule(found: &[(String, String, u64)], rule_prefix: &str, path: &str) -> bool {
     found
@@ -268,6 +270,38 @@ fn config_in_pyproject_is_discovered_from_a_subfolder() {
         .arg("a.py")
         .assert()
         .code(0);
+}
+
+/// A config that cannot be read is a clear error (exit 2) that names the line and never
+/// quotes it (a line of pyproject.toml may hold a secret, or be megabytes long); nesting too
+/// deep for the parser is refused before it lexes the file.
+#[test]
+fn an_unreadable_config_is_named_by_its_line_never_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
+    let secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        format!("[project]\nname = \"x\"\ntoken = \"{secret}\" oops\n"),
+    )
+    .unwrap();
+    let out = run_code(palisade(dir.path()).arg("a.py"), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pyproject.toml: line 3:"), "{err}");
+    assert!(!err.contains(secret), "{err}");
+    let n = 1_000_000;
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        format!("[project]\nx = {}1{}\n", "[".repeat(n), "]".repeat(n)),
+    )
+    .unwrap();
+    let out = run_code(palisade(dir.path()).arg("a.py"), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("TOML collections nest deeper than 128 levels (line 2)"),
+        "{err}"
+    );
+    assert!(err.len() < 1_000, "{} bytes of error", err.len());
 }
 
 #[test]

@@ -124,8 +124,11 @@ pub fn pylock_writer(text: &str) -> PylockWriter {
         #[serde(rename = "created-by")]
         created_by: Option<String>,
     }
-    let Some(tool) = toml::from_str::<Header>(text)
+    let nested =
+        palisade_core::nesting::check_toml_depth(text, palisade_core::nesting::MAX_TOML_DEPTH);
+    let Some(tool) = nested
         .ok()
+        .and_then(|()| toml::from_str::<Header>(text).ok())
         .and_then(|h| h.created_by)
     else {
         return PylockWriter::Unknown;

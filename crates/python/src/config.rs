@@ -89,7 +89,15 @@ impl BanditConfig {
             message,
         };
         if path.extension().is_some_and(|e| e == "toml") {
-            let doc: toml::Table = toml::from_str(text).map_err(|e| perr(e.to_string()))?;
+            palisade_core::nesting::check_toml_depth(text, palisade_core::nesting::MAX_TOML_DEPTH)
+                .map_err(|e| perr(e.to_string()))?;
+            let doc: toml::Table = toml::from_str(text).map_err(|e| {
+                perr(palisade_core::nesting::toml_error_line(
+                    e.message(),
+                    e.span().map(|s| s.start),
+                    text,
+                ))
+            })?;
             let table = doc
                 .get("tool")
                 .and_then(|t| t.get("bandit"))
@@ -110,8 +118,9 @@ impl BanditConfig {
 
     /// Whether a pyproject.toml has a `[tool.bandit]` table.
     pub fn pyproject_has_bandit(text: &str) -> bool {
-        toml::from_str::<toml::Table>(text)
+        palisade_core::nesting::check_toml_depth(text, palisade_core::nesting::MAX_TOML_DEPTH)
             .ok()
+            .and_then(|()| toml::from_str::<toml::Table>(text).ok())
             .and_then(|d| d.get("tool").and_then(|t| t.get("bandit")).cloned())
             .is_some()
     }

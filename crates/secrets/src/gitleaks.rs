@@ -37,9 +37,14 @@ pub struct GitleaksImport {
 /// (a built-in rule): such a rule is imported as `gitleaks-<id>`. `Err` only when the text
 /// is no TOML at all.
 pub fn translate(text: &str, taken: impl Fn(&str) -> bool) -> Result<GitleaksImport, String> {
-    let doc: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| format!("not a gitleaks configuration: {e}"))?;
+    palisade_core::nesting::check_toml_depth(text, palisade_core::nesting::MAX_TOML_DEPTH)
+        .map_err(|e| format!("not a gitleaks configuration: {e}"))?;
+    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        format!(
+            "not a gitleaks configuration: {}",
+            palisade_core::nesting::toml_error_line(e.message(), e.span().map(|s| s.start), text)
+        )
+    })?;
     let mut out = GitleaksImport::default();
 
     if let Some(ext) = doc.get("extend").and_then(Value::as_table) {

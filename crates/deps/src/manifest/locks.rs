@@ -12,6 +12,15 @@ use super::project::{loc_of, Declared, Manifest};
 use super::{DepSource, Dependency, Loc};
 
 fn toml_doc<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, Diagnostic> {
+    if let Err(deep) =
+        palisade_core::nesting::check_toml_depth(text, palisade_core::nesting::MAX_TOML_DEPTH)
+    {
+        return Err(Diagnostic::error(
+            path,
+            format!("invalid lock file, packages not audited: {deep}"),
+        )
+        .at_line(deep.line));
+    }
     toml::from_str(text).map_err(|e| {
         let mut d = Diagnostic::error(
             path,

@@ -61,6 +61,21 @@ fn pep508_dep(s: &str, loc: Loc, snippet: String) -> Result<Dependency, String> 
     })
 }
 
+/// Parses TOML whose arrays and inline tables nest at most
+/// [`palisade_core::nesting::MAX_TOML_DEPTH`] deep (checked first, in one linear pass).
+fn toml_doc<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, Diagnostic> {
+    if let Err(deep) =
+        palisade_core::nesting::check_toml_depth(text, palisade_core::nesting::MAX_TOML_DEPTH)
+    {
+        return Err(Diagnostic::error(
+            path,
+            format!("cannot read this TOML file, dependencies not checked: {deep}"),
+        )
+        .at_line(deep.line));
+    }
+    toml::from_str(text).map_err(|e| toml_error(path, text, &e))
+}
+
 fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
     let mut d = Diagnostic::error(
         path,
@@ -148,10 +163,10 @@ struct PoetryGroup {
 /// Parses `pyproject.toml`.
 pub fn parse_pyproject(path: &str, text: &str) -> Manifest {
     let mut m = Manifest::default();
-    let doc: Pyproject = match toml::from_str(text) {
+    let doc: Pyproject = match toml_doc(path, text) {
         Ok(d) => d,
-        Err(e) => {
-            m.diagnostics.push(toml_error(path, text, &e));
+        Err(d) => {
+            m.diagnostics.push(d);
             return m;
         }
     };
@@ -398,10 +413,10 @@ fn git_url(git: &str, rev: Option<&str>) -> String {
 /// `pipenv` is a package category.
 pub fn parse_pipfile(path: &str, text: &str) -> Manifest {
     let mut m = Manifest::default();
-    let doc: BTreeMap<String, toml::Value> = match toml::from_str(text) {
+    let doc: BTreeMap<String, toml::Value> = match toml_doc(path, text) {
         Ok(d) => d,
-        Err(e) => {
-            m.diagnostics.push(toml_error(path, text, &e));
+        Err(d) => {
+            m.diagnostics.push(d);
             return m;
         }
     };
@@ -780,10 +795,10 @@ pub fn parse_script(path: &str, text: &str) -> Manifest {
         }
         Some(Ok(t)) => t,
     };
-    let doc: Script = match toml::from_str(&toml_text) {
+    let doc: Script = match toml_doc(path, &toml_text) {
         Ok(d) => d,
-        Err(e) => {
-            m.diagnostics.push(toml_error(path, &toml_text, &e));
+        Err(d) => {
+            m.diagnostics.push(d);
             return m;
         }
     };
