@@ -287,6 +287,7 @@ pub fn parse_pipfile_lock(path: &str, text: &str) -> Manifest {
             return m;
         }
     };
+    let keys = json_key_lines(text);
     for (category, section) in &doc {
         if category == "_meta" {
             continue;
@@ -295,7 +296,10 @@ pub fn parse_pipfile_lock(path: &str, text: &str) -> Manifest {
             continue;
         };
         for (name, entry) in section {
-            let (loc, snippet) = json_key_line(text, name);
+            let (loc, snippet) = match keys.get(name.as_str()) {
+                Some(&(n, line)) => (Loc::of_line(n, line), line.trim().to_string()),
+                None => (Loc::of_line(1, ""), String::new()),
+            };
             let entry: PipfileLockEntry = match serde_json::from_value(entry.clone()) {
                 Ok(e) => e,
                 Err(e) => {
@@ -331,16 +335,26 @@ pub fn parse_pipfile_lock(path: &str, text: &str) -> Manifest {
     m
 }
 
-/// The line of `"name": {` in a JSON text (serde_json keeps no positions).
-fn json_key_line(text: &str, name: &str) -> (Loc, String) {
-    let needle = format!("\"{name}\"");
+/// For each key that starts a line (`"name": {`), its first such line (1-based) and the
+/// line: serde_json keeps no positions. One pass over the text, so a lock of many packages
+/// costs no pass per package.
+fn json_key_lines(text: &str) -> std::collections::HashMap<&str, (u32, &str)> {
+    let mut keys = std::collections::HashMap::new();
     for (i, line) in text.lines().enumerate() {
         let t = line.trim_start();
-        if t.starts_with(&needle) && t[needle.len()..].trim_start().starts_with(':') {
-            return (Loc::of_line(i as u32 + 1, line), line.trim().to_string());
+        let Some(rest) = t.strip_prefix('"') else {
+            continue;
+        };
+        // A key without escapes (a package name has none), then a colon.
+        let Some(end) = rest.find(['"', '\\']) else {
+            continue;
+        };
+        if rest.as_bytes()[end] != b'"' || !rest[end + 1..].trim_start().starts_with(':') {
+            continue;
         }
+        keys.entry(&rest[..end]).or_insert((i as u32 + 1, line));
     }
-    (Loc::of_line(1, ""), String::new())
+    keys
 }
 
 #[cfg(test)]
@@ -412,6 +426,16 @@ mod tests {
         let m = parse_pylock("pylock.toml", "lock-version = \"2.0\"\n");
         assert_eq!(m.diagnostics.len(), 1);
         assert_eq!(m.diagnostics[0].line, Some(1));
+    }
+
+    #[test]
+    fn json_key_lines_are_found_in_one_pass_first_occurrence_wins() {
+        let text = "{\n  \"default\": {\n    \"a\": {},\n    \"b\" : {}\n  },\n  \"develop\": {\n    \"a\": {},\n    \"x\\\"y\": {}\n  }\n}\n";
+        let keys = json_key_lines(text);
+        assert_eq!(keys.get("a").map(|k| k.0), Some(3));
+        assert_eq!(keys.get("b").map(|k| k.0), Some(4));
+        assert_eq!(keys.get("develop").map(|k| k.0), Some(6));
+        assert!(!keys.keys().any(|k| k.contains('x')));
     }
 
     #[test]
