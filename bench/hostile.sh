@@ -6,10 +6,12 @@
 # run that hits it is shown as `>limit`.
 #
 #   bench/hostile.sh [--palisade PATH] [--timeout S] [--mem-limit MB] [--only CLASS,...]
-#                    [--size CLASS:N]
+#                    [--size CLASS:N] [--sixteen]
 #
 # `--size CLASS:N` runs CLASS at N and 4N instead of its stated size (repeatable): issue 11 asks
 # for bounded memory up to 16 MB, e.g. `--only long-line --size long-line:4194304`.
+# `--sixteen` sizes every class whose input grows with n so that its 4n input is about 16 MB
+# (the `in_MB` column gives the size of the 4n input).
 #
 # Each run's address space is capped (`--mem-limit`, default 4096 MB) so that a binary that
 # needs gigabytes (main before issue 11 needed 5.3 GB for one 256 KB line) fails with `abort`
@@ -33,6 +35,11 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --mem-limit) mem=$2; shift 2 ;;
     --size) sizes+=("$2"); shift 2 ;;
+    --sixteen)
+      sizes+=(b608-concat:240000 b608-percent:360000 long-line:4194304 python-nesting:2097152
+        python-lists:2097152 fullwidth:180000 yaml-flow:800000 workflow-flow:2097152
+        toml-nesting:2097152 json-nesting:600000)
+      shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -138,9 +145,9 @@ run() {
   echo "$secs $cpu $((kb / 1024)) $rc"
 }
 
-fmt='%-15s %8s %8s %8s %8s %8s %8s %8s %8s %7s %7s %7s\n'
+fmt='%-15s %8s %8s %8s %8s %8s %6s %8s %8s %8s %7s %7s %7s\n'
 # shellcheck disable=SC2059
-printf "$fmt" class n time_s cpu_s peak_MB 4n time_s cpu_s peak_MB t_ratio c_ratio m_ratio
+printf "$fmt" class n time_s cpu_s peak_MB 4n in_MB time_s cpu_s peak_MB t_ratio c_ratio m_ratio
 for entry in $classes; do
   cls=${entry%%:*}; n=${entry##*:}
   for s in "${sizes[@]}"; do
@@ -153,13 +160,14 @@ for entry in $classes; do
     args=$(gen "$cls" "$size" "$dir")
     # shellcheck disable=SC2086
     rows+=("$(run "$dir" $args)")
+    in_mb=$(du -sb "$dir" | awk '{printf "%.1f", $1 / 1048576}')
     rm -rf "$dir"
   done
   read -r t1 c1 m1 rc1 <<< "${rows[0]}"
   read -r t2 c2 m2 rc2 <<< "${rows[1]}"
   ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print('-' if not a.replace('.','').isdigit() or not b.replace('.','').isdigit() or float(a)==0 else f'{float(b)/float(a):.1f}')" "$1" "$2"; }
   # shellcheck disable=SC2059
-  printf "$fmt" "$cls" "$n" "$t1" "$c1" "$m1" "$((n * 4))" "$t2" "$c2" "$m2" \
+  printf "$fmt" "$cls" "$n" "$t1" "$c1" "$m1" "$((n * 4))" "$in_mb" "$t2" "$c2" "$m2" \
     "$(ratio "$t1" "$t2")" "$(ratio "$c1" "$c2")" "$(ratio "$m1" "$m2")"
   if [ "$rc1" != 0 ] && [ "$rc1" != 1 ] && [ "$rc1" != 2 ]; then echo "  (n: exit $rc1)"; fi
   if [ "$rc2" != 0 ] && [ "$rc2" != 1 ] && [ "$rc2" != 2 ]; then echo "  (4n: exit $rc2)"; fi

@@ -19,6 +19,12 @@
 //! A syntax error inside a statement that no rule could look at is not reported: no check
 //! was lost there. `--python-full-parse` (`[python] full-parse = true`) parses every file
 //! whole.
+//!
+//! One parse takes at most [`MAX_PARSE`] bytes, whatever the mode: the lexer hands over one
+//! module-level statement at a time, and a larger file is planned as [`Plan::Pieces`], groups
+//! of whole module-level statements parsed one after the other (`walk::check_text` carries
+//! imports and `# nosec` lines across them). A statement larger than a parse may take is
+//! reported, not parsed.
 
 mod statements;
 mod tokenize;
