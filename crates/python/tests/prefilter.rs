@@ -384,6 +384,28 @@ fn a_character_python_has_no_token_for_is_read_as_the_full_parse_reads_it() {
     );
 }
 
+/// Found by the `python_prefilter` fuzz target (its eighth disagreement): an infix keyword
+/// with no operand before it (`or pass` as an `except` body) is skipped by tree-sitter, which
+/// then reads a `pass` body (B110); the prefilter now hands such a file to the full parse. A
+/// valid form it cannot tell apart (`for x, in y`) goes there too.
+#[test]
+fn an_infix_keyword_without_an_operand_is_read_as_the_full_parse_reads_it() {
+    let cases = [
+        "try:\n    do()\nexcept:\n or   pass\n",
+        "try:\n    do()\nexcept:\n    and pass\n",
+        "try:\n    do()\nexcept:\n    is pass\neval(x)\n",
+        "x = (in y)\neval(x)\n",
+        "for x, in y:\n    eval(x)\n",
+        "if a not in b and c is not d:\n    eval(x)\n",
+    ];
+    agree_with_the_full_parse(&cases);
+    // The fuzz input itself (not UTF-8: a comment holds byte 0x8c), as the checker reads it.
+    let input = String::from_utf8_lossy(include_bytes!(
+        "../../../fuzz/corpus/python_prefilter/9ad32a9a534227d90763e24dc704862ac8694b57"
+    ));
+    agree_with_the_full_parse(&[input.as_ref()]);
+}
+
 #[test]
 fn broken_sources_are_reported_not_skipped() {
     let fast = checker(None, false);
