@@ -310,3 +310,23 @@ fn a_huge_file_that_cannot_be_cut_is_checked_up_to_the_cut() {
         );
     }
 }
+
+/// A huge file of valid, black-formatted Python is cut into statements all the way (no gap):
+/// an infix keyword at the start of a continued line inside brackets, or after a soft keyword
+/// used as a name, is no syntax error (both once stopped the lexer, which left the rest of a
+/// large file unchecked).
+#[test]
+fn a_huge_file_of_valid_python_is_cut_into_statements() {
+    let unit = "def f(self, a, b):\n    if (\n        a in b\n        or self.match is None\n        and a.type is not b\n    ):\n        return [\n            a\n            for a in b\n            if a not in self.case\n        ]\n    return eval(a)\n\n\n";
+    let src = unit.repeat((2 << 20) / unit.len());
+    let report = common::run(&common::default_checker(), "valid.py", src.as_bytes());
+    assert!(
+        report.diagnostics.iter().all(|d| d.gap.is_none()),
+        "{:?}",
+        report.diagnostics
+    );
+    assert_eq!(
+        ids(&report, "B307") + unlisted(&report, "B307"),
+        (2 << 20) / unit.len()
+    );
+}

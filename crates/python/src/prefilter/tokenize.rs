@@ -182,6 +182,8 @@ pub(crate) struct Tokenizer<'a> {
     name_next: bool,
     /// The last significant token was `not` (`a not in b`).
     after_not: bool,
+    /// The last significant token was a soft keyword, which may be a name (`x.match is y`).
+    after_soft: bool,
 }
 
 /// The last significant token, as far as two operands in a row are concerned.
@@ -267,6 +269,7 @@ impl<'a> Tokenizer<'a> {
             last: Last::Other,
             name_next: false,
             after_not: false,
+            after_soft: false,
         }
     }
 
@@ -446,8 +449,12 @@ impl<'a> Tokenizer<'a> {
         };
         // Two operands in a row (`string literal`, `x 1`, `f() g`) is a syntax error that
         // tree-sitter recovers from by regrouping what follows, however far; the full parse
-        // gives such a file its one answer.
-        if matches!(tok, Token::Blank | Token::Comment | Token::Continuation) {
+        // gives such a file its one answer. A line break inside brackets is blank space too
+        // (`(a in b\n or c)`); outside them it ends the logical line, which resets this.
+        if matches!(
+            tok,
+            Token::Blank | Token::Comment | Token::Continuation | Token::LineBreak
+        ) {
             return Some(tok);
         }
         // A name must follow `from`, `import`, `def`, `class`, `global`, `nonlocal`: a keyword
@@ -483,8 +490,9 @@ impl<'a> Tokenizer<'a> {
                 // body): tree-sitter skips it and reads on (a `pass` body), the prefilter
                 // would not; the full parse gives the file its one answer. (`for x, in y`
                 // is valid and goes to the full parse too: a rare form, and a safe answer.)
+                // A soft keyword before it may be a name (`self.match is None`).
                 let infix = matches!(w, b"and" | b"or" | b"is") || (w == b"in" && !self.after_not);
-                if self.last == Last::Other && infix {
+                if self.last == Last::Other && infix && !self.after_soft {
                     return None;
                 }
                 Last::Other
@@ -494,6 +502,7 @@ impl<'a> Tokenizer<'a> {
             _ => Last::Other,
         };
         self.after_not = tok == Token::Name(b"not");
+        self.after_soft = matches!(tok, Token::Name(b"match" | b"case" | b"type"));
         match (self.last, now) {
             (Last::Operand | Last::Str, Last::Operand) | (Last::Operand, Last::Str) => None,
             _ => {
