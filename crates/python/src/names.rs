@@ -57,10 +57,11 @@ pub(crate) fn normalise(src: &str) -> Option<Normalised> {
 /// character.
 ///
 /// Such runs are then looked for where names are: a run wholly inside a comment or a plain
-/// (not f- or t-) string literal is no name, and a file whose runs all are there is spared the
+/// string literal (outside an f-string's fields) is no name, and a file whose runs all are there is spared the
 /// parse too (full-width digits in CJK comments, `µs` or `①` in docstrings). Whatever that
-/// small lexer is not sure of (an f-string before the last run, a quote after a word that is
-/// no string prefix, an unterminated literal) counts as a name: the parse decides.
+/// small lexer is not sure of (an f-string field holding a literal, a comment or a line break,
+/// a quote after a word that is no string prefix, an unterminated literal) counts as a name:
+/// the parse decides.
 fn names_may_change(src: &str) -> bool {
     if is_nfkc_quick(src.chars()) == IsNormalized::Yes {
         return false;
@@ -87,8 +88,8 @@ fn names_may_change(src: &str) -> bool {
     !runs.is_empty() && !all_in_text(src.as_bytes(), &runs)
 }
 
-/// Whether every run (byte ranges, in order) lies wholly inside a comment or the body of a
-/// plain string literal of `src`, as Python's tokenizer reads it. `false` when unsure.
+/// Whether every run (byte ranges, in order) lies wholly inside a comment or a string
+/// literal of `src`, outside an f-string's replacement fields, as Python's tokenizer reads it. `false` when unsure.
 fn all_in_text(s: &[u8], runs: &[(usize, usize)]) -> bool {
     let mut next = 0;
     let mut i = 0;
@@ -130,18 +131,18 @@ fn all_in_text(s: &[u8], runs: &[(usize, usize)]) -> bool {
                     p -= 1;
                 }
                 let prefix = &s[p..i];
-                let plain = prefix.is_empty()
-                    || matches!(
-                        &prefix.to_ascii_lowercase()[..],
-                        b"r" | b"u" | b"b" | b"br" | b"rb"
-                    );
-                if !plain {
-                    // An f- or t-string (its fields hold names), or no literal at all.
+                let lower = prefix.to_ascii_lowercase();
+                let plain = matches!(&lower[..], b"" | b"r" | b"u" | b"b" | b"br" | b"rb");
+                let f = matches!(&lower[..], b"f" | b"t" | b"fr" | b"rf" | b"tr" | b"rt");
+                if !plain && !f {
+                    // No literal at all (`abc"..."`): leave it to the parse.
                     return false;
                 }
                 let triple = s.get(i + 1) == Some(&c) && s.get(i + 2) == Some(&c);
                 let open = if triple { 3 } else { 1 };
                 let mut j = i + open;
+                // An f-string's replacement fields: code, where names are.
+                let mut fields: Vec<(usize, usize)> = Vec::new();
                 let end = loop {
                     match s.get(j) {
                         None => return false,
@@ -156,9 +157,45 @@ fn all_in_text(s: &[u8], runs: &[(usize, usize)]) -> bool {
                             }
                             j += 1;
                         }
+                        Some(b'{' | b'}') if f && s.get(j + 1) == s.get(j) => j += 2,
+                        Some(b'}') if f => return false,
+                        Some(b'{') if f => {
+                            // Only a field of plain code (no literal, comment, escape or line
+                            // break in it) ends where every Python version and tree-sitter
+                            // end it; anything else goes to the parse.
+                            let start = j;
+                            let mut depth = 0usize;
+                            j += 1;
+                            loop {
+                                match s.get(j) {
+                                    None | Some(b'"' | b'\'' | b'#' | b'\\' | b'\n') => {
+                                        return false
+                                    }
+                                    Some(b'(' | b'[' | b'{') => depth += 1,
+                                    Some(b'}') if depth == 0 => break,
+                                    Some(b')' | b']' | b'}') => {
+                                        if depth == 0 {
+                                            return false;
+                                        }
+                                        depth -= 1;
+                                    }
+                                    Some(_) => {}
+                                }
+                                j += 1;
+                            }
+                            j += 1;
+                            fields.push((start, j));
+                        }
                         Some(_) => j += 1,
                     }
                 };
+                if runs[next..]
+                    .iter()
+                    .take_while(|r| r.0 < end)
+                    .any(|r| fields.iter().any(|f| r.0 < f.1 && f.0 < r.1))
+                {
+                    return false;
+                }
                 if !covered(i, end, &mut next) {
                     return false;
                 }
@@ -345,6 +382,8 @@ mod tests {
                 format!("x = \"\"\"a\n{c}\"\"\"  # {c}\n"),
                 format!("x = r'\\'{c}'\n"),
                 format!("x = 'it\\'s {c}' + Rb'{c}'\n"),
+                format!("x = f'{{x}} {c}' + Rt'{{y!r:>{{w}}}}{c}}}}}'\n"),
+                format!("x = F\"\"\"{{a[1]:{{w}}}}\n{c}\"\"\"\n"),
             ];
             for src in &text {
                 assert!(!names_may_change(src), "U+{:04X} in {src:?}", c as u32);
@@ -358,6 +397,11 @@ mod tests {
                 format!("x = u'a'{c}\n"),
                 format!("x = a'{c}'\n"),
                 format!("x = 'abc\n{c} = 1\n"),
+                format!("x = f'{{a + {c}}}'\n"),
+                format!("x = f'{{a[{c}]:>{{w}}}}'\n"),
+                format!("x = f'{{a:{{{c}}}}}'\n"),
+                format!("x = f'{{a[\"k\"]}}' + {c}\n"),
+                format!("x = f'{{a}} }} {c}'\n"),
             ];
             for src in text.iter().chain(&code) {
                 if names_may_change(src) {
@@ -372,7 +416,7 @@ mod tests {
                 );
             }
             // Where a name is, the parse is asked.
-            for src in &code[..4] {
+            for src in code[..4].iter().chain(&code[8..12]) {
                 assert!(names_may_change(src), "U+{:04X} in {src:?}", c as u32);
             }
         }
