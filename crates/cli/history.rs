@@ -91,7 +91,8 @@ pub fn run(
     let mut added: HashMap<(Option<Oid>, Oid), palisade_core::ChangedLines> = HashMap::new();
     // (rule, secret identity) -> (commit index, finding): the earliest wins.
     let mut first: HashMap<(String, String), (u32, Finding)> = HashMap::new();
-    for (v, o) in outcomes {
+    for (v, mut o) in outcomes {
+        scan::scan_quoted(&mut o, &ctx, opts);
         if o.checked {
             result.summary.files_checked += 1;
         }

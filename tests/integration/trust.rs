@@ -7,7 +7,7 @@ use std::process::Command as StdCommand;
 
 use palisade_secrets::check_rules::expand_example;
 
-use crate::common::{fake_private_key, findings, json, palisade};
+use crate::common::{fake_private_key, findings, json, palisade, run_json};
 
 const OSV_DEMO: &str = r#"{"id":"PYSEC-2026-1","modified":"2026-11-22T10:00:00Z","aliases":["CVE-2026-0001"],
  "summary":"Demo is broken","affected":[{"package":{"ecosystem":"PyPI","name":"demo"},
@@ -637,5 +637,36 @@ fn findings_past_the_cap_are_said_in_every_format() {
                 });
             assert!(warned, "{}", doc["diagnostics"]);
         }
+    }
+}
+
+/// What findings quote is scanned for secrets one text at a time: a rule's message between two
+/// snippets quoting a PEM header and footer (`assert key.startswith("-----BEGIN ...")`) is no
+/// private key, and the message of every B101 finding of the run stays readable (on the corpus
+/// all 28,773 B101 messages had been masked as `Use of****`).
+#[test]
+fn a_message_between_quoted_armour_lines_is_no_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "test_pem.py",
+        "def test_pem(res):\n    assert res.startswith(b\"-----BEGIN RSA PRIVATE KEY-----\\n\")\n    assert res.endswith(b\"-----END RSA PRIVATE KEY-----\\n\")\n",
+    );
+    write(d, "other.py", "def f(x):\n    assert x > 0\n");
+    let doc = run_json(
+        palisade(d).args(["check", "--only", "python", "--format", "json", "."]),
+        1,
+    );
+    let messages: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "B101")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 3, "{doc}");
+    for m in messages {
+        assert!(m.starts_with("Use of assert detected"), "{m}");
     }
 }

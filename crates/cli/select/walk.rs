@@ -132,6 +132,12 @@ fn walk_dir(
             Box::new(|entry| {
                 match entry {
                     Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {}
+                    // A regular file by its directory entry's type: no `stat` (the walk
+                    // meets every file of the tree, whatever checker wants it).
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                        let source = Source::Disk(e.path().to_path_buf());
+                        found.lock().unwrap().push((e.into_path(), source));
+                    }
                     Ok(e) => {
                         let source = match e.metadata() {
                             Ok(m) if m.is_file() => Source::Disk(e.path().to_path_buf()),

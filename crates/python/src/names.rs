@@ -55,10 +55,18 @@ pub(crate) fn normalise(src: &str) -> Option<Normalised> {
 /// no-break space, `™`, `²` in strings and comments): they are spared a full parse.
 /// `tests::the_quick_answer_is_the_slow_one` proves it against the slow path for every such
 /// character.
+///
+/// Such runs are then looked for where names are: a run wholly inside a comment or a plain
+/// string literal (outside an f-string's fields) is no name, and a file whose runs all are there is spared the
+/// parse too (full-width digits in CJK comments, `µs` or `①` in docstrings). Whatever that
+/// small lexer is not sure of (an f-string field holding a literal, a comment or a line break,
+/// a quote after a word that is no string prefix, an unterminated literal) counts as a name:
+/// the parse decides.
 fn names_may_change(src: &str) -> bool {
     if is_nfkc_quick(src.chars()) == IsNormalized::Yes {
         return false;
     }
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut run: Option<(usize, bool)> = None;
     for (i, c) in src.char_indices() {
         if unicode_ident::is_xid_continue(c) {
@@ -68,11 +76,135 @@ fn names_may_change(src: &str) -> bool {
         }
         if let Some((start, true)) = run.take() {
             if is_nfkc_quick(src[start..i].chars()) != IsNormalized::Yes {
-                return true;
+                runs.push((start, i));
             }
         }
     }
-    matches!(run, Some((start, true)) if is_nfkc_quick(src[start..].chars()) != IsNormalized::Yes)
+    if let Some((start, true)) = run {
+        if is_nfkc_quick(src[start..].chars()) != IsNormalized::Yes {
+            runs.push((start, src.len()));
+        }
+    }
+    !runs.is_empty() && !all_in_text(src.as_bytes(), &runs)
+}
+
+/// Whether every run (byte ranges, in order) lies wholly inside a comment or a string
+/// literal of `src`, outside an f-string's replacement fields, as Python's tokenizer reads it. `false` when unsure.
+fn all_in_text(s: &[u8], runs: &[(usize, usize)]) -> bool {
+    let mut next = 0;
+    let mut i = 0;
+    // Moves past the runs that start inside `start..end` (a comment or a literal); `false`
+    // if one of them is not wholly inside it.
+    let covered = |start: usize, end: usize, next: &mut usize| -> bool {
+        while *next < runs.len() && runs[*next].0 < end {
+            if runs[*next].0 < start || runs[*next].1 > end {
+                return false;
+            }
+            *next += 1;
+        }
+        true
+    };
+    while next < runs.len() {
+        if i >= runs[next].0 {
+            // A run in code: a name (or what the parse makes of it).
+            return false;
+        }
+        let Some(&c) = s.get(i) else {
+            return false;
+        };
+        match c {
+            b'#' => {
+                let end = memchr::memchr(b'\n', &s[i..]).map_or(s.len(), |k| i + k);
+                if !covered(i, end, &mut next) {
+                    return false;
+                }
+                i = end;
+            }
+            b'"' | b'\'' => {
+                // The word the quote touches must be a string prefix (or nothing).
+                let mut p = i;
+                while p > 0
+                    && (s[p - 1].is_ascii_alphanumeric()
+                        || s[p - 1] == b'_'
+                        || !s[p - 1].is_ascii())
+                {
+                    p -= 1;
+                }
+                let prefix = &s[p..i];
+                let lower = prefix.to_ascii_lowercase();
+                let plain = matches!(&lower[..], b"" | b"r" | b"u" | b"b" | b"br" | b"rb");
+                let f = matches!(&lower[..], b"f" | b"t" | b"fr" | b"rf" | b"tr" | b"rt");
+                if !plain && !f {
+                    // No literal at all (`abc"..."`): leave it to the parse.
+                    return false;
+                }
+                let triple = s.get(i + 1) == Some(&c) && s.get(i + 2) == Some(&c);
+                let open = if triple { 3 } else { 1 };
+                let mut j = i + open;
+                // An f-string's replacement fields: code, where names are.
+                let mut fields: Vec<(usize, usize)> = Vec::new();
+                let end = loop {
+                    match s.get(j) {
+                        None => return false,
+                        Some(b'\\') => j += 2,
+                        Some(b'\n') if !triple => return false,
+                        Some(&q) if q == c => {
+                            if !triple {
+                                break j + 1;
+                            }
+                            if s.get(j + 1) == Some(&c) && s.get(j + 2) == Some(&c) {
+                                break j + 3;
+                            }
+                            j += 1;
+                        }
+                        Some(b'{' | b'}') if f && s.get(j + 1) == s.get(j) => j += 2,
+                        Some(b'}') if f => return false,
+                        Some(b'{') if f => {
+                            // Only a field of plain code (no literal, comment, escape or line
+                            // break in it) ends where every Python version and tree-sitter
+                            // end it; anything else goes to the parse.
+                            let start = j;
+                            let mut depth = 0usize;
+                            j += 1;
+                            loop {
+                                match s.get(j) {
+                                    None | Some(b'"' | b'\'' | b'#' | b'\\' | b'\n') => {
+                                        return false
+                                    }
+                                    Some(b'(' | b'[' | b'{') => depth += 1,
+                                    Some(b'}') if depth == 0 => break,
+                                    Some(b')' | b']' | b'}') => {
+                                        if depth == 0 {
+                                            return false;
+                                        }
+                                        depth -= 1;
+                                    }
+                                    Some(_) => {}
+                                }
+                                j += 1;
+                            }
+                            j += 1;
+                            fields.push((start, j));
+                        }
+                        Some(_) => j += 1,
+                    }
+                };
+                if runs[next..]
+                    .iter()
+                    .take_while(|r| r.0 < end)
+                    .any(|r| fields.iter().any(|f| r.0 < f.1 && f.0 < r.1))
+                {
+                    return false;
+                }
+                if !covered(i, end, &mut next) {
+                    return false;
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    true
 }
 
 /// A name to replace: its byte range, row and column in the original, and its normal form.
@@ -265,6 +397,66 @@ mod tests {
             normalise_names(marks).map(|n| n.text)
         );
         assert!(normalise(marks).is_some());
+    }
+
+    /// Characters NFKC changes in comments and plain string literals are no names: those files
+    /// are spared the parse, and the answer is the parse's (no name to replace) for every such
+    /// character in every place, code and f-string fields included.
+    #[test]
+    fn text_is_told_from_names_as_the_parse_tells_them() {
+        let (mut spared, mut parsed) = (0, 0);
+        for c in (0x80..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let alone = c.to_string();
+            if !unicode_ident::is_xid_continue(c)
+                || is_nfkc_quick(alone.chars()) == IsNormalized::Yes
+            {
+                continue;
+            }
+            let text = [
+                format!("x = 1  # a{c}b\n"),
+                format!("x = '{c}'\n"),
+                format!("x = \"\"\"a\n{c}\"\"\"  # {c}\n"),
+                format!("x = r'\\'{c}'\n"),
+                format!("x = 'it\\'s {c}' + Rb'{c}'\n"),
+                format!("x = f'{{x}} {c}' + Rt'{{y!r:>{{w}}}}{c}}}}}'\n"),
+                format!("x = F\"\"\"{{a[1]:{{w}}}}\n{c}\"\"\"\n"),
+            ];
+            for src in &text {
+                assert!(!names_may_change(src), "U+{:04X} in {src:?}", c as u32);
+            }
+            let code = [
+                format!("x = '{c}' + {c}\n"),
+                format!("x = 'it\\'s' ; {c}()\n"),
+                format!("x = '''a'''  # '\n{c} = 1\n"),
+                format!("x = f'{{{c}}}'\n"),
+                format!("x = f'{{x}}' '{c}'\n"),
+                format!("x = u'a'{c}\n"),
+                format!("x = a'{c}'\n"),
+                format!("x = 'abc\n{c} = 1\n"),
+                format!("x = f'{{a + {c}}}'\n"),
+                format!("x = f'{{a[{c}]:>{{w}}}}'\n"),
+                format!("x = f'{{a:{{{c}}}}}'\n"),
+                format!("x = f'{{a[\"k\"]}}' + {c}\n"),
+                format!("x = f'{{a}} }} {c}'\n"),
+            ];
+            for src in text.iter().chain(&code) {
+                if names_may_change(src) {
+                    parsed += 1;
+                    continue;
+                }
+                spared += 1;
+                assert!(
+                    normalise_names(src).is_none(),
+                    "U+{:04X} in {src:?}: a name changes, the quick answer says none can",
+                    c as u32
+                );
+            }
+            // Where a name is, the parse is asked.
+            for src in code[..4].iter().chain(&code[8..12]) {
+                assert!(names_may_change(src), "U+{:04X} in {src:?}", c as u32);
+            }
+        }
+        assert!(spared > 1_000 && parsed > 1_000, "{spared} {parsed}");
     }
 
     /// The quick answer against the full parse: every character NFKC changes that the quick
