@@ -184,6 +184,11 @@ pub(crate) struct Tokenizer<'a> {
     after_not: bool,
     /// The last significant token was a soft keyword, which may be a name (`x.match is y`).
     after_soft: bool,
+    /// `*` tokens in a row, and whether the first of them began the logical line.
+    stars: u32,
+    stars_begin_line: bool,
+    /// No significant token yet in this logical line.
+    line_begins: bool,
 }
 
 /// The last significant token, as far as two operands in a row are concerned.
@@ -270,6 +275,9 @@ impl<'a> Tokenizer<'a> {
             name_next: false,
             after_not: false,
             after_soft: false,
+            stars: 0,
+            stars_begin_line: false,
+            line_begins: true,
         }
     }
 
@@ -327,6 +335,7 @@ impl<'a> Tokenizer<'a> {
                 _ => {
                     self.brackets.closers.clear();
                     self.last = Last::Other;
+                    self.line_begins = true;
                     return Some(Some((line_start, row, (line_start, self.i))));
                 }
             }
@@ -503,6 +512,21 @@ impl<'a> Tokenizer<'a> {
         };
         self.after_not = tok == Token::Name(b"not");
         self.after_soft = matches!(tok, Token::Name(b"match" | b"case" | b"type"));
+        // `***` anywhere, or `**` beginning a statement, is a syntax error that tree-sitter
+        // recovers from by reading on into the lines below (`**** k`); the full parse gives
+        // such a file its one answer.
+        if tok == Token::Star {
+            if self.stars == 0 {
+                self.stars_begin_line = self.line_begins;
+            }
+            self.stars += 1;
+            if self.stars >= 3 || (self.stars == 2 && self.stars_begin_line) {
+                return None;
+            }
+        } else {
+            self.stars = 0;
+        }
+        self.line_begins = false;
         match (self.last, now) {
             (Last::Operand | Last::Str, Last::Operand) | (Last::Operand, Last::Str) => None,
             _ => {
