@@ -38,10 +38,45 @@ impl std::fmt::Display for TooDeep {
     }
 }
 
+/// The brackets open so far, refused past a limit.
+struct Depth {
+    open: usize,
+    limit: usize,
+    language: &'static str,
+}
+
+impl Depth {
+    fn new(limit: usize, language: &'static str) -> Depth {
+        Depth {
+            open: 0,
+            limit,
+            language,
+        }
+    }
+
+    /// One more bracket, opened on `line`.
+    fn open(&mut self, line: u32) -> Result<(), TooDeep> {
+        self.open += 1;
+        if self.open > self.limit {
+            return Err(TooDeep {
+                line,
+                limit: self.limit,
+                language: self.language,
+            });
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.open = self.open.saturating_sub(1);
+    }
+}
+
 /// Checks that `text`'s flow collections nest at most `limit` deep.
 pub fn check_yaml_flow_depth(text: &str, limit: usize) -> Result<(), TooDeep> {
     let b = text.as_bytes();
-    let (mut depth, mut line, mut i) = (0usize, 1u32, 0usize);
+    let mut depth = Depth::new(limit, "YAML");
+    let (mut line, mut i) = (1u32, 0usize);
     // Whether the previous byte lets a `#` start a comment (line start or a blank).
     let mut blank_before = true;
     while i < b.len() {
@@ -72,17 +107,8 @@ pub fn check_yaml_flow_depth(text: &str, limit: usize) -> Result<(), TooDeep> {
                     i += 1;
                 }
             }
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > limit {
-                    return Err(TooDeep {
-                        line,
-                        limit,
-                        language: "YAML",
-                    });
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'{' | b'[' => depth.open(line)?,
+            b'}' | b']' => depth.close(),
             _ => {}
         }
         blank_before = matches!(c, b' ' | b'\t' | b'\n' | b'\r');
@@ -95,7 +121,8 @@ pub fn check_yaml_flow_depth(text: &str, limit: usize) -> Result<(), TooDeep> {
 /// deep. Brackets in strings (basic, literal, multi-line) and comments do not count.
 pub fn check_toml_depth(text: &str, limit: usize) -> Result<(), TooDeep> {
     let b = text.as_bytes();
-    let (mut depth, mut line, mut i) = (0usize, 1u32, 0usize);
+    let mut depth = Depth::new(limit, "TOML");
+    let (mut line, mut i) = (1u32, 0usize);
     while i < b.len() {
         let c = b[i];
         match c {
@@ -136,17 +163,8 @@ pub fn check_toml_depth(text: &str, limit: usize) -> Result<(), TooDeep> {
                     continue;
                 }
             }
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > limit {
-                    return Err(TooDeep {
-                        line,
-                        limit,
-                        language: "TOML",
-                    });
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'{' | b'[' => depth.open(line)?,
+            b'}' | b']' => depth.close(),
             _ => {}
         }
         i += 1;

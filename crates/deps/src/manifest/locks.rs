@@ -8,33 +8,11 @@ use palisade_core::{Diagnostic, LineIndex};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::project::{loc_of, Declared, Manifest};
+use super::project::{loc_of, toml_doc, Declared, Manifest};
 use super::{DepSource, Dependency, Loc};
 
-fn toml_doc<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, Diagnostic> {
-    if let Err(deep) =
-        palisade_core::nesting::check_toml_depth(text, palisade_core::nesting::MAX_TOML_DEPTH)
-    {
-        return Err(Diagnostic::error(
-            path,
-            format!("invalid lock file, packages not audited: {deep}"),
-        )
-        .at_line(deep.line));
-    }
-    toml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error(
-            path,
-            format!(
-                "invalid lock file, packages not audited: {}",
-                e.message().trim()
-            ),
-        );
-        if let Some(span) = e.span() {
-            d = d.at_line(LineIndex::new(text).line_of(span.start));
-        }
-        d
-    })
-}
+/// The lead of a lock file's TOML error.
+const INVALID_LOCK: &str = "invalid lock file, packages not audited";
 
 fn dep(
     name: &str,
@@ -80,7 +58,7 @@ struct PoetrySource {
 /// `poetry.lock`: `[[package]]` tables.
 pub fn parse_poetry_lock(path: &str, text: &str) -> Manifest {
     let mut m = Manifest::default();
-    let doc: PoetryLock = match toml_doc(path, text) {
+    let doc: PoetryLock = match toml_doc(path, text, INVALID_LOCK) {
         Ok(d) => d,
         Err(e) => {
             m.diagnostics.push(e);
@@ -142,7 +120,7 @@ struct UvPackage {
 /// are the project and its workspace, not third-party code.
 pub fn parse_uv_lock(path: &str, text: &str) -> Manifest {
     let mut m = Manifest::default();
-    let doc: UvLock = match toml_doc(path, text) {
+    let doc: UvLock = match toml_doc(path, text, INVALID_LOCK) {
         Ok(d) => d,
         Err(e) => {
             m.diagnostics.push(e);
@@ -206,7 +184,7 @@ struct PylockPackage {
 /// `pylock.toml` (PEP 751): `[[packages]]`; only lock-version 1.x is understood.
 pub fn parse_pylock(path: &str, text: &str) -> Manifest {
     let mut m = Manifest::default();
-    let doc: Pylock = match toml_doc(path, text) {
+    let doc: Pylock = match toml_doc(path, text, INVALID_LOCK) {
         Ok(d) => d,
         Err(e) => {
             m.diagnostics.push(e);

@@ -62,33 +62,30 @@ fn pep508_dep(s: &str, loc: Loc, snippet: String) -> Result<Dependency, String> 
 }
 
 /// Parses TOML whose arrays and inline tables nest at most
-/// [`palisade_core::nesting::MAX_TOML_DEPTH`] deep (checked first, in one linear pass).
-fn toml_doc<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, Diagnostic> {
+/// [`palisade_core::nesting::MAX_TOML_DEPTH`] deep (checked first, in one linear pass). `lead`
+/// begins the error, saying what was not checked.
+pub(super) fn toml_doc<T: serde::de::DeserializeOwned>(
+    path: &str,
+    text: &str,
+    lead: &str,
+) -> Result<T, Diagnostic> {
     if let Err(deep) =
         palisade_core::nesting::check_toml_depth(text, palisade_core::nesting::MAX_TOML_DEPTH)
     {
-        return Err(Diagnostic::error(
-            path,
-            format!("cannot read this TOML file, dependencies not checked: {deep}"),
-        )
-        .at_line(deep.line));
+        return Err(Diagnostic::error(path, format!("{lead}: {deep}")).at_line(deep.line));
     }
-    toml::from_str(text).map_err(|e| toml_error(path, text, &e))
+    toml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::error(path, format!("{lead}: {}", e.message().trim()));
+        if let Some(span) = e.span() {
+            d = d.at_line(LineIndex::new(text).line_of(span.start));
+        }
+        d
+    })
 }
 
-fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        path,
-        format!(
-            "cannot read this TOML file (syntax or an unexpected value type), dependencies not checked: {}",
-            e.message().trim()
-        ),
-    );
-    if let Some(span) = e.span() {
-        d = d.at_line(LineIndex::new(text).line_of(span.start));
-    }
-    d
-}
+/// The lead of a manifest's TOML error.
+const UNREADABLE: &str =
+    "cannot read this TOML file (syntax or an unexpected value type), dependencies not checked";
 
 #[derive(Deserialize, Default)]
 struct Pyproject {
@@ -163,7 +160,7 @@ struct PoetryGroup {
 /// Parses `pyproject.toml`.
 pub fn parse_pyproject(path: &str, text: &str) -> Manifest {
     let mut m = Manifest::default();
-    let doc: Pyproject = match toml_doc(path, text) {
+    let doc: Pyproject = match toml_doc(path, text, UNREADABLE) {
         Ok(d) => d,
         Err(d) => {
             m.diagnostics.push(d);
@@ -413,7 +410,7 @@ fn git_url(git: &str, rev: Option<&str>) -> String {
 /// `pipenv` is a package category.
 pub fn parse_pipfile(path: &str, text: &str) -> Manifest {
     let mut m = Manifest::default();
-    let doc: BTreeMap<String, toml::Value> = match toml_doc(path, text) {
+    let doc: BTreeMap<String, toml::Value> = match toml_doc(path, text, UNREADABLE) {
         Ok(d) => d,
         Err(d) => {
             m.diagnostics.push(d);
@@ -795,7 +792,7 @@ pub fn parse_script(path: &str, text: &str) -> Manifest {
         }
         Some(Ok(t)) => t,
     };
-    let doc: Script = match toml_doc(path, &toml_text) {
+    let doc: Script = match toml_doc(path, &toml_text, UNREADABLE) {
         Ok(d) => d,
         Err(d) => {
             m.diagnostics.push(d);

@@ -413,11 +413,8 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
     let bytes = src.as_bytes();
     table.note_planned(bytes.len());
     let big = bytes.len() > MAX_PARSE;
-    // Line breaks the lexer does not model (a lone `\r`, a form feed that resets
-    // indentation) and NUL (which tree-sitter stops at) go to the full parse.
-    if memchr::memchr3_iter(0, b'\x0c', b'\r', bytes)
-        .any(|i| bytes[i] != b'\r' || bytes.get(i + 1) != Some(&b'\n'))
-    {
+    // What the lexer does not model goes to the full parse.
+    if unmodelled_breaks(bytes) {
         return if big { Plan::Unsplittable } else { Plan::Whole };
     }
     // Text needles, in file order: each belongs to the innermost statement holding it.
@@ -435,12 +432,7 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
     let mut done = (0, 0);
     let cut = statements::units_each(bytes, table, &mut |units: &mut [Unit]| {
         any_unit = true;
-        let extent = Span {
-            start: units[0].start,
-            end: units[0].end,
-            start_row: units[0].start_row,
-            end_row: units[0].end_row,
-        };
+        let extent = units[0].extent();
         done = (extent.end, extent.end_row);
         while let Some(&(at, id)) = texts.get(next_text) {
             if at >= extent.end {
@@ -486,7 +478,12 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
         // Imports matter only to what follows them: what the rules need, then the imports
         // before the end of the last of it.
         let needed = pick(0);
-        let with_imports = pick(usize::MAX);
+        // Only an import reads the limit: without one, the two picks are the same.
+        let with_imports = if units.iter().any(|u| u.has_import) {
+            pick(usize::MAX)
+        } else {
+            needed.clone()
+        };
         picked.statement(extent, needed, with_imports, pick);
     });
     if cut.is_none() {
@@ -537,6 +534,13 @@ pub(crate) fn plan(src: &str, table: &Table) -> Plan {
     }
 }
 
+/// Whether `bytes` has a line break the lexer does not model (a lone `\r`, a form feed that
+/// resets indentation) or a NUL (where tree-sitter stops).
+fn unmodelled_breaks(bytes: &[u8]) -> bool {
+    memchr::memchr3_iter(0, b'\x0c', b'\r', bytes)
+        .any(|i| bytes[i] != b'\r' || bytes.get(i + 1) != Some(&b'\n'))
+}
+
 /// What to parse of a file that every statement of matters (no prefilter): the whole file,
 /// or, when it is larger than one parse may take, its module-level statements in groups.
 pub(crate) fn plan_all(src: &str) -> Plan {
@@ -549,20 +553,13 @@ pub(crate) fn plan_all(src: &str) -> Plan {
     let Some(table) = NO_RULES.as_ref() else {
         return Plan::Unsplittable;
     };
-    if memchr::memchr3_iter(0, b'\x0c', b'\r', bytes)
-        .any(|i| bytes[i] != b'\r' || bytes.get(i + 1) != Some(&b'\n'))
-    {
+    if unmodelled_breaks(bytes) {
         return Plan::Unsplittable;
     }
     let mut full = Picker::new(MAX_PARSE);
     let mut done = (0, 0);
     let cut = statements::units_each(bytes, table, &mut |units: &mut [Unit]| {
-        let extent = Span {
-            start: units[0].start,
-            end: units[0].end,
-            start_row: units[0].start_row,
-            end_row: units[0].end_row,
-        };
+        let extent = units[0].extent();
         done = (extent.end, extent.end_row);
         full.add(extent, vec![extent]);
     });
@@ -687,12 +684,7 @@ fn select(
 ) -> usize {
     let u = &units[i];
     let after = i + 1 + u.descendants as usize;
-    let all = Span {
-        start: u.start,
-        end: u.end,
-        start_row: u.start_row,
-        end_row: u.end_row,
-    };
+    let all = u.extent();
     let keep_self = whole[i]
         || table.keeps(&u.atoms)
         // An import's aliases and modules change how later calls resolve.

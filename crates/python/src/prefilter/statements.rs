@@ -43,6 +43,18 @@ pub(crate) struct Unit {
     pub parent: u32,
 }
 
+impl Unit {
+    /// The unit with its members, as a span.
+    pub fn extent(&self) -> super::Span {
+        super::Span {
+            start: self.start,
+            end: self.end,
+            start_row: self.start_row,
+            end_row: self.end_row,
+        }
+    }
+}
+
 /// The parent of a module-level unit.
 pub(crate) const ROOT: u32 = u32::MAX;
 
