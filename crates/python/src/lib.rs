@@ -241,7 +241,7 @@ impl PythonChecker {
                 Diagnostic::warning(
                     path,
                     format!(
-                        "{} of Python, more than one parse may take ({}), whose statements could not be told apart (an unterminated string or bracket, a form feed, a NUL): not checked",
+                        "{} of Python with a form feed or a NUL, which the statement splitter does not model, is more than one parse may take ({}): not checked",
                         human_bytes(text.len()),
                         human_bytes(prefilter::MAX_PARSE)
                     ),

@@ -330,3 +330,21 @@ fn a_huge_file_of_valid_python_is_cut_into_statements() {
         (2 << 20) / unit.len()
     );
 }
+
+/// A file larger than one parse may take with a form feed (which resets indentation, and the
+/// statement splitter does not model) cannot be cut: a clear gap, with or without the prefilter.
+#[test]
+fn a_huge_file_with_a_form_feed_is_a_clear_gap() {
+    let src = format!("eval(a)\n\x0c\n{}", "x = 1\n".repeat(300_000));
+    for checker in both_parses() {
+        let report = common::run(&checker, "ff.py", src.as_bytes());
+        let gaps: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.gap == Some(palisade_core::Gap::TooLarge))
+            .collect();
+        assert_eq!(gaps.len(), 1, "{:?}", report.diagnostics);
+        assert!(gaps[0].message.contains("form feed"), "{}", gaps[0].message);
+        assert!(report.findings.is_empty());
+    }
+}
